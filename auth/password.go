@@ -1,0 +1,93 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// PasswordHasher hashes passwords with argon2id and encodes them in the PHC
+// string format, so parameters can change without invalidating old hashes.
+type PasswordHasher struct {
+	Time    uint32
+	MemoryK uint32 // KiB
+	Threads uint8
+	// dummy is verified against when the account does not exist, so that an
+	// unknown email costs the same time as a wrong password.
+	dummy string
+}
+
+// DefaultPasswordHasher uses OWASP's argon2id baseline: 19 MiB, 2 passes.
+func DefaultPasswordHasher() *PasswordHasher { return NewPasswordHasher(2, 19*1024, 1) }
+
+// FastPasswordHasher is for tests only: cheap parameters, same code path.
+func FastPasswordHasher() *PasswordHasher { return NewPasswordHasher(1, 64, 1) }
+
+// NewPasswordHasher returns a hasher with the given argon2id parameters.
+func NewPasswordHasher(time, memoryK uint32, threads uint8) *PasswordHasher {
+	h := &PasswordHasher{Time: time, MemoryK: memoryK, Threads: threads}
+	dummy, err := h.Hash("dummy password for absent accounts")
+	if err != nil {
+		panic(err) // crypto/rand failing is not recoverable
+	}
+	h.dummy = dummy
+	return h
+}
+
+// Hash returns the PHC-encoded argon2id hash of password with a fresh salt.
+func (h *PasswordHasher) Hash(password string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, h.Time, h.MemoryK, h.Threads, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
+		h.MemoryK, h.Time, h.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// Verify reports whether password matches encoded, in constant time. An
+// empty encoded hash (no such account) is checked against a dummy hash so
+// the answer takes as long as for a real account.
+func (h *PasswordHasher) Verify(encoded, password string) bool {
+	if encoded == "" {
+		_, _ = verifyPHC(h.dummy, password)
+		return false
+	}
+	ok, err := verifyPHC(encoded, password)
+	return err == nil && ok
+}
+
+var errBadHash = errors.New("malformed password hash")
+
+func verifyPHC(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	var memory, time uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}

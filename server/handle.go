@@ -1,0 +1,127 @@
+package server
+
+import (
+	"context"
+
+	"tenx"
+	"tenx/gen"
+)
+
+// ListHandles lists the handles the caller reaches.
+func (s *Server) ListHandles(ctx context.Context, _ gen.ListHandlesRequestObject) (gen.ListHandlesResponseObject, error) {
+	list, err := s.Handles.FindHandlesForUser(ctx, tenx.PrincipalFromContext(ctx).UserID)
+	if err != nil {
+		return nil, err
+	}
+	return gen.ListHandles200JSONResponse{Handles: toAPIHandles(list)}, nil
+}
+
+// CreateHandle creates a handle owned by the caller.
+func (s *Server) CreateHandle(ctx context.Context, req gen.CreateHandleRequestObject) (gen.CreateHandleResponseObject, error) {
+	h := &tenx.Handle{Name: req.Body.Handle, OwnerID: tenx.PrincipalFromContext(ctx).UserID}
+	if req.Body.DisplayName != nil {
+		h.DisplayName = *req.Body.DisplayName
+	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Handles.CreateHandle(ctx, h); err != nil {
+		if tenx.ErrorCode(err) == tenx.ECONFLICT {
+			return nil, tenx.Errorf(tenx.ECONFLICT, "handle %q is taken", h.Name)
+		}
+		return nil, err
+	}
+	return gen.CreateHandle201JSONResponse(toAPIHandle(h, tenx.RoleOwner)), nil
+}
+
+// GetHandle returns one handle with the caller's role on it.
+func (s *Server) GetHandle(ctx context.Context, req gen.GetHandleRequestObject) (gen.GetHandleResponseObject, error) {
+	h, err := s.Handles.FindHandle(ctx, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	return gen.GetHandle200JSONResponse(toAPIHandle(h, tenx.PrincipalFromContext(ctx).Role)), nil
+}
+
+// UpdateHandle changes the handle's settings.
+func (s *Server) UpdateHandle(ctx context.Context, req gen.UpdateHandleRequestObject) (gen.UpdateHandleResponseObject, error) {
+	upd := tenx.HandleUpdate{DisplayName: req.Body.DisplayName}
+	if upd.DisplayName != nil {
+		check := tenx.Handle{Name: req.Handle, DisplayName: *upd.DisplayName}
+		if err := check.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	h, err := s.Handles.UpdateHandle(ctx, req.Handle, upd)
+	if err != nil {
+		return nil, err
+	}
+	return gen.UpdateHandle200JSONResponse(toAPIHandle(h, tenx.PrincipalFromContext(ctx).Role)), nil
+}
+
+// DeleteHandle deletes the handle.
+func (s *Server) DeleteHandle(ctx context.Context, req gen.DeleteHandleRequestObject) (gen.DeleteHandleResponseObject, error) {
+	if err := s.Handles.DeleteHandle(ctx, req.Handle); err != nil {
+		return nil, err
+	}
+	return gen.DeleteHandle204Response{}, nil
+}
+
+// GetCollaborators lists the owner and collaborators.
+func (s *Server) GetCollaborators(ctx context.Context, req gen.GetCollaboratorsRequestObject) (gen.GetCollaboratorsResponseObject, error) {
+	out, err := s.members(ctx, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	return gen.GetCollaborators200JSONResponse(out), nil
+}
+
+// ReplaceCollaborators replaces the whole collaborator list.
+func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollaboratorsRequestObject) (gen.ReplaceCollaboratorsResponseObject, error) {
+	h, err := s.Handles.FindHandle(ctx, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	list := fromAPICollaborators(req.Body.Collaborators)
+	if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
+		return nil, err
+	}
+	if err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list); err != nil {
+		return nil, err
+	}
+	out, err := s.members(ctx, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	return gen.ReplaceCollaborators200JSONResponse(out), nil
+}
+
+// TransferOwnership makes another user the owner.
+func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershipRequestObject) (gen.TransferOwnershipResponseObject, error) {
+	if req.Body.NewOwnerUserId == nil || *req.Body.NewOwnerUserId == "" {
+		return nil, &tenx.Error{Code: tenx.ENEWOWNERREQUIRED, Field: "newOwnerUserId", Message: "newOwnerUserId is required"}
+	}
+	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId); err != nil {
+		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
+			return nil, tenx.Errorf(tenx.ENOTFOUND, "user %q not found", *req.Body.NewOwnerUserId)
+		}
+		return nil, err
+	}
+	out, err := s.members(ctx, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	return gen.TransferOwnership200JSONResponse(out), nil
+}
+
+func (s *Server) members(ctx context.Context, handle string) (gen.Collaborators, error) {
+	h, err := s.Handles.FindHandle(ctx, handle)
+	if err != nil {
+		return gen.Collaborators{}, err
+	}
+	list, err := s.Handles.FindCollaborators(ctx, handle)
+	if err != nil {
+		return gen.Collaborators{}, err
+	}
+	return toAPICollaborators(h.OwnerID, list), nil
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"tenx"
+	"tenx/auth"
+)
+
+const requestIDKey = "tenx.requestID"
+
+var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+// withRequestID accepts a sane incoming X-Request-Id or makes one, and
+// echoes it in the response.
+func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !saneRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		c.Set(requestIDKey, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
+}
+
+// withClientIP puts the caller's address (as the IP extractor, which knows
+// the trusted proxies, sees it) into the request context for handlers.
+func withClientIP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		c.SetRequest(r.WithContext(tenx.NewContextWithClientIP(r.Context(), c.RealIP())))
+		return next(c)
+	}
+}
+
+// accessLog logs one line per request; errors are rendered first so the
+// logged status is the one sent.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		principal := ""
+		if p := tenx.PrincipalFromContext(c.Request().Context()); p != nil {
+			principal = p.UserID
+		}
+		s.log.Info("request", "request_id", requestID(c), "method", c.Request().Method,
+			"route", c.Path(), "status", c.Response().Status,
+			"latency_ms", float64(time.Since(start).Microseconds())/1000, "principal", principal)
+		return nil
+	}
+}
+
+// recoverPanic turns a panic into internal_error, logging the stack.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "panic", fmt.Sprint(r), "request_id", requestID(c), "stack", string(debug.Stack()))
+				err = errors.New("panic recovered")
+			}
+		}()
+		return next(c)
+	}
+}
+
+// enforceContract applies the matched operation's declared security, then
+// checks the body size and JSON, then validates the request against the
+// spec. Routes outside the spec fall through to Echo's 404/405.
+func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		op, ok := s.contract.ops[routeKey(c.Request().Method, c.Path())]
+		if !ok {
+			return next(c)
+		}
+		if err := s.authorize(c, op); err != nil {
+			return err
+		}
+		if op.hasBody {
+			if err := s.readBody(c); err != nil {
+				return err
+			}
+		}
+		if op.validate {
+			if err := s.validate(c, op); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) authorize(c echo.Context, op *operation) error {
+	r := c.Request()
+	cred, present := auth.ExtractCredential(r.Header)
+	p, err := s.Auth.Authorize(r.Context(), &op.requirement, cred, present, c.Param("handle"))
+	if err != nil || p == nil {
+		return err
+	}
+	c.SetRequest(r.WithContext(tenx.NewContextWithPrincipal(r.Context(), p)))
+	return nil
+}
+
+// readBody reads the whole body under the size limit (also for chunked
+// bodies), rejects non-JSON, and puts the bytes back for the validator.
+func (s *Server) readBody(c echo.Context) error {
+	r := c.Request()
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(mbe.Limit)
+		}
+		return tenx.Errorf(tenx.EINVALIDPAYLOAD, "request body could not be read")
+	}
+	if !json.Valid(body) {
+		return tenx.Errorf(tenx.EINVALIDPAYLOAD, "request body is not valid JSON")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return nil
+}
+
+func (s *Server) validate(c echo.Context, op *operation) error {
+	params := make(map[string]string, len(c.ParamNames()))
+	for i, name := range c.ParamNames() {
+		params[name] = c.ParamValues()[i]
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    c.Request(),
+		PathParams: params,
+		Route:      op.route,
+		Options:    &s.validatorOptions,
+	}
+	if err := openapi3filter.ValidateRequest(c.Request().Context(), in); err != nil {
+		return validationError(err)
+	}
+	return nil
+}
+
+var quotedProperty = regexp.MustCompile(`property "([^"]+)"`)
+
+// validationError maps a kin-openapi error to validation_error naming the
+// field. Its raw text (which quotes schemas and values) is never sent.
+func validationError(err error) *tenx.Error {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		return tenx.Errorf(tenx.EVALIDATION, "request is not valid")
+	}
+	if re.Parameter != nil {
+		return &tenx.Error{Code: tenx.EVALIDATION, Field: re.Parameter.Name,
+			Message: fmt.Sprintf("parameter %q is not valid", re.Parameter.Name)}
+	}
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		if re.RequestBody != nil && re.Reason != "" {
+			return &tenx.Error{Code: tenx.EVALIDATION, Message: "request body: " + re.Reason}
+		}
+		return tenx.Errorf(tenx.EVALIDATION, "request is not valid")
+	}
+	field := jsonPath(se.JSONPointer())
+	if m := quotedProperty.FindStringSubmatch(se.Reason); m != nil &&
+		(se.SchemaField == "required" || se.SchemaField == "additionalProperties") {
+		field = joinField(field, m[1])
+	}
+	return &tenx.Error{Code: tenx.EVALIDATION, Field: field, Message: fieldMessage(field, se.Reason)}
+}
+
+func jsonPath(ptr []string) string {
+	out := ""
+	for _, p := range ptr {
+		out = joinField(out, p)
+	}
+	return out
+}
+
+func joinField(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func fieldMessage(field, reason string) string {
+	if field == "" {
+		return "request body: " + reason
+	}
+	return field + ": " + reason
+}

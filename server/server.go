@@ -1,0 +1,136 @@
+// Package server is the HTTP face of tenx: Echo wiring, the contract
+// middleware (security, body limits, validation against the embedded spec),
+// the handlers behind the generated strict interface, and the one mapping
+// from errors to the documented envelope.
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"tenx"
+	"tenx/auth"
+	"tenx/gen"
+	"tenx/ratelimit"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// MaxBodyBytes bounds JSON request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// SignupOpen lets anyone create an account.
+	SignupOpen bool
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []*net.IPNet
+	// LoginPerIP and LoginPerAccount throttle login attempts.
+	LoginPerIP      ratelimit.Limit
+	LoginPerAccount ratelimit.Limit
+	// SessionTTL is how long a refresh cookie lives.
+	SessionTTL time.Duration
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	return Config{
+		MaxBodyBytes:    1 << 20,
+		SignupOpen:      true,
+		LoginPerIP:      ratelimit.Limit{Name: "login-ip", Rate: 20, Period: time.Minute, Burst: 20},
+		LoginPerAccount: ratelimit.Limit{Name: "login-account", Rate: 10, Period: time.Minute, Burst: 10},
+		SessionTTL:      30 * 24 * time.Hour,
+	}
+}
+
+// Deps are the services the server calls.
+type Deps struct {
+	Users    tenx.UserService
+	Handles  tenx.HandleService
+	DB       tenx.Pinger
+	Auth     *auth.Authenticator
+	Sessions *auth.Sessions
+	Keys     *auth.KeySet
+	Limiter  ratelimit.Limiter
+	Logger   *slog.Logger
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	cfg              Config
+	Deps
+	log              *slog.Logger
+	contract         *contract
+	validatorOptions openapi3filter.Options
+	echo             *echo.Echo
+}
+
+var _ gen.StrictServerInterface = (*Server)(nil)
+
+// New builds the server and its Echo handler; main and tests both use it.
+func New(cfg Config, deps Deps) (*Server, error) {
+	c, err := loadContract()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
+	}
+	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c}
+	s.validatorOptions = openapi3filter.Options{
+		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
+		MultiError:         false,
+	}
+	s.echo = s.newEcho()
+	if err := s.checkRoutes(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler is the HTTP handler to serve.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+func (s *Server) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
+	e.Use(withRequestID, s.accessLog, s.recoverPanic, withClientIP, s.enforceContract)
+	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
+	return e
+}
+
+// ipExtractor believes X-Forwarded-For only from trusted proxies.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// checkRoutes proves that every registered route is a spec operation and
+// every spec operation is registered, so nothing escapes enforcement.
+func (s *Server) checkRoutes() error {
+	seen := make(map[string]bool)
+	for _, r := range s.echo.Routes() {
+		key := routeKey(r.Method, r.Path)
+		if _, ok := s.contract.ops[key]; !ok {
+			return fmt.Errorf("route %s is not in the spec", key)
+		}
+		seen[key] = true
+	}
+	for key := range s.contract.ops {
+		if !seen[key] {
+			return fmt.Errorf("spec operation %s has no route", key)
+		}
+	}
+	return nil
+}
