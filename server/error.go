@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -123,9 +122,4 @@ func wwwAuthenticate(e *tenx.Error) string {
 		return `Bearer realm="tenx"`
 	}
 	return fmt.Sprintf(`Bearer realm="tenx", error=%q, error_description=%q`, e.Code, e.Message)
-}
-
-// logAttrs is shared by the access log and error logs.
-func logAttrs(c echo.Context) []any {
-	return []any{slog.String("request_id", requestID(c)), slog.String("route", c.Path())}
 }

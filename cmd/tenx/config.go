@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting of the binary, read from the environment.
+type config struct {
+	Addr           string
+	DatabaseURL    string
+	DataDir        string
+	PublicURL      string
+	RedisURL       string
+	SignupOpen     bool
+	AdminEmail     string
+	AdminPassword  string
+	LogLevel       slog.Level
+	AutoMigrate    bool
+	TrustedProxies []*net.IPNet
+	AccessTTL      time.Duration
+	MaxBodyBytes   int64
+}
+
+// loadConfig reads and validates the TENX_* environment variables.
+func loadConfig(getenv func(string) string) (config, error) {
+	env := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:          env("TENX_ADDR", ":8080"),
+		DataDir:       env("TENX_DATA_DIR", "./data"),
+		RedisURL:      env("TENX_REDIS_URL", ""),
+		AdminEmail:    env("TENX_ADMIN_EMAIL", ""),
+		AdminPassword: getenv("TENX_ADMIN_PASSWORD"),
+	}
+	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
+	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
+	var errs []error
+	switch env("TENX_SIGNUP", "open") {
+	case "open":
+		c.SignupOpen = true
+	case "closed":
+	default:
+		errs = append(errs, errors.New("TENX_SIGNUP must be open or closed"))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("TENX_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, errors.New("TENX_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	var err error
+	if c.AutoMigrate, err = strconv.ParseBool(env("TENX_AUTO_MIGRATE", "true")); err != nil {
+		errs = append(errs, errors.New("TENX_AUTO_MIGRATE must be true or false"))
+	}
+	if c.AccessTTL, err = time.ParseDuration(env("TENX_ACCESS_TOKEN_TTL", "15m")); err != nil || c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
+		errs = append(errs, errors.New("TENX_ACCESS_TOKEN_TTL must be a duration between 1m and 24h"))
+	}
+	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
+		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
+	}
+	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, c.validateURLs()...)
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, errors.New("TENX_ADMIN_EMAIL and TENX_ADMIN_PASSWORD must be set together"))
+	}
+	return c, errors.Join(errs...)
+}
+
+func (c config) validateURLs() []error {
+	var errs []error
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("TENX_DATABASE_URL must start with sqlite: or postgres://"))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, errors.New("TENX_PUBLIC_URL must be an absolute http(s) URL"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, errors.New("TENX_REDIS_URL must start with redis:// or rediss://"))
+	}
+	return errs
+}
+
+func publicURLFor(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			if strings.Contains(s, ":") {
+				s += "/128"
+			} else {
+				s += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("TENX_TRUSTED_PROXIES: %q is not an IP or CIDR", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// LogValue masks secrets so the config can be logged.
+func (c config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database_url", maskURL(c.DatabaseURL)),
+		slog.String("public_url", c.PublicURL),
+		slog.String("redis_url", maskURL(c.RedisURL)),
+		slog.Bool("signup_open", c.SignupOpen),
+		slog.String("admin_email", c.AdminEmail),
+		slog.Bool("auto_migrate", c.AutoMigrate),
+		slog.Int("trusted_proxies", len(c.TrustedProxies)),
+		slog.Duration("access_token_ttl", c.AccessTTL),
+	)
+}
+
+// maskURL hides the password of a URL.
+func maskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

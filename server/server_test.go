@@ -1,0 +1,230 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tenx"
+	"tenx/auth"
+	"tenx/ratelimit"
+	"tenx/server"
+	"tenx/store"
+	"tenx/store/storetest"
+)
+
+// clock is a settable time source shared by the store, auth and limiter.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// env is one server over a real database, driven through its HTTP handler.
+type env struct {
+	t     testing.TB
+	h     http.Handler
+	db    *store.DB
+	clock *clock
+	authn *auth.Authenticator
+}
+
+type option func(*server.Config)
+
+// MustOpenServer builds the real server on a fresh SQLite database.
+func MustOpenServer(tb testing.TB, opts ...option) *env {
+	tb.Helper()
+	return mustOpenServerAt(tb, storetest.SQLiteURL(tb), opts...)
+}
+
+func mustOpenServerAt(tb testing.TB, url string, opts ...option) *env {
+	tb.Helper()
+	c := newClock()
+	db := storetest.MustOpen(tb, url, c.Now)
+	return mustBuild(tb, db, c, opts...)
+}
+
+func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
+	tb.Helper()
+	keys, err := auth.LoadKeySet(context.Background(), db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tokens := auth.NewTokens(keys, "http://tenx.test", 15*time.Minute, c.Now)
+	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db, Now: c.Now})
+	cfg := server.DefaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
+		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
+	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, DB: db, Auth: authn, Sessions: sessions,
+		Keys: keys, Limiter: ratelimit.NewMemory(c.Now, 1000), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &env{t: tb, h: srv.Handler(), db: db, clock: c, authn: authn}
+}
+
+// request is one call; token goes in Authorization: Bearer unless empty.
+type request struct {
+	method, path, body, token string
+	header                    http.Header
+}
+
+func (e *env) do(r request) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	req := httptest.NewRequest(r.method, r.path, body)
+	if r.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// errorBody is the documented error envelope.
+type errorBody struct {
+	Error          string   `json:"error"`
+	Message        string   `json:"message"`
+	RequestID      string   `json:"requestId"`
+	Field          string   `json:"field"`
+	RequiredScopes []string `json:"requiredScopes"`
+}
+
+// mustError checks status and code and that the envelope is complete.
+func mustError(tb testing.TB, rec *httptest.ResponseRecorder, status int, code string) errorBody {
+	tb.Helper()
+	var b errorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil {
+		tb.Fatalf("status %d, body %q is not the error envelope: %v", rec.Code, rec.Body.String(), err)
+	}
+	if rec.Code != status || b.Error != code {
+		tb.Fatalf("got %d %q (%s), want %d %q", rec.Code, b.Error, b.Message, status, code)
+	}
+	if b.Message == "" || b.RequestID == "" || b.RequestID != rec.Header().Get("X-Request-Id") {
+		tb.Fatalf("incomplete envelope %+v (X-Request-Id %q)", b, rec.Header().Get("X-Request-Id"))
+	}
+	if (status == 401 || status == 403) && !strings.HasPrefix(rec.Header().Get("WWW-Authenticate"), "Bearer") {
+		tb.Fatalf("%d without a Bearer WWW-Authenticate header", status)
+	}
+	return b
+}
+
+func mustStatus(tb testing.TB, rec *httptest.ResponseRecorder, status int) {
+	tb.Helper()
+	if rec.Code != status {
+		tb.Fatalf("got %d %s, want %d", rec.Code, rec.Body.String(), status)
+	}
+}
+
+func decode[T any](tb testing.TB, rec *httptest.ResponseRecorder) T {
+	tb.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		tb.Fatalf("decode %q: %v", rec.Body.String(), err)
+	}
+	return v
+}
+
+const password = "correct horse battery"
+
+// user is a signed-up, logged-in test user.
+type user struct {
+	ID, Email, Token, Refresh string
+}
+
+// MustSignup creates and logs in a user.
+func (e *env) MustSignup(tb testing.TB, email string) user {
+	tb.Helper()
+	rec := e.do(request{method: "POST", path: "/v2/auth/signup", body: `{"email":"` + email + `","password":"` + password + `"}`})
+	mustStatus(tb, rec, http.StatusCreated)
+	u := decode[struct {
+		User struct{ ID string } `json:"user"`
+	}](tb, rec)
+	tok, refresh := e.MustLogin(tb, email)
+	return user{ID: u.User.ID, Email: email, Token: tok, Refresh: refresh}
+}
+
+// MustCreateAdmin creates a platform admin through the store (the API
+// has no way to make one) and logs them in.
+func (e *env) MustCreateAdmin(tb testing.TB, email string) user {
+	tb.Helper()
+	hash, err := auth.FastPasswordHasher().Hash(password)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u := &tenx.User{Email: email, PasswordHash: hash, IsAdmin: true}
+	if err := e.db.CreateUser(context.Background(), u); err != nil {
+		tb.Fatal(err)
+	}
+	tok, refresh := e.MustLogin(tb, email)
+	return user{ID: u.ID, Email: email, Token: tok, Refresh: refresh}
+}
+
+// MustLogin returns an access token and the refresh cookie's value.
+func (e *env) MustLogin(tb testing.TB, email string) (string, string) {
+	tb.Helper()
+	rec := e.do(request{method: "POST", path: "/v2/auth/login", body: `{"email":"` + email + `","password":"` + password + `"}`})
+	mustStatus(tb, rec, http.StatusOK)
+	body := decode[struct{ AccessToken string }](tb, rec)
+	return body.AccessToken, refreshCookie(tb, rec)
+}
+
+func refreshCookie(tb testing.TB, rec *httptest.ResponseRecorder) string {
+	tb.Helper()
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == server.RefreshCookie {
+			return c.Value
+		}
+	}
+	tb.Fatalf("no refresh cookie in %v", rec.Header())
+	return ""
+}
+
+// MustCreateHandle creates a handle owned by owner.
+func (e *env) MustCreateHandle(tb testing.TB, owner user, name string) {
+	tb.Helper()
+	mustStatus(tb, e.do(request{method: "POST", path: "/v2/handles", token: owner.Token, body: `{"handle":"` + name + `"}`}), http.StatusCreated)
+}
+
+// MustSetCollaborators replaces the collaborator list of a handle.
+func (e *env) MustSetCollaborators(tb testing.TB, owner user, handle, list string) {
+	tb.Helper()
+	mustStatus(tb, e.do(request{method: "PUT", path: "/v2/handles/" + handle + "/collaborators", token: owner.Token,
+		body: `{"collaborators":` + list + `}`}), http.StatusOK)
+}
+
+func withSignup(open bool) option { return func(c *server.Config) { c.SignupOpen = open } }
+
+func withMaxBody(n int64) option { return func(c *server.Config) { c.MaxBodyBytes = n } }

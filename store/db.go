@@ -1,0 +1,188 @@
+// Package store keeps tenx's data in Postgres or SQLite. It implements the
+// service interfaces of package tenx on one type, DB, owns the schema and its
+// migrations, and translates driver errors into tenx error codes.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"  // registers the "postgres" driver
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"tenx"
+)
+
+// The dialects Open understands, as reported by DB.Dialect.
+const (
+	DialectPostgres = "postgres"
+	DialectSQLite   = "sqlite"
+)
+
+// sqlitePragmas are applied to every SQLite connection. WAL lets readers run
+// beside the one writer; immediate transactions take the write lock at BEGIN
+// so that busy_timeout applies instead of a mid-transaction SQLITE_BUSY.
+const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// DB is the tenx database. It is safe for concurrent use.
+type DB struct {
+	db      *sqlx.DB
+	dialect string
+	clock   tenx.Clock
+}
+
+var (
+	_ tenx.UserService       = (*DB)(nil)
+	_ tenx.SessionService    = (*DB)(nil)
+	_ tenx.HandleService     = (*DB)(nil)
+	_ tenx.SigningKeyService = (*DB)(nil)
+	_ tenx.Pinger            = (*DB)(nil)
+)
+
+// Open opens the database named by url: postgres://... or postgresql://...
+// for Postgres, sqlite:PATH for SQLite. clock stamps every write; nil means
+// time.Now. A SQLite file is opened at once, so a bad path fails here; a
+// Postgres server is first contacted on use, so a database that comes up
+// after tenx is reported by Ping rather than failing the start.
+func Open(ctx context.Context, url string, clock tenx.Clock) (*DB, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return open(DialectPostgres, "postgres", url, clock)
+	case strings.HasPrefix(url, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), clock)
+	}
+	return nil, fmt.Errorf("open database: unsupported url %q: want postgres://, postgresql:// or sqlite:PATH",
+		redact(url))
+}
+
+// openSQLite creates the file's directory and opens the file.
+func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: sqlite url needs a path (sqlite:PATH)")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db, err := open(DialectSQLite, "sqlite", path+"?"+sqlitePragmas, clock)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+func open(dialect, driver, dsn string, clock tenx.Clock) (*DB, error) {
+	sdb, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return &DB{db: sdb, dialect: dialect, clock: clock}, nil
+}
+
+// redact hides the part of a url that may hold a password.
+func redact(url string) string {
+	if i := strings.Index(url, "@"); i >= 0 {
+		return "..." + url[i:]
+	}
+	return url
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	return db.db.Close()
+}
+
+// Ping reports whether the database can be reached; EUNAVAILABLE if not.
+func (db *DB) Ping(ctx context.Context) error {
+	return translate(db.db.PingContext(ctx), "ping database", "database")
+}
+
+// Dialect returns DialectPostgres or DialectSQLite.
+func (db *DB) Dialect() string {
+	return db.dialect
+}
+
+// now is the one timestamp of a transaction, at the precision it is stored.
+func (db *DB) now() time.Time {
+	return db.clock().UTC().Truncate(time.Millisecond)
+}
+
+// inTx runs fn in a transaction and commits it if fn succeeds.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx, db.now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// get, query and exec take queries written with ? placeholders and rebind
+// them for the dialect; q is the DB or a transaction.
+func get(ctx context.Context, q sqlx.ExtContext, dest any, query string, args ...any) error {
+	return sqlx.GetContext(ctx, q, dest, q.Rebind(query), args...)
+}
+
+func query(ctx context.Context, q sqlx.ExtContext, dest any, query string, args ...any) error {
+	return sqlx.SelectContext(ctx, q, dest, q.Rebind(query), args...)
+}
+
+func exec(ctx context.Context, q sqlx.ExtContext, query string, args ...any) (int64, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// Timestamps are stored as unix milliseconds in both dialects.
+
+func toMillis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func fromNullMillis(ms sql.NullInt64) *time.Time {
+	if !ms.Valid {
+		return nil
+	}
+	t := fromMillis(ms.Int64)
+	return &t
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// newID returns prefix and 20 random base62 characters (about 119 bits).
+func newID(prefix string) string {
+	const n = 20
+	id := make([]byte, 0, len(prefix)+n)
+	id = append(id, prefix...)
+	var buf [32]byte
+	for len(id) < cap(id) {
+		rand.Read(buf[:]) // never fails since Go 1.24
+		for _, b := range buf {
+			// 248 is the largest multiple of 62 below 256: rejecting
+			// bytes above it keeps every character equally likely.
+			if b < 248 && len(id) < cap(id) {
+				id = append(id, base62[b%62])
+			}
+		}
+	}
+	return string(id)
+}

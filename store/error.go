@@ -1,0 +1,74 @@
+package store
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"tenx"
+)
+
+// translate is the one place where driver errors become tenx errors. what
+// names the resource in not-found and conflict messages; op gives any other
+// error its context. A *tenx.Error passes through unchanged.
+func translate(err error, op, what string) error {
+	var e *tenx.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e):
+		return err
+	case errors.Is(err, sql.ErrNoRows):
+		return tenx.Errorf(tenx.ENOTFOUND, "%s not found", what)
+	case isUniqueViolation(err):
+		return tenx.Errorf(tenx.ECONFLICT, "%s already exists", what)
+	case isUnavailable(err):
+		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database unavailable"}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func isUniqueViolation(err error) bool {
+	if pqErr := pq.As(err, pqerror.UniqueViolation); pqErr != nil {
+		return true
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		code := sqliteErr.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isUnavailable reports whether err says the database cannot be reached, as
+// opposed to a query that went wrong.
+func isUnavailable(err error) bool {
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &opErr),
+		errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.EOF),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	}
+	pqErr := pq.As(err)
+	if pqErr == nil {
+		return false
+	}
+	switch pqErr.Code {
+	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow:
+		return true
+	}
+	return pqErr.Code.Class() == pqerror.ClassConnectionException
+}

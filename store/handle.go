@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tenx"
+)
+
+// handleRow is a row of handles.
+type handleRow struct {
+	Name        string `db:"name"`
+	DisplayName string `db:"display_name"`
+	OwnerID     string `db:"owner_id"`
+	CreatedAt   int64  `db:"created_at"`
+	UpdatedAt   int64  `db:"updated_at"`
+}
+
+func (r handleRow) toHandle() *tenx.Handle {
+	return &tenx.Handle{
+		Name:        r.Name,
+		DisplayName: r.DisplayName,
+		OwnerID:     r.OwnerID,
+		CreatedAt:   fromMillis(r.CreatedAt),
+		UpdatedAt:   fromMillis(r.UpdatedAt),
+	}
+}
+
+// handleAccessRow is a handle joined to one member's role.
+type handleAccessRow struct {
+	handleRow
+	Role string `db:"role"`
+}
+
+// memberRow is a row of handle_members without its handle.
+type memberRow struct {
+	UserID string `db:"user_id"`
+	Role   string `db:"role"`
+}
+
+const handleColumns = `name, display_name, owner_id, created_at, updated_at`
+
+// CreateHandle inserts h, setting CreatedAt and UpdatedAt, and makes
+// h.OwnerID its OWNER; a taken name is ECONFLICT.
+func (db *DB) CreateHandle(ctx context.Context, h *tenx.Handle) error {
+	row := handleRow{Name: h.Name, DisplayName: h.DisplayName, OwnerID: h.OwnerID}
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		row.CreatedAt, row.UpdatedAt = toMillis(now), toMillis(now)
+		_, err := exec(ctx, tx, `INSERT INTO handles (`+handleColumns+`) VALUES (?, ?, ?, ?, ?)`,
+			row.Name, row.DisplayName, row.OwnerID, row.CreatedAt, row.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return insertMember(ctx, tx, row.Name, row.OwnerID, tenx.RoleOwner, now)
+	})
+	if err != nil {
+		return translate(err, "create handle", "handle")
+	}
+	*h = *row.toHandle()
+	return nil
+}
+
+func insertMember(ctx context.Context, tx *sqlx.Tx, handle, userID string, role tenx.Role, now time.Time) error {
+	_, err := exec(ctx, tx, `INSERT INTO handle_members (handle, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
+		handle, userID, string(role), toMillis(now))
+	return err
+}
+
+// FindHandle returns ENOTFOUND for an unknown name.
+func (db *DB) FindHandle(ctx context.Context, name string) (*tenx.Handle, error) {
+	row, err := findHandle(ctx, db.db, name)
+	if err != nil {
+		return nil, translate(err, "find handle", "handle")
+	}
+	return row.toHandle(), nil
+}
+
+func findHandle(ctx context.Context, q sqlx.ExtContext, name string) (handleRow, error) {
+	var row handleRow
+	err := get(ctx, q, &row, `SELECT `+handleColumns+` FROM handles WHERE name = ?`, name)
+	return row, err
+}
+
+// FindHandlesForUser lists every handle the user has a role on, by name.
+func (db *DB) FindHandlesForUser(ctx context.Context, userID string) ([]tenx.HandleAccess, error) {
+	var rows []handleAccessRow
+	err := query(ctx, db.db, &rows, `
+		SELECT h.name, h.display_name, h.owner_id, h.created_at, h.updated_at, m.role
+		FROM handle_members m JOIN handles h ON h.name = m.handle
+		WHERE m.user_id = ?
+		ORDER BY h.name`, userID)
+	if err != nil {
+		return nil, translate(err, "find handles for user", "handle")
+	}
+	list := make([]tenx.HandleAccess, 0, len(rows))
+	for _, r := range rows {
+		list = append(list, tenx.HandleAccess{Handle: *r.toHandle(), Role: tenx.Role(r.Role)})
+	}
+	return list, nil
+}
+
+// UpdateHandle applies upd and returns the new handle; ENOTFOUND for an
+// unknown name. UpdatedAt moves only when something changes.
+func (db *DB) UpdateHandle(ctx context.Context, name string, upd tenx.HandleUpdate) (*tenx.Handle, error) {
+	if upd.DisplayName == nil {
+		return db.FindHandle(ctx, name)
+	}
+	var row handleRow
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		return get(ctx, tx, &row, `
+			UPDATE handles SET display_name = ?, updated_at = ? WHERE name = ?
+			RETURNING `+handleColumns, *upd.DisplayName, toMillis(now), name)
+	})
+	if err != nil {
+		return nil, translate(err, "update handle", "handle")
+	}
+	return row.toHandle(), nil
+}
+
+// DeleteHandle removes the handle and its memberships; ENOTFOUND if missing.
+func (db *DB) DeleteHandle(ctx context.Context, name string) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		n, err := exec(ctx, tx, `DELETE FROM handles WHERE name = ?`, name)
+		if err == nil && n == 0 {
+			return sql.ErrNoRows
+		}
+		return err
+	})
+	return translate(err, "delete handle", "handle")
+}
+
+// FindRole returns the user's role on the handle, ENOTFOUND if none.
+func (db *DB) FindRole(ctx context.Context, handle, userID string) (tenx.Role, error) {
+	var role string
+	err := get(ctx, db.db, &role, `SELECT role FROM handle_members WHERE handle = ? AND user_id = ?`,
+		handle, userID)
+	if err != nil {
+		return "", translate(err, "find role", "role")
+	}
+	return tenx.Role(role), nil
+}
+
+// FindCollaborators lists the non-owner members by user id; ENOTFOUND for
+// an unknown handle.
+func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Collaborator, error) {
+	if _, err := findHandle(ctx, db.db, handle); err != nil {
+		return nil, translate(err, "find collaborators", "handle")
+	}
+	var rows []memberRow
+	err := query(ctx, db.db, &rows, `
+		SELECT user_id, role FROM handle_members
+		WHERE handle = ? AND role <> 'OWNER'
+		ORDER BY user_id`, handle)
+	if err != nil {
+		return nil, translate(err, "find collaborators", "collaborator")
+	}
+	list := make([]tenx.Collaborator, 0, len(rows))
+	for _, r := range rows {
+		list = append(list, tenx.Collaborator{UserID: r.UserID, Role: tenx.Role(r.Role)})
+	}
+	return list, nil
+}
+
+// ReplaceCollaborators replaces the non-owner members of a handle in one
+// transaction. The list is checked with tenx.ValidateCollaborators; a user
+// id that does not exist is EINVALIDCOLLABORATORS; an unknown handle is
+// ENOTFOUND.
+func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		h, err := findHandle(ctx, tx, handle)
+		if err != nil {
+			return translate(err, "find handle", "handle")
+		}
+		if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
+			return err
+		}
+		if err := checkUsersExist(ctx, tx, list); err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, `DELETE FROM handle_members WHERE handle = ? AND role <> 'OWNER'`,
+			handle); err != nil {
+			return err
+		}
+		for _, c := range list {
+			if err := insertMember(ctx, tx, handle, c.UserID, c.Role, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return translate(err, "replace collaborators", "collaborator")
+}
+
+// checkUsersExist returns EINVALIDCOLLABORATORS naming the first listed user
+// that does not exist.
+func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, c.UserID)
+	}
+	q, args, err := sqlx.In(`SELECT id FROM users WHERE id IN (?)`, ids)
+	if err != nil {
+		return err
+	}
+	var found []string
+	if err := query(ctx, tx, &found, q, args...); err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(found))
+	for _, id := range found {
+		known[id] = true
+	}
+	for _, id := range ids {
+		if !known[id] {
+			return tenx.Errorf(tenx.EINVALIDCOLLABORATORS, "user %s does not exist", id)
+		}
+	}
+	return nil
+}
+
+// TransferOwnership makes newOwnerID the OWNER of the handle and the old
+// owner an OPERATOR. An unknown handle or user is ENOTFOUND; transferring to
+// the current owner changes nothing.
+func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		h, err := findHandle(ctx, tx, handle)
+		if err != nil {
+			return translate(err, "find handle", "handle")
+		}
+		if h.OwnerID == newOwnerID {
+			return nil
+		}
+		var id string
+		if err := get(ctx, tx, &id, `SELECT id FROM users WHERE id = ?`, newOwnerID); err != nil {
+			return translate(err, "find new owner", "user")
+		}
+		return transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now)
+	})
+	return translate(err, "transfer ownership", "handle")
+}
+
+// transfer demotes the old owner before promoting the new one, because a
+// handle may have only one OWNER at any moment.
+func transfer(ctx context.Context, tx *sqlx.Tx, handle, oldOwnerID, newOwnerID string, now time.Time) error {
+	if _, err := exec(ctx, tx, `UPDATE handle_members SET role = 'OPERATOR' WHERE handle = ? AND user_id = ?`,
+		handle, oldOwnerID); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, `
+		INSERT INTO handle_members (handle, user_id, role, created_at) VALUES (?, ?, 'OWNER', ?)
+		ON CONFLICT (handle, user_id) DO UPDATE SET role = 'OWNER'`,
+		handle, newOwnerID, toMillis(now)); err != nil {
+		return err
+	}
+	_, err := exec(ctx, tx, `UPDATE handles SET owner_id = ?, updated_at = ? WHERE name = ?`,
+		newOwnerID, toMillis(now), handle)
+	return err
+}

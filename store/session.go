@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tenx"
+)
+
+// sessionRow is a row of sessions.
+type sessionRow struct {
+	ID        string        `db:"id"`
+	UserID    string        `db:"user_id"`
+	CreatedAt int64         `db:"created_at"`
+	ExpiresAt int64         `db:"expires_at"`
+	RevokedAt sql.NullInt64 `db:"revoked_at"`
+}
+
+func (r sessionRow) toSession() *tenx.Session {
+	return &tenx.Session{
+		ID:        r.ID,
+		UserID:    r.UserID,
+		CreatedAt: fromMillis(r.CreatedAt),
+		ExpiresAt: fromMillis(r.ExpiresAt),
+		RevokedAt: fromNullMillis(r.RevokedAt),
+	}
+}
+
+// refreshRow is a refresh token joined to its session.
+type refreshRow struct {
+	sessionRow
+	UsedAt sql.NullInt64 `db:"used_at"`
+}
+
+const sessionColumns = `id, user_id, created_at, expires_at, revoked_at`
+
+// errInvalidRefresh is the one answer to every refresh token that cannot be
+// used, so that callers learn nothing about why.
+func errInvalidRefresh() error {
+	return tenx.Errorf(tenx.EINVALIDREFRESH, "refresh token is invalid, expired or revoked")
+}
+
+// CreateSession inserts s, setting its ID and CreatedAt, together with its
+// first refresh token hash.
+func (db *DB) CreateSession(ctx context.Context, s *tenx.Session, refreshHash []byte) error {
+	row := sessionRow{ID: newID("ses_"), UserID: s.UserID, ExpiresAt: toMillis(s.ExpiresAt)}
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		row.CreatedAt = toMillis(now)
+		_, err := exec(ctx, tx, `INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			row.ID, row.UserID, row.CreatedAt, row.ExpiresAt)
+		if err != nil {
+			return err
+		}
+		return insertRefreshToken(ctx, tx, refreshHash, row.ID, now)
+	})
+	if err != nil {
+		return translate(err, "create session", "session")
+	}
+	*s = *row.toSession()
+	return nil
+}
+
+func insertRefreshToken(ctx context.Context, tx *sqlx.Tx, hash []byte, sessionID string, now time.Time) error {
+	_, err := exec(ctx, tx, `INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES (?, ?, ?)`,
+		hash, sessionID, toMillis(now))
+	return err
+}
+
+// FindSessionByID returns ENOTFOUND for an unknown id.
+func (db *DB) FindSessionByID(ctx context.Context, id string) (*tenx.Session, error) {
+	var row sessionRow
+	err := get(ctx, db.db, &row, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id)
+	if err != nil {
+		return nil, translate(err, "find session", "session")
+	}
+	return row.toSession(), nil
+}
+
+// RotateRefreshToken exchanges oldHash for newHash and returns the session.
+// Presenting a token that was already exchanged is taken as theft: the
+// session is revoked, and that revocation is committed even though the
+// answer is EINVALIDREFRESH.
+func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (*tenx.Session, error) {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, translate(err, "rotate refresh token", "refresh token")
+	}
+	defer tx.Rollback()
+	now := db.now()
+	s, reused, err := rotate(ctx, tx, oldHash, newHash, now)
+	switch {
+	case err != nil:
+	case reused:
+		err = revokeReused(ctx, tx, s.ID, now)
+	default:
+		err = tx.Commit()
+	}
+	if err != nil {
+		return nil, translate(err, "rotate refresh token", "refresh token")
+	}
+	return s, nil
+}
+
+// rotate marks oldHash used and stores newHash. When oldHash was used before
+// it changes nothing and reports reuse.
+func rotate(ctx context.Context, tx *sqlx.Tx, oldHash, newHash []byte, now time.Time) (*tenx.Session, bool, error) {
+	var row refreshRow
+	err := get(ctx, tx, &row, `
+		SELECT s.id, s.user_id, s.created_at, s.expires_at, s.revoked_at, t.used_at
+		FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+		WHERE t.hash = ?`, oldHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, errInvalidRefresh()
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	s := row.toSession()
+	if !s.Active(now) {
+		return nil, false, errInvalidRefresh()
+	}
+	if row.UsedAt.Valid {
+		return s, true, nil
+	}
+	// The used_at condition settles a race between two rotations of one
+	// token: the later one updates nothing and counts as reuse.
+	n, err := exec(ctx, tx, `UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL`,
+		toMillis(now), oldHash)
+	if err != nil {
+		return nil, false, err
+	}
+	if n == 0 {
+		return s, true, nil
+	}
+	if err := insertRefreshToken(ctx, tx, newHash, s.ID, now); err != nil {
+		return nil, false, err
+	}
+	return s, false, nil
+}
+
+// revokeReused revokes the session of a reused token and commits that, then
+// answers EINVALIDREFRESH.
+func revokeReused(ctx context.Context, tx *sqlx.Tx, sessionID string, now time.Time) error {
+	if _, err := revokeSession(ctx, tx, sessionID, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return errInvalidRefresh()
+}
+
+// RevokeSession ends a session; revoking an ended session is a no-op and an
+// unknown id is ENOTFOUND.
+func (db *DB) RevokeSession(ctx context.Context, id string) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		n, err := revokeSession(ctx, tx, id, now)
+		if err == nil && n == 0 {
+			return sql.ErrNoRows
+		}
+		return err
+	})
+	return translate(err, "revoke session", "session")
+}
+
+// revokeSession keeps the first revocation time and reports whether the
+// session exists.
+func revokeSession(ctx context.Context, tx *sqlx.Tx, id string, now time.Time) (int64, error) {
+	return exec(ctx, tx, `UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`,
+		toMillis(now), id)
+}
