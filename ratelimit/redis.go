@@ -109,6 +109,8 @@ func (r *Redis) markDown(ctx context.Context, err error) {
 	}
 }
 
+// allow runs one GCRA step in Redis. State lives at tenx:rl:<policy>:<key>, so
+// policies stay apart as they do in Memory.
 func (r *Redis) allow(ctx context.Context, key string, l Limit) (Result, error) {
 	interval := max(l.interval().Microseconds(), 1)
 	keys := []string{keyPrefix + l.Name + ":" + key}

@@ -169,7 +169,7 @@ func (s *Server) validate(c echo.Context, op *operation) error {
 	return nil
 }
 
-var quotedProperty = regexp.MustCompile(`property "([^"]+)"`)
+var quotedProperty = regexp.MustCompile(`^property "([^"]+)" is unsupported$`)
 
 // validationError maps a kin-openapi error to validation_error naming the
 // field. Its raw text (which quotes schemas and values) is never sent.
@@ -190,8 +190,9 @@ func validationError(err error) *tenx.Error {
 		return tenx.Errorf(tenx.EVALIDATION, "request is not valid")
 	}
 	field := jsonPath(se.JSONPointer())
-	if m := quotedProperty.FindStringSubmatch(se.Reason); m != nil &&
-		(se.SchemaField == "required" || se.SchemaField == "additionalProperties") {
+	// An unknown property is reported against its parent object; name the
+	// property itself (kin-openapi has no structured field for it).
+	if m := quotedProperty.FindStringSubmatch(se.Reason); m != nil && se.SchemaField == "properties" {
 		field = joinField(field, m[1])
 	}
 	return &tenx.Error{Code: tenx.EVALIDATION, Field: field, Message: fieldMessage(field, se.Reason)}

@@ -105,8 +105,11 @@ func newLimiter(cfg config, log *slog.Logger) ratelimit.Limiter {
 		log.Error("TENX_REDIS_URL is not valid; limiting in memory", "err", err)
 		return mem
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 100*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
-	opts.MaxRetries = 0
+	// Short timeouts and no retries: a request must never wait seconds on a
+	// Redis that is down; the limiter falls back to memory instead.
+	opts.DialTimeout, opts.DialerRetries = 100*time.Millisecond, 1
+	opts.ReadTimeout, opts.WriteTimeout = 50*time.Millisecond, 50*time.Millisecond
+	opts.MaxRetries = -1
 	return ratelimit.NewRedis(redis.NewClient(opts), mem, log)
 }
 
