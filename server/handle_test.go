@@ -45,7 +45,9 @@ func TestHandles(t *testing.T) {
 			mustStatus(t, rec, tt.status)
 		})
 	}
-	list := decode[struct{ Handles []struct{ Handle, DisplayName, Role string } }](t,
+	list := decode[struct {
+		Handles []struct{ Handle, DisplayName, Role string }
+	}](t,
 		e.do(request{method: "GET", path: "/v2/handles", token: operator.Token}))
 	if len(list.Handles) != 1 || list.Handles[0].Role != "OPERATOR" || list.Handles[0].DisplayName != "Acme Inc" {
 		t.Fatalf("list %+v", list)

@@ -60,7 +60,7 @@ type Deps struct {
 
 // Server implements the generated strict server interface.
 type Server struct {
-	cfg              Config
+	cfg Config
 	Deps
 	log              *slog.Logger
 	contract         *contract

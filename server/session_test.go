@@ -218,7 +218,7 @@ func TestRefreshAfterSessionExpiry(t *testing.T) {
 func TestLogoutEndsSessionAtOnce(t *testing.T) {
 	e := MustOpenServer(t)
 	u := e.MustSignup(t, "a@example.com")
-	other, _ := e.MustLogin(t, "a@example.com") // a second session stays alive
+	other, _ := e.MustLogin(t, "a@example.com")                                                     // a second session stays alive
 	mustStatus(t, e.do(request{method: "GET", path: "/v2/auth/me", token: u.Token}), http.StatusOK) // now cached
 	rec := e.do(request{method: "POST", path: "/v2/auth/logout", token: u.Token})
 	mustStatus(t, rec, http.StatusNoContent)
