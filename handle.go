@@ -94,8 +94,10 @@ type HandleService interface {
 	// FindCollaborators lists the non-owner members, by user id.
 	FindCollaborators(ctx context.Context, handle string) ([]Collaborator, error)
 	// ReplaceCollaborators replaces the non-owner members in one transaction;
-	// an unknown user id is EINVALIDCOLLABORATORS.
-	ReplaceCollaborators(ctx context.Context, handle string, list []Collaborator) error
+	// an unknown user id is EINVALIDCOLLABORATORS. In the same transaction
+	// it revokes the handle's PATs whose creator is no longer OWNER or
+	// OPERATOR, and returns their ids.
+	ReplaceCollaborators(ctx context.Context, handle string, list []Collaborator) (revokedTokenIDs []string, err error)
 	// TransferOwnership makes newOwnerID the OWNER and the old owner an
 	// OPERATOR; an unknown user is ENOTFOUND.
 	TransferOwnership(ctx context.Context, handle, newOwnerID string) error

@@ -86,7 +86,7 @@ func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollab
 	if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
 		return nil, err
 	}
-	if err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list); err != nil {
+	if _, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list); err != nil {
 		return nil, err
 	}
 	out, err := s.members(ctx, req.Handle)

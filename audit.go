@@ -1,0 +1,36 @@
+package tenx
+
+import (
+	"context"
+	"time"
+)
+
+// Audit actions.
+const (
+	AuditTokenCreated          = "token.created"
+	AuditTokenRotated          = "token.rotated"
+	AuditTokenRevoked          = "token.revoked"
+	AuditCollaboratorsReplaced = "collaborators.replaced"
+	AuditOwnershipTransferred  = "ownership.transferred"
+	AuditLogin                 = "user.login"
+)
+
+// AuditEvent records who did what to a handle, and from where.
+type AuditEvent struct {
+	ID           string
+	Handle       string // "" for events of a user, such as logins
+	Action       string
+	ActorUserID  string
+	ActorTokenID string
+	TargetID     string
+	IP           string
+	CreatedAt    time.Time
+}
+
+// AuditService stores audit events.
+type AuditService interface {
+	// CreateAuditEvent inserts e, setting ID and CreatedAt.
+	CreateAuditEvent(ctx context.Context, e *AuditEvent) error
+	// FindAuditEvents lists a handle's events, newest first.
+	FindAuditEvents(ctx context.Context, handle string, page Page) ([]*AuditEvent, string, error)
+}

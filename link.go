@@ -1,0 +1,83 @@
+package tenx
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+var slugPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{4,24}$`)
+
+// Link limits.
+const (
+	MaxLinkTitleLength = 200
+	MaxLinkTags        = 20
+	MaxLinkTagLength   = 32
+	MaxDestinationURL  = 2048
+)
+
+// Link is a short link of a handle: a visit to its short URL redirects to
+// DestinationURL and is counted.
+type Link struct {
+	Handle           string
+	Slug             string
+	DestinationURL   string
+	Title            string
+	Tags             []string
+	Enabled          bool
+	RedirectType     int // 302 (default) or 307
+	ScheduledStartAt *time.Time
+	ScheduledEndAt   *time.Time
+	ExpiresAt        *time.Time
+	MaxClicks        *int64
+	ClickCount       int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// ValidSlug reports whether s can name a link.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// Validate checks the link's fields.
+func (l *Link) Validate() error {
+	if !ValidSlug(l.Slug) {
+		return &Error{Code: EVALIDATION, Field: "slug", Message: "slug must match ^[A-Za-z0-9_-]{4,24}$"}
+	}
+	if u, err := url.Parse(l.DestinationURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+		u.Host == "" || len(l.DestinationURL) > MaxDestinationURL {
+		return &Error{Code: EVALIDATION, Field: "destinationUrl", Message: "destinationUrl must be an absolute http(s) URL"}
+	}
+	if l.RedirectType != 302 && l.RedirectType != 307 {
+		return &Error{Code: EVALIDATION, Field: "redirectType", Message: "redirectType must be 302 or 307"}
+	}
+	if l.ScheduledStartAt != nil && l.ScheduledEndAt != nil && !l.ScheduledEndAt.After(*l.ScheduledStartAt) {
+		return &Error{Code: EVALIDATION, Field: "scheduledEndAt", Message: "scheduledEndAt must be after scheduledStartAt"}
+	}
+	if l.MaxClicks != nil && *l.MaxClicks < 1 {
+		return &Error{Code: EVALIDATION, Field: "maxClicks", Message: "maxClicks must be at least 1"}
+	}
+	return nil
+}
+
+// LinkFilter selects links of one handle.
+type LinkFilter struct {
+	Handle  string
+	Tag     string // only links carrying this tag
+	Q       string // case-insensitive substring of slug, title or destination
+	Enabled *bool
+	Page    Page
+}
+
+// LinkService stores links.
+type LinkService interface {
+	// FindLinks lists links by slug, one page at a time.
+	FindLinks(ctx context.Context, f LinkFilter) ([]*Link, string, error)
+	// FindLink returns ENOTFOUND for an unknown slug.
+	FindLink(ctx context.Context, handle, slug string) (*Link, error)
+	// UpsertLink creates or replaces the link (keeping its click count and
+	// CreatedAt) and reports whether it was created.
+	UpsertLink(ctx context.Context, l *Link) (created bool, err error)
+	// DeleteLink returns ENOTFOUND for an unknown slug.
+	DeleteLink(ctx context.Context, handle, slug string) error
+}
