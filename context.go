@@ -20,6 +20,9 @@ type Principal struct {
 	// Handle and Role are set when the operation is scoped to a handle.
 	Handle string
 	Role   Role
+	// TokenID and Scopes describe the PAT of a PAT-authenticated caller.
+	TokenID string
+	Scopes  []string
 }
 
 type principalKey struct{}

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/sha256"
-	"sync"
 	"time"
 
 	"tenx"
@@ -19,17 +18,18 @@ type Authenticator struct {
 	users    tenx.UserService
 	sessions tenx.SessionService
 	handles  tenx.HandleService
+	pats     tenx.TokenService
 	now      tenx.Clock
 	cacheTTL time.Duration
 	maxItems int
 
-	mu    sync.Mutex
-	cache map[[32]byte]cachedToken
-}
-
-type cachedToken struct {
-	principal tenx.Principal
-	until     time.Time
+	jwtCache *ttlCache[[32]byte, tenx.Principal]
+	patCache *ttlCache[string, tenx.Token]
+	patTTL   time.Duration
+	// touched remembers which tokens had their last use recorded in the
+	// last TouchEvery, so lastUsedAt costs one write a minute, not one a request.
+	touched    *ttlCache[string, struct{}]
+	touchEvery time.Duration
 }
 
 // AuthenticatorConfig wires an Authenticator.
@@ -38,12 +38,20 @@ type AuthenticatorConfig struct {
 	Users    tenx.UserService
 	Sessions tenx.SessionService
 	Handles  tenx.HandleService
+	PATs     tenx.TokenService
 	Now      tenx.Clock
 	// CacheTTL bounds how long a verified token is trusted without
 	// re-reading its session (default 5s); MaxCached bounds memory
 	// (default 10000 tokens).
 	CacheTTL  time.Duration
 	MaxCached int
+	// PATCacheTTL bounds how long a PAT looked up here is trusted without
+	// re-reading it (default 1s), which is how a revocation made on another
+	// instance takes effect within a second. Revocations made here evict at
+	// once (ForgetToken).
+	PATCacheTTL time.Duration
+	// TouchEvery coalesces lastUsedAt writes (default 1m).
+	TouchEvery time.Duration
 }
 
 // NewAuthenticator returns an Authenticator.
@@ -54,9 +62,17 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 	if cfg.MaxCached == 0 {
 		cfg.MaxCached = 10000
 	}
+	if cfg.PATCacheTTL == 0 {
+		cfg.PATCacheTTL = time.Second
+	}
+	if cfg.TouchEvery == 0 {
+		cfg.TouchEvery = time.Minute
+	}
 	return &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
-		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL, maxItems: cfg.MaxCached,
-		cache: make(map[[32]byte]cachedToken)}
+		handles: cfg.Handles, pats: cfg.PATs, now: cfg.Now, cacheTTL: cfg.CacheTTL, maxItems: cfg.MaxCached,
+		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached),
+		patCache: newTTLCache[string, tenx.Token](cfg.MaxCached), patTTL: cfg.PATCacheTTL,
+		touched: newTTLCache[string, struct{}](cfg.MaxCached), touchEvery: cfg.TouchEvery}
 }
 
 // AuthenticateJWT verifies an access token and its session and returns the
@@ -64,8 +80,8 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 func (a *Authenticator) AuthenticateJWT(ctx context.Context, token string) (*tenx.Principal, error) {
 	key := sha256.Sum256([]byte(token))
 	now := a.now()
-	if p, ok := a.cached(key, now); ok {
-		return p, nil
+	if p, ok := a.jwtCache.get(key, now); ok {
+		return &p, nil
 	}
 	claims, err := a.tokens.Verify(token)
 	if err != nil {
@@ -79,7 +95,7 @@ func (a *Authenticator) AuthenticateJWT(ctx context.Context, token string) (*ten
 	if exp := claims.ExpiresAt.Time; exp.Before(until) {
 		until = exp
 	}
-	a.store(key, cachedToken{principal: *p, until: until}, now)
+	a.jwtCache.put(key, *p, until, now)
 	return p, nil
 }
 
@@ -104,49 +120,8 @@ func (a *Authenticator) principalFor(ctx context.Context, c *AccessClaims, now t
 	return &tenx.Principal{Kind: tenx.CredentialJWT, UserID: u.ID, SessionID: s.ID, IsAdmin: u.IsAdmin}, nil
 }
 
-func (a *Authenticator) cached(key [32]byte, now time.Time) (*tenx.Principal, bool) {
-	a.mu.Lock()
-	e, ok := a.cache[key]
-	a.mu.Unlock()
-	if !ok || !now.Before(e.until) {
-		return nil, false
-	}
-	p := e.principal
-	return &p, true
-}
-
-func (a *Authenticator) store(key [32]byte, e cachedToken, now time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.cache) >= a.maxItems {
-		a.evict(now)
-	}
-	a.cache[key] = e
-}
-
-// evict drops expired entries, then arbitrary ones until a tenth is free.
-func (a *Authenticator) evict(now time.Time) {
-	for k, e := range a.cache {
-		if !now.Before(e.until) {
-			delete(a.cache, k)
-		}
-	}
-	for k := range a.cache {
-		if len(a.cache) < a.maxItems-a.maxItems/10 {
-			break
-		}
-		delete(a.cache, k)
-	}
-}
-
 // ForgetSession drops every cached token of a session, so a logout takes
 // effect on this instance at once.
 func (a *Authenticator) ForgetSession(sessionID string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for k, e := range a.cache {
-		if e.principal.SessionID == sessionID {
-			delete(a.cache, k)
-		}
-	}
+	a.jwtCache.deleteWhere(func(p tenx.Principal) bool { return p.SessionID == sessionID })
 }

@@ -51,10 +51,10 @@ func benchServerWith(b *testing.B, cacheTTL time.Duration) (*Server, string) {
 	}
 	tokens := auth.NewTokens(keys, "http://tenx.test", time.Hour, time.Now)
 	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
-		Now: time.Now, CacheTTL: cacheTTL})
+		PATs: db, Now: time.Now, CacheTTL: cacheTTL})
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: time.Hour}
-	s, err := New(DefaultConfig(), Deps{Users: db, Handles: db, DB: db, Auth: authn, Sessions: sessions,
+	s, err := New(DefaultConfig(), Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: ratelimit.NewMemory(nil, 0), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)

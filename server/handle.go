@@ -64,6 +64,7 @@ func (s *Server) DeleteHandle(ctx context.Context, req gen.DeleteHandleRequestOb
 	if err := s.Handles.DeleteHandle(ctx, req.Handle); err != nil {
 		return nil, err
 	}
+	s.Auth.ForgetHandle(req.Handle)
 	return gen.DeleteHandle204Response{}, nil
 }
 
@@ -86,9 +87,14 @@ func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollab
 	if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
 		return nil, err
 	}
-	if _, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list); err != nil {
+	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list)
+	if err != nil {
 		return nil, err
 	}
+	for _, id := range revoked {
+		s.Auth.ForgetToken(id) // their creator left or fell below OPERATOR
+	}
+	s.audit(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err
@@ -107,6 +113,7 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 		}
 		return nil, err
 	}
+	s.audit(ctx, req.Handle, tenx.AuditOwnershipTransferred, *req.Body.NewOwnerUserId)
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err

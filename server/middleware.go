@@ -104,7 +104,11 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
-		if err := s.authorize(c, op); err != nil {
+		p, err := s.authorize(c, op)
+		if err != nil {
+			return err
+		}
+		if err := s.rateLimit(c, p); err != nil {
 			return err
 		}
 		if op.hasBody {
@@ -121,15 +125,15 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) authorize(c echo.Context, op *operation) error {
+func (s *Server) authorize(c echo.Context, op *operation) (*tenx.Principal, error) {
 	r := c.Request()
 	cred, present := auth.ExtractCredential(r.Header)
 	p, err := s.Auth.Authorize(r.Context(), &op.requirement, cred, present, c.Param("handle"))
 	if err != nil || p == nil {
-		return err
+		return nil, err
 	}
 	c.SetRequest(r.WithContext(tenx.NewContextWithPrincipal(r.Context(), p)))
-	return nil
+	return p, nil
 }
 
 // readBody reads the whole body under the size limit (also for chunked

@@ -2,12 +2,14 @@ package server_test
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"tenx/auth"
 	"tenx/gen"
 )
 
@@ -115,6 +117,7 @@ func TestSecurityEnforcedOnEveryOperation(t *testing.T) {
 			mustError(t, rec, http.StatusUnauthorized, "missing_bearer_token")
 			walkWrongCredential(t, e, o, path)
 			walkRole(t, e, o, path, owner)
+			walkPAT(t, e, o, path, owner)
 		})
 	}
 }
@@ -157,6 +160,62 @@ func walkRole(t *testing.T, e *env, o specOperation, path string, owner user) {
 	default:
 		mustPassAuth(t, e.do(request{method: o.method, path: path, token: stranger.Token, body: "{}"}))
 	}
+}
+
+// patScopes returns the scopes an operation declares for PATs, and whether
+// it takes PATs at all.
+func (o specOperation) patScopes() ([]string, bool) {
+	for _, alt := range *o.op.Security {
+		for name, scopes := range alt {
+			if name == "patBearer" || name == "patApiKey" {
+				return scopes, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// walkPAT proves scope enforcement: a token lacking the scope, a token of
+// another handle, a revoked and a malformed token are refused; a token
+// with exactly the declared scopes, in either header, gets past auth.
+func walkPAT(t *testing.T, e *env, o specOperation, path string, owner user) {
+	required, ok := o.patScopes()
+	if !ok {
+		return
+	}
+	exact := e.MustCreatePAT(t, owner, "acme", scopesOrAny(required)...)
+	mustPassAuth(t, e.do(request{method: o.method, path: path, token: exact, body: "{}"}))
+	mustPassAuth(t, e.do(request{method: o.method, path: path, body: "{}", header: http.Header{"X-Api-Key": {exact}}}))
+	if len(required) > 0 {
+		other := e.MustCreatePAT(t, owner, "acme", scopeNotGranting(required))
+		b := mustError(t, e.do(request{method: o.method, path: path, token: other, body: "{}"}), 403, "insufficient_scope")
+		if strings.Join(b.RequiredScopes, ",") != strings.Join(required, ",") {
+			t.Errorf("requiredScopes %v, want %v", b.RequiredScopes, required)
+		}
+	}
+	e.MustCreateHandle(t, owner, "other")
+	foreign := e.MustCreatePAT(t, owner, "other", scopesOrAny(required)...)
+	mustError(t, e.do(request{method: o.method, path: path, token: foreign, body: "{}"}), 403, "insufficient_scope")
+	mustError(t, e.do(request{method: o.method, path: path, token: exact[:len(exact)-1] + "x", body: "{}"}), 401, "invalid_token")
+	e.MustRevokePAT(t, owner, "acme", exact)
+	mustError(t, e.do(request{method: o.method, path: path, token: exact, body: "{}"}), 401, "token_revoked")
+}
+
+func scopesOrAny(scopes []string) []string {
+	if len(scopes) == 0 {
+		return []string{"chain.signal.write"}
+	}
+	return scopes
+}
+
+// scopeNotGranting picks a catalogue scope that grants none of required.
+func scopeNotGranting(required []string) string {
+	for _, s := range auth.Scopes {
+		if !slices.ContainsFunc(required, func(r string) bool { return auth.Grants([]string{s.Name}, r) }) {
+			return s.Name
+		}
+	}
+	panic("every scope grants " + strings.Join(required, ","))
 }
 
 // mustPassAuth: whatever the operation thinks of the body, auth let it in.

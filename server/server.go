@@ -33,6 +33,14 @@ type Config struct {
 	LoginPerAccount ratelimit.Limit
 	// SessionTTL is how long a refresh cookie lives.
 	SessionTTL time.Duration
+	// PATPerMinute limits each (handle, token, source IP); HandleBurst is
+	// shared by all the tokens of one handle; UserPerMinute limits each
+	// JWT user.
+	PATPerMinute  ratelimit.Limit
+	HandleBurst   ratelimit.Limit
+	UserPerMinute ratelimit.Limit
+	// PublicURL is the base of short links, e.g. https://10x.example.
+	PublicURL string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -43,6 +51,10 @@ func DefaultConfig() Config {
 		LoginPerIP:      ratelimit.Limit{Name: "login-ip", Rate: 20, Period: time.Minute, Burst: 20},
 		LoginPerAccount: ratelimit.Limit{Name: "login-account", Rate: 10, Period: time.Minute, Burst: 10},
 		SessionTTL:      30 * 24 * time.Hour,
+		PATPerMinute:    ratelimit.Limit{Name: "pat", Rate: 120, Period: time.Minute},
+		HandleBurst:     ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
+		UserPerMinute:   ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
+		PublicURL:       "http://localhost:8080",
 	}
 }
 
@@ -50,6 +62,9 @@ func DefaultConfig() Config {
 type Deps struct {
 	Users    tenx.UserService
 	Handles  tenx.HandleService
+	Tokens   tenx.TokenService
+	Audit    tenx.AuditService
+	Links    tenx.LinkService
 	DB       tenx.Pinger
 	Auth     *auth.Authenticator
 	Sessions *auth.Sessions

@@ -71,14 +71,15 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 		tb.Fatal(err)
 	}
 	tokens := auth.NewTokens(keys, "http://tenx.test", 15*time.Minute, c.Now)
-	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db, Now: c.Now})
+	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
+		PATs: db, Now: c.Now})
 	cfg := server.DefaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
-	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, DB: db, Auth: authn, Sessions: sessions,
+	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: ratelimit.NewMemory(c.Now, 1000), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatal(err)
@@ -223,6 +224,22 @@ func (e *env) MustSetCollaborators(tb testing.TB, owner user, handle, list strin
 	tb.Helper()
 	mustStatus(tb, e.do(request{method: "PUT", path: "/v2/handles/" + handle + "/collaborators", token: owner.Token,
 		body: `{"collaborators":` + list + `}`}), http.StatusOK)
+}
+
+// MustCreatePAT mints a PAT on the handle through the API.
+func (e *env) MustCreatePAT(tb testing.TB, by user, handle string, scopes ...string) string {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"name": "test", "scopes": scopes})
+	rec := e.do(request{method: "POST", path: "/v2/handles/" + handle + "/tokens", token: by.Token, body: string(body)})
+	mustStatus(tb, rec, http.StatusCreated)
+	return decode[struct{ Token string }](tb, rec).Token
+}
+
+// MustRevokePAT revokes a PAT through the API.
+func (e *env) MustRevokePAT(tb testing.TB, by user, handle, token string) {
+	tb.Helper()
+	id := strings.TrimPrefix(strings.SplitN(token, ".", 2)[0], "patv1_")
+	mustStatus(tb, e.do(request{method: "DELETE", path: "/v2/handles/" + handle + "/tokens/" + id, token: by.Token}), http.StatusNoContent)
 }
 
 func withSignup(open bool) option { return func(c *server.Config) { c.SignupOpen = open } }

@@ -42,6 +42,7 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 	if err != nil {
 		return nil, err
 	}
+	s.audit(tenx.NewContextWithPrincipal(ctx, &tenx.Principal{UserID: g.User.ID}), "", tenx.AuditLogin, g.User.ID)
 	cookie := s.refreshCookie(g.RefreshToken, s.cfg.SessionTTL)
 	return gen.Login200JSONResponse{Body: s.accessToken(g), Headers: gen.Login200ResponseHeaders{SetCookie: &cookie}}, nil
 }

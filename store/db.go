@@ -44,6 +44,9 @@ var (
 	_ tenx.SessionService    = (*DB)(nil)
 	_ tenx.HandleService     = (*DB)(nil)
 	_ tenx.SigningKeyService = (*DB)(nil)
+	_ tenx.TokenService      = (*DB)(nil)
+	_ tenx.AuditService      = (*DB)(nil)
+	_ tenx.LinkService       = (*DB)(nil)
 	_ tenx.Pinger            = (*DB)(nil)
 )
 
@@ -157,6 +160,13 @@ func exec(ctx context.Context, q sqlx.ExtContext, query string, args ...any) (in
 func toMillis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func toNullMillis(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: toMillis(*t), Valid: true}
+}
 
 func fromNullMillis(ms sql.NullInt64) *time.Time {
 	if !ms.Valid {

@@ -49,6 +49,16 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// isForeignKeyViolation reports whether err says a row names a parent that
+// does not exist, such as a link of an unknown handle.
+func isForeignKeyViolation(err error) bool {
+	if pqErr := pq.As(err, pqerror.ForeignKeyViolation); pqErr != nil {
+		return true
+	}
+	var sqliteErr *sqlite.Error
+	return errors.As(err, &sqliteErr) && sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // isUnavailable reports whether err says the database cannot be reached, as
 // opposed to a query that went wrong.
 func isUnavailable(err error) bool {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -120,7 +121,8 @@ func (db *DB) UpdateHandle(ctx context.Context, name string, upd tenx.HandleUpda
 	return row.toHandle(), nil
 }
 
-// DeleteHandle removes the handle and its memberships; ENOTFOUND if missing.
+// DeleteHandle removes the handle with its memberships, tokens and links
+// (by foreign key cascade); ENOTFOUND if missing. Its audit events stay.
 func (db *DB) DeleteHandle(ctx context.Context, name string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
 		n, err := exec(ctx, tx, `DELETE FROM handles WHERE name = ?`, name)
@@ -167,8 +169,11 @@ func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Coll
 // ReplaceCollaborators replaces the non-owner members of a handle in one
 // transaction. The list is checked with tenx.ValidateCollaborators; a user
 // id that does not exist is EINVALIDCOLLABORATORS; an unknown handle is
-// ENOTFOUND.
-func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) error {
+// ENOTFOUND. In the same transaction it revokes every active PAT of the
+// handle whose creator is no longer OWNER or OPERATOR, and returns their
+// ids in order.
+func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) ([]string, error) {
+	var revoked []string
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := findHandle(ctx, tx, handle)
 		if err != nil {
@@ -180,18 +185,45 @@ func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []te
 		if err := checkUsersExist(ctx, tx, list); err != nil {
 			return err
 		}
-		if _, err := exec(ctx, tx, `DELETE FROM handle_members WHERE handle = ? AND role <> 'OWNER'`,
-			handle); err != nil {
+		if err := replaceMembers(ctx, tx, handle, list, now); err != nil {
 			return err
 		}
-		for _, c := range list {
-			if err := insertMember(ctx, tx, handle, c.UserID, c.Role, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		revoked, err = revokeOrphanedTokens(ctx, tx, handle, now)
+		return err
 	})
-	return translate(err, "replace collaborators", "collaborator")
+	if err != nil {
+		return nil, translate(err, "replace collaborators", "collaborator")
+	}
+	return revoked, nil
+}
+
+func replaceMembers(ctx context.Context, tx *sqlx.Tx, handle string, list []tenx.Collaborator, now time.Time) error {
+	if _, err := exec(ctx, tx, `DELETE FROM handle_members WHERE handle = ? AND role <> 'OWNER'`,
+		handle); err != nil {
+		return err
+	}
+	for _, c := range list {
+		if err := insertMember(ctx, tx, handle, c.UserID, c.Role, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revokeOrphanedTokens revokes the handle's active PATs whose creator may no
+// longer manage PATs (PRODUCT.md section 3: offboarding a contractor must
+// not leave their tokens working) and returns their ids in order.
+func revokeOrphanedTokens(ctx context.Context, tx *sqlx.Tx, handle string, now time.Time) ([]string, error) {
+	ids := []string{}
+	err := query(ctx, tx, &ids, `
+		UPDATE tokens SET revoked_at = ?
+		WHERE handle = ? AND `+activeToken+` AND NOT EXISTS (
+			SELECT 1 FROM handle_members m
+			WHERE m.handle = tokens.handle AND m.user_id = tokens.created_by
+			AND m.role IN ('OWNER', 'OPERATOR'))
+		RETURNING id`, toMillis(now), handle, toMillis(now))
+	slices.Sort(ids)
+	return ids, err
 }
 
 // checkUsersExist returns EINVALIDCOLLABORATORS naming the first listed user

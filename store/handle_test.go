@@ -58,11 +58,14 @@ func checkRole(t *testing.T, db *store.DB, handle, userID string, want tenx.Role
 	}
 }
 
-func mustReplaceCollaborators(t *testing.T, db *store.DB, handle string, list ...tenx.Collaborator) {
+// mustReplaceCollaborators returns the ids of the tokens it revoked.
+func mustReplaceCollaborators(t *testing.T, db *store.DB, handle string, list ...tenx.Collaborator) []string {
 	t.Helper()
-	if err := db.ReplaceCollaborators(t.Context(), handle, list); err != nil {
+	revoked, err := db.ReplaceCollaborators(t.Context(), handle, list)
+	if err != nil {
 		t.Fatalf("replace collaborators: %v", err)
 	}
+	return revoked
 }
 
 func TestFindHandlesForUser(t *testing.T) {
@@ -216,7 +219,7 @@ func TestReplaceCollaborators(t *testing.T) {
 				mustCreateHandle(t, db, "shop", users["ann"])
 				mustReplaceCollaborators(t, db, "shop", tenx.Collaborator{UserID: users["bob"], Role: tenx.RoleOperator})
 
-				err := db.ReplaceCollaborators(t.Context(), tt.handle, toCollaborators(users, tt.list))
+				_, err := db.ReplaceCollaborators(t.Context(), tt.handle, toCollaborators(users, tt.list))
 				checkCode(t, err, tt.wantCode)
 				if err != nil && !strings.Contains(tenx.ErrorMessage(err), tt.wantMsg) {
 					t.Errorf("message %q does not name %q", tenx.ErrorMessage(err), tt.wantMsg)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -94,42 +93,10 @@ func (db *DB) FindUsers(ctx context.Context, page tenx.Page) ([]*tenx.User, stri
 	if err != nil {
 		return nil, "", translate(err, "find users", "user")
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = encodePageToken(rows[limit-1].ID)
-	}
+	rows, next := trimPage(rows, limit, func(r userRow) string { return encodePageToken(r.ID) })
 	users := make([]*tenx.User, 0, len(rows))
 	for _, r := range rows {
 		users = append(users, r.toUser())
 	}
 	return users, next, nil
-}
-
-// pageLimit applies the default and the cap to a requested page size.
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return tenx.DefaultPageLimit
-	case n > tenx.MaxPageLimit:
-		return tenx.MaxPageLimit
-	}
-	return n
-}
-
-// Page tokens are opaque to clients: the last id of a page, base64url-encoded.
-
-func encodePageToken(lastID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
-}
-
-func decodePageToken(token string) (string, error) {
-	if token == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(b) == 0 {
-		return "", &tenx.Error{Code: tenx.EVALIDATION, Field: "nextToken", Message: "nextToken is malformed"}
-	}
-	return string(b), nil
 }

@@ -26,6 +26,9 @@ type config struct {
 	TrustedProxies []*net.IPNet
 	AccessTTL      time.Duration
 	MaxBodyBytes   int64
+	PATPerMinute   int
+	HandleBurst    int
+	UserPerMinute  int
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -65,6 +68,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
+	}
+	for _, l := range []struct {
+		key, def string
+		dst      *int
+	}{
+		{"TENX_RATELIMIT_PAT_PER_MINUTE", "120", &c.PATPerMinute},
+		{"TENX_RATELIMIT_HANDLE_BURST", "600", &c.HandleBurst},
+		{"TENX_RATELIMIT_USER_PER_MINUTE", "600", &c.UserPerMinute},
+	} {
+		if *l.dst, err = strconv.Atoi(env(l.key, l.def)); err != nil || *l.dst < 1 {
+			errs = append(errs, fmt.Errorf("%s must be a positive integer", l.key))
+		}
 	}
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
 		errs = append(errs, err)
@@ -136,6 +151,9 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("auto_migrate", c.AutoMigrate),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 		slog.Duration("access_token_ttl", c.AccessTTL),
+		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
+		slog.Int("ratelimit_handle_burst", c.HandleBurst),
+		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 	)
 }
 

@@ -83,12 +83,15 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 		return nil, nil, err
 	}
 	tokens := auth.NewTokens(keys, cfg.PublicURL, cfg.AccessTTL, time.Now)
-	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db, Now: time.Now})
+	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
+		PATs: db, Now: time.Now})
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
+	scfg.PublicURL = cfg.PublicURL
+	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
-	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, DB: db, Auth: authn, Sessions: sessions,
+	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: newLimiter(cfg, log), Logger: log})
 	return srv, sessions, err
 }

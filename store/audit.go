@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tenx"
+)
+
+// auditRow is a row of audit_events.
+type auditRow struct {
+	ID           string         `db:"id"`
+	Handle       sql.NullString `db:"handle"`
+	Action       string         `db:"action"`
+	ActorUserID  string         `db:"actor_user_id"`
+	ActorTokenID string         `db:"actor_token_id"`
+	TargetID     string         `db:"target_id"`
+	IP           string         `db:"ip"`
+	CreatedAt    int64          `db:"created_at"`
+}
+
+func toAuditRow(e *tenx.AuditEvent) auditRow {
+	return auditRow{
+		ID:           e.ID,
+		Handle:       sql.NullString{String: e.Handle, Valid: e.Handle != ""},
+		Action:       e.Action,
+		ActorUserID:  e.ActorUserID,
+		ActorTokenID: e.ActorTokenID,
+		TargetID:     e.TargetID,
+		IP:           e.IP,
+		CreatedAt:    toMillis(e.CreatedAt),
+	}
+}
+
+func (r auditRow) toAuditEvent() *tenx.AuditEvent {
+	return &tenx.AuditEvent{
+		ID:           r.ID,
+		Handle:       r.Handle.String,
+		Action:       r.Action,
+		ActorUserID:  r.ActorUserID,
+		ActorTokenID: r.ActorTokenID,
+		TargetID:     r.TargetID,
+		IP:           r.IP,
+		CreatedAt:    fromMillis(r.CreatedAt),
+	}
+}
+
+const auditColumns = `id, handle, action, actor_user_id, actor_token_id, target_id, ip, created_at`
+
+// CreateAuditEvent inserts e, setting its ID and CreatedAt. An event with no
+// handle (a login, say) is stored with a NULL handle and is listed by no
+// handle.
+func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
+	row := toAuditRow(e)
+	row.ID = newID("aud_")
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		row.CreatedAt = toMillis(now)
+		_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			row.ID, row.Handle, row.Action, row.ActorUserID, row.ActorTokenID, row.TargetID, row.IP, row.CreatedAt)
+		return err
+	})
+	if err != nil {
+		return translate(err, "create audit event", "audit event")
+	}
+	*e = *row.toAuditEvent()
+	return nil
+}
+
+// FindAuditEvents lists a handle's events, newest first, including those of
+// a handle since deleted. page.Token is the nextToken of the previous page;
+// nextToken is empty on the last page.
+func (db *DB) FindAuditEvents(ctx context.Context, handle string, page tenx.Page) ([]*tenx.AuditEvent, string, error) {
+	after, err := decodeTimeCursor(page.Token)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(page.Limit)
+	cond, condArgs := timeCursorClause(after)
+	args := append([]any{handle}, condArgs...)
+	var rows []auditRow
+	err = query(ctx, db.db, &rows, `SELECT `+auditColumns+` FROM audit_events
+		WHERE handle = ?`+cond+`
+		ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", translate(err, "find audit events", "audit event")
+	}
+	rows, next := trimPage(rows, limit, func(r auditRow) string { return encodeTimeCursor(r.CreatedAt, r.ID) })
+	events := make([]*tenx.AuditEvent, 0, len(rows))
+	for _, r := range rows {
+		events = append(events, r.toAuditEvent())
+	}
+	return events, next, nil
+}
