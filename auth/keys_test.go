@@ -128,7 +128,7 @@ func TestLoadKeySetRotation(t *testing.T) {
 	t.Parallel()
 	e := mustOpenSQLiteEnv(t)
 	oldToken := e.mustIssue(t, "usr_1", "ses_1")
-	e.clock.Add(time.Hour)
+	e.clock.Add(time.Minute) // newer, and the old token still lives
 	if err := e.db.CreateSigningKey(t.Context(), &tenx.SigningKey{ID: "key-2", PrivateKey: newSeed(t)}); err != nil {
 		t.Fatal(err)
 	}

@@ -58,9 +58,9 @@ func (o specOperation) platformAdmin() bool {
 	return b
 }
 
-// concretePath fills {handle} with the handle of the test.
+// concretePath fills the path parameters with valid values.
 func (o specOperation) concretePath(handle string) string {
-	return strings.ReplaceAll(o.path, "{handle}", handle)
+	return strings.NewReplacer("{handle}", handle, "{slug}", "launch", "{tokenId}", "tok_unknown").Replace(o.path)
 }
 
 // TestEveryOperationDeclaresSecurity keeps the spec honest: security is
@@ -103,6 +103,9 @@ func TestSecurityEnforcedOnEveryOperation(t *testing.T) {
 			owner := e.MustSignup(t, "owner@example.com")
 			e.MustCreateHandle(t, owner, "acme")
 			path := o.concretePath("acme")
+			if strings.Contains(path, "{") {
+				t.Fatalf("add a value for the path parameter of %s to concretePath", path)
+			}
 			if len(*o.op.Security) == 0 {
 				// A public operation may refuse for its own reasons (refresh
 				// without a cookie), never for want of a bearer token.
@@ -196,9 +199,19 @@ func walkPAT(t *testing.T, e *env, o specOperation, path string, owner user) {
 	e.MustCreateHandle(t, owner, "other")
 	foreign := e.MustCreatePAT(t, owner, "other", scopesOrAny(required)...)
 	mustError(t, e.do(request{method: o.method, path: path, token: foreign, body: "{}"}), 403, "insufficient_scope")
-	mustError(t, e.do(request{method: o.method, path: path, token: exact[:len(exact)-1] + "x", body: "{}"}), 401, "invalid_token")
+	mustError(t, e.do(request{method: o.method, path: path, token: mistype(exact), body: "{}"}), 401, "invalid_token")
 	e.MustRevokePAT(t, owner, "acme", exact)
 	mustError(t, e.do(request{method: o.method, path: path, token: exact, body: "{}"}), 401, "token_revoked")
+}
+
+// mistype changes the last character of a token, as a typo would.
+func mistype(token string) string {
+	last := token[len(token)-1]
+	repl := byte('x')
+	if last == 'x' {
+		repl = 'y'
+	}
+	return token[:len(token)-1] + string(repl)
 }
 
 func scopesOrAny(scopes []string) []string {
