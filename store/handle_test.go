@@ -342,3 +342,105 @@ func TestTransferOwnership(t *testing.T) {
 		})
 	}
 }
+
+func TestReplaceCollaboratorsRevokesTokens(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, clock := mustOpen(t, url)
+		users := mustCreateUsers(t, db, "ann", "bob", "carl", "dan")
+		mustCreateHandle(t, db, "shop", users["ann"])
+		mustCreateHandle(t, db, "other", users["ann"])
+		mustReplaceCollaborators(t, db, "shop", toCollaborators(users, []collab{
+			{"bob", tenx.RoleOperator}, {"carl", tenx.RoleOperator}, {"dan", tenx.RoleOperator}})...)
+		mustReplaceCollaborators(t, db, "other", toCollaborators(users, []collab{{"bob", tenx.RoleOperator}})...)
+		for _, name := range []string{"ann", "bob", "carl", "dan"} {
+			mustCreateToken(t, db, "shop", users[name], name, nil)
+		}
+		mustCreateToken(t, db, "shop", users["bob"], "bob2", nil)
+		mustCreateToken(t, db, "shop", users["bob"], "bobrevoked", nil)
+		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_bobrevoked"), "")
+		mustCreateToken(t, db, "shop", users["bob"], "bobexpired", ptr(clock.Now().Add(time.Second)))
+		mustCreateToken(t, db, "other", users["bob"], "bobother", nil)
+		clock.Add(time.Minute)
+
+		// A failed replacement revokes nothing.
+		_, err := db.ReplaceCollaborators(t.Context(), "shop", toCollaborators(users, []collab{{"usr_ghost", tenx.RoleOperator}}))
+		checkCode(t, err, tenx.EINVALIDCOLLABORATORS)
+		checkTokens(t, db, "shop", "tok_dan", "tok_carl", "tok_bob2", "tok_bob", "tok_ann")
+
+		// bob is removed, dan demoted to CREATOR; carl stays an OPERATOR.
+		revoked := mustReplaceCollaborators(t, db, "shop", toCollaborators(users, []collab{
+			{"carl", tenx.RoleOperator}, {"dan", tenx.RoleCreator}})...)
+		if diff := cmp.Diff([]string{"tok_bob", "tok_bob2", "tok_dan"}, revoked); diff != "" {
+			t.Errorf("revoked (-want +got):\n%s", diff)
+		}
+		checkTokens(t, db, "shop", "tok_carl", "tok_ann")
+		checkTokens(t, db, "other", "tok_bobother")
+		if got := mustFindToken(t, db, "tok_bob").RevokedAt; got == nil || !got.Equal(stored(clock.Now())) {
+			t.Errorf("tok_bob revokedAt = %v, want %v", got, stored(clock.Now()))
+		}
+		if got := mustFindToken(t, db, "tok_bobexpired").RevokedAt; got != nil {
+			t.Errorf("expired token was revoked at %v, want left alone", got)
+		}
+
+		// Nothing left to revoke; promoting dan again does not restore his token.
+		revoked = mustReplaceCollaborators(t, db, "shop", toCollaborators(users, []collab{
+			{"carl", tenx.RoleOperator}, {"dan", tenx.RoleOperator}})...)
+		if revoked == nil || len(revoked) != 0 {
+			t.Errorf("revoked = %#v, want empty", revoked)
+		}
+		checkTokens(t, db, "shop", "tok_carl", "tok_ann")
+	})
+}
+
+func TestTransferOwnershipKeepsTokens(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, _ := mustOpen(t, url)
+		users := mustCreateUsers(t, db, "ann", "bob")
+		mustCreateHandle(t, db, "shop", users["ann"])
+		mustCreateToken(t, db, "shop", users["ann"], "ann", nil)
+
+		checkCode(t, db.TransferOwnership(t.Context(), "shop", users["bob"]), "")
+		checkTokens(t, db, "shop", "tok_ann")
+		// ann is an OPERATOR now; the new owner removing her revokes it.
+		revoked := mustReplaceCollaborators(t, db, "shop")
+		if diff := cmp.Diff([]string{"tok_ann"}, revoked); diff != "" {
+			t.Errorf("revoked (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestDeleteHandleCascades(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, _ := mustOpen(t, url)
+		ann := mustCreateUser(t, db, "ann@example.com")
+		mustCreateHandle(t, db, "shop", ann.ID)
+		mustCreateHandle(t, db, "other", ann.ID)
+		mustCreateToken(t, db, "shop", ann.ID, "ci", nil)
+		mustCreateToken(t, db, "other", ann.ID, "kept", nil)
+		mustUpsertLink(t, db, newLink("shop", "abcd", "x", "y"), true)
+		mustUpsertLink(t, db, newLink("other", "abcd", "z"), true)
+		event := mustCreateAuditEvent(t, db, "shop", tenx.AuditTokenCreated, "tok_ci")
+
+		checkCode(t, db.DeleteHandle(t.Context(), "shop"), "")
+		_, err := db.FindTokenByID(t.Context(), "tok_ci")
+		checkCode(t, err, tenx.ENOTFOUND)
+		_, err = db.FindLink(t.Context(), "shop", "abcd")
+		checkCode(t, err, tenx.ENOTFOUND)
+		for table, want := range map[string]int{"tokens": 1, "links": 1, "link_tags": 1} {
+			if n := countRows(t, url, table); n != want {
+				t.Errorf("%s rows = %d, want %d (of the other handle)", table, n, want)
+			}
+		}
+		// Audit events outlive the handle.
+		events, _, err := db.FindAuditEvents(t.Context(), "shop", tenx.Page{})
+		if err != nil || len(events) != 1 || events[0].ID != event.ID {
+			t.Errorf("events after delete = %v, %v; want [%s]", events, err, event.ID)
+		}
+	})
+}
