@@ -54,6 +54,17 @@ func (l *Link) Validate() error {
 	if l.ScheduledStartAt != nil && l.ScheduledEndAt != nil && !l.ScheduledEndAt.After(*l.ScheduledStartAt) {
 		return &Error{Code: EVALIDATION, Field: "scheduledEndAt", Message: "scheduledEndAt must be after scheduledStartAt"}
 	}
+	if len(l.Tags) > MaxLinkTags {
+		return &Error{Code: EVALIDATION, Field: "tags", Message: "at most 20 tags"}
+	}
+	for _, t := range l.Tags {
+		if t == "" || len([]rune(t)) > MaxLinkTagLength {
+			return &Error{Code: EVALIDATION, Field: "tags", Message: "tags must be 1 to 32 characters"}
+		}
+	}
+	if len([]rune(l.Title)) > MaxLinkTitleLength {
+		return &Error{Code: EVALIDATION, Field: "title", Message: "title must be at most 200 characters"}
+	}
 	if l.MaxClicks != nil && *l.MaxClicks < 1 {
 		return &Error{Code: EVALIDATION, Field: "maxClicks", Message: "maxClicks must be at least 1"}
 	}

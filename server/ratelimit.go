@@ -10,8 +10,8 @@ import (
 )
 
 // rateLimit spends the caller's budgets: a PAT's per (handle, token, source
-// IP) and its handle's shared burst, or a JWT user's own. Every limited
-// response carries the RateLimit-Policy and RateLimit fields.
+// IP) and then its handle's shared burst, or a JWT user's own. Every
+// limited response carries the RateLimit-Policy and RateLimit fields.
 func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 	if p == nil {
 		return nil // public operations limit themselves (login)
@@ -40,8 +40,9 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 		}
 		policies = append(policies, res.PolicyHeader())
 		states = append(states, res.Header())
-		if !res.Allowed && (denied == nil || res.RetryAfter > denied.RetryAfter) {
-			denied = &res
+		if !res.Allowed {
+			denied = &res // a refused request spends no wider budget
+			break
 		}
 	}
 	h := c.Response().Header()

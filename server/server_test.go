@@ -49,7 +49,13 @@ type env struct {
 	authn *auth.Authenticator
 }
 
-type option func(*server.Config)
+// settings are what options may change about a test server.
+type settings struct {
+	cfg     server.Config
+	limiter func(*clock) ratelimit.Limiter
+}
+
+type option func(*settings)
 
 // MustOpenServer builds the real server on a fresh SQLite database.
 func MustOpenServer(tb testing.TB, opts ...option) *env {
@@ -73,14 +79,16 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	tokens := auth.NewTokens(keys, "http://tenx.test", 15*time.Minute, c.Now)
 	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
 		PATs: db, Now: c.Now})
-	cfg := server.DefaultConfig()
+	st := settings{cfg: server.DefaultConfig(),
+		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) }}
 	for _, o := range opts {
-		o(&cfg)
+		o(&st)
 	}
+	cfg := st.cfg
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
 	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
-		Keys: keys, Limiter: ratelimit.NewMemory(c.Now, 1000), Logger: slog.New(slog.DiscardHandler)})
+		Keys: keys, Limiter: st.limiter(c), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -91,6 +99,7 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 type request struct {
 	method, path, body, token string
 	header                    http.Header
+	remote                    string // RemoteAddr, host:port
 }
 
 func (e *env) do(r request) *httptest.ResponseRecorder {
@@ -108,6 +117,9 @@ func (e *env) do(r request) *httptest.ResponseRecorder {
 	}
 	for k, v := range r.header {
 		req.Header[k] = v
+	}
+	if r.remote != "" {
+		req.RemoteAddr = r.remote
 	}
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
@@ -242,6 +254,10 @@ func (e *env) MustRevokePAT(tb testing.TB, by user, handle, token string) {
 	mustStatus(tb, e.do(request{method: "DELETE", path: "/v2/handles/" + handle + "/tokens/" + id, token: by.Token}), http.StatusNoContent)
 }
 
-func withSignup(open bool) option { return func(c *server.Config) { c.SignupOpen = open } }
+func withSignup(open bool) option { return func(s *settings) { s.cfg.SignupOpen = open } }
 
-func withMaxBody(n int64) option { return func(c *server.Config) { c.MaxBodyBytes = n } }
+func withMaxBody(n int64) option { return func(s *settings) { s.cfg.MaxBodyBytes = n } }
+
+func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s.cfg) } }
+
+func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }

@@ -365,7 +365,8 @@ func TestReplaceCollaboratorsRevokesTokens(t *testing.T) {
 		clock.Add(time.Minute)
 
 		// A failed replacement revokes nothing.
-		_, err := db.ReplaceCollaborators(t.Context(), "shop", toCollaborators(users, []collab{{"usr_ghost", tenx.RoleOperator}}))
+		_, err := db.ReplaceCollaborators(t.Context(), "shop",
+			toCollaborators(users, []collab{{"usr_ghost", tenx.RoleOperator}}))
 		checkCode(t, err, tenx.EINVALIDCOLLABORATORS)
 		checkTokens(t, db, "shop", "tok_dan", "tok_carl", "tok_bob2", "tok_bob", "tok_ann")
 

@@ -63,32 +63,6 @@ func TestUserCreate(t *testing.T) {
 	}
 }
 
-// TestUserCreateAdminLogsIn signs in, through a real server, as an admin
-// that `user create` made.
-func TestUserCreateAdminLogsIn(t *testing.T) {
-	// Not parallel: it boots a server; see TestServeSQLite.
-	env, _ := sqliteEnv(t)
-	const email, password = "ops@example.com", "ops-password-123"
-	if _, _, err := runCmd(t, env, password+"\n", "user", "create", "--email", email, "--admin"); err != nil {
-		t.Fatalf("user create: %v", err)
-	}
-	srv := mustServe(t, env)
-	var login struct {
-		AccessToken string `json:"accessToken"`
-		User        struct {
-			IsAdmin bool `json:"isAdmin"`
-		} `json:"user"`
-	}
-	call(t, "POST", srv.URL+"/v2/auth/login", "", map[string]string{"email": email, "password": password}, 200, &login)
-	if !login.User.IsAdmin {
-		t.Fatal("the created admin is not an admin")
-	}
-	call(t, "GET", srv.URL+"/v2/platform-admin/users", login.AccessToken, nil, 200, nil)
-	if err := srv.Stop(t); err != nil {
-		t.Fatalf("serve returned %v, want nil", err)
-	}
-}
-
 func TestUserCommandErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
