@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/sha256"
+	"sync/atomic"
 	"time"
 
 	"tenx"
@@ -25,7 +26,10 @@ type Authenticator struct {
 
 	jwtCache *ttlCache[[32]byte, tenx.Principal]
 	patCache *ttlCache[string, tenx.Token]
-	patTTL   time.Duration
+	// forgets counts evictions: a lookup that raced one (read the store
+	// before a revocation, would cache after it) must not cache its result.
+	forgets atomic.Uint64
+	patTTL  time.Duration
 	// touched remembers which tokens had their last use recorded in the
 	// last TouchEvery, so lastUsedAt costs one write a minute, not one a request.
 	touched    *ttlCache[string, struct{}]
@@ -83,45 +87,53 @@ func (a *Authenticator) AuthenticateJWT(ctx context.Context, token string) (*ten
 	if p, ok := a.jwtCache.get(key, now); ok {
 		return &p, nil
 	}
+	epoch := a.forgets.Load()
 	claims, err := a.tokens.Verify(token)
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.principalFor(ctx, claims, now)
+	p, sessionEnd, err := a.principalFor(ctx, claims, now)
 	if err != nil {
 		return nil, err
 	}
 	until := now.Add(a.cacheTTL)
-	if exp := claims.ExpiresAt.Time; exp.Before(until) {
-		until = exp
+	for _, end := range []time.Time{claims.ExpiresAt.Time, sessionEnd} {
+		if end.Before(until) {
+			until = end
+		}
 	}
-	a.jwtCache.put(key, *p, until, now)
+	if a.forgets.Load() == epoch {
+		a.jwtCache.put(key, *p, until, now)
+	}
 	return p, nil
 }
 
-func (a *Authenticator) principalFor(ctx context.Context, c *AccessClaims, now time.Time) (*tenx.Principal, error) {
+// principalFor reads the token's session and user; it also returns when
+// the session ends, which bounds how long the answer may be cached.
+func (a *Authenticator) principalFor(ctx context.Context, c *AccessClaims, now time.Time) (*tenx.Principal, time.Time, error) {
 	s, err := a.sessions.FindSessionByID(ctx, c.SessionID)
 	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
-		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "access token is not valid")
+		return nil, time.Time{}, tenx.Errorf(tenx.EINVALIDTOKEN, "access token is not valid")
 	}
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if !s.Active(now) || s.UserID != c.Subject {
-		return nil, tenx.Errorf(tenx.ETOKENREVOKED, "the session of this access token has ended")
+		return nil, time.Time{}, tenx.Errorf(tenx.ETOKENREVOKED, "the session of this access token has ended")
 	}
 	u, err := a.users.FindUserByID(ctx, s.UserID)
 	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
-		return nil, tenx.Errorf(tenx.ETOKENREVOKED, "the user of this access token no longer exists")
+		return nil, time.Time{}, tenx.Errorf(tenx.ETOKENREVOKED, "the user of this access token no longer exists")
 	}
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return &tenx.Principal{Kind: tenx.CredentialJWT, UserID: u.ID, SessionID: s.ID, IsAdmin: u.IsAdmin}, nil
+	return &tenx.Principal{Kind: tenx.CredentialJWT, UserID: u.ID, SessionID: s.ID, IsAdmin: u.IsAdmin}, s.ExpiresAt, nil
 }
 
 // ForgetSession drops every cached token of a session, so a logout takes
 // effect on this instance at once.
 func (a *Authenticator) ForgetSession(sessionID string) {
+	a.forgets.Add(1)
 	a.jwtCache.deleteWhere(func(p tenx.Principal) bool { return p.SessionID == sessionID })
 }

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"tenx"
+	"tenx/auth"
+	"tenx/store"
 )
 
 func TestAuthenticateJWT(t *testing.T) {
@@ -231,4 +234,44 @@ func mustAuthenticate(t *testing.T, e *env, token string) *tenx.Principal {
 		t.Fatalf("authenticate: %v", err)
 	}
 	return p
+}
+
+// hookedSessions is the real store with a hook run right after a session is
+// read, to force one interleaving of a request and a logout.
+type hookedSessions struct {
+	*store.DB
+	afterFind func()
+}
+
+func (h *hookedSessions) FindSessionByID(ctx context.Context, id string) (*tenx.Session, error) {
+	s, err := h.DB.FindSessionByID(ctx, id)
+	if f := h.afterFind; f != nil {
+		h.afterFind = nil
+		f()
+	}
+	return s, err
+}
+
+// TestLogoutDuringAuthentication logs out while a request holding the
+// session's access token is between its session read and its cache write.
+// The request itself may pass, but the logout must hold from then on.
+func TestLogoutDuringAuthentication(t *testing.T) {
+	t.Parallel()
+	e := mustOpenSQLiteEnv(t)
+	g := e.mustSignupAndLogin(t, "ann@example.com", false)
+	hooked := &hookedSessions{DB: e.db}
+	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: e.tokens, Users: e.db, Sessions: hooked,
+		Handles: e.db, PATs: e.db, Now: e.clock.Now, CacheTTL: cacheTTL})
+	sessions := &auth.Sessions{Users: e.db, Sessions: e.db, Hasher: e.sessions.Hasher, Tokens: e.tokens,
+		Auth: authn, Now: e.clock.Now, SessionTTL: sessionTTL}
+	hooked.afterFind = func() {
+		if err := sessions.Logout(t.Context(), g.SessionID); err != nil {
+			t.Errorf("logout: %v", err)
+		}
+	}
+	if _, err := authn.AuthenticateJWT(t.Context(), g.AccessToken); err != nil {
+		t.Fatalf("in-flight request: %v", err)
+	}
+	_, err := authn.AuthenticateJWT(t.Context(), g.AccessToken)
+	checkCode(t, err, tenx.ETOKENREVOKED)
 }

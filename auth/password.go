@@ -65,6 +65,12 @@ func (h *PasswordHasher) Verify(encoded, password string) bool {
 
 var errBadHash = errors.New("malformed password hash")
 
+// Bounds on the parameters read back from a stored hash.
+const (
+	maxMemoryK = 1 << 20 // 1 GiB
+	maxTime    = 16
+)
+
 func verifyPHC(encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
@@ -76,8 +82,9 @@ func verifyPHC(encoded, password string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false, errBadHash
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
-		return false, errBadHash
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil ||
+		time < 1 || threads < 1 || memory < 8*uint32(threads) || memory > maxMemoryK || time > maxTime {
+		return false, errBadHash // argon2 panics on zero parameters; huge ones would stall logins
 	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])

@@ -47,6 +47,7 @@ func (a *Authenticator) findPAT(ctx context.Context, id string, now time.Time) (
 	if t, ok := a.patCache.get(id, now); ok {
 		return &t, nil
 	}
+	epoch := a.forgets.Load()
 	t, err := a.pats.FindTokenByID(ctx, id)
 	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
@@ -54,7 +55,9 @@ func (a *Authenticator) findPAT(ctx context.Context, id string, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	a.patCache.put(id, *t, now.Add(a.patTTL), now)
+	if a.forgets.Load() == epoch {
+		a.patCache.put(id, *t, now.Add(a.patTTL), now)
+	}
 	return t, nil
 }
 
@@ -70,10 +73,12 @@ func (a *Authenticator) touch(ctx context.Context, t *tenx.Token, now time.Time)
 
 // ForgetToken evicts a token so its revocation takes effect here at once.
 func (a *Authenticator) ForgetToken(id string) {
+	a.forgets.Add(1)
 	a.patCache.delete(id)
 }
 
 // ForgetHandle evicts every cached token of a deleted handle.
 func (a *Authenticator) ForgetHandle(handle string) {
+	a.forgets.Add(1)
 	a.patCache.deleteWhere(func(t tenx.Token) bool { return t.Handle == handle })
 }

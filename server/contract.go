@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -38,9 +39,15 @@ type contract struct {
 	ops map[string]*operation
 }
 
+// defineFormats registers the string formats kin-openapi does not check by
+// default. The registry is global and unguarded, so it is written once.
+var defineFormats = sync.OnceFunc(func() {
+	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
+})
+
 // loadContract reads the embedded spec and prepares every operation.
 func loadContract() (*contract, error) {
-	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
+	defineFormats()
 	doc, err := gen.GetSwagger()
 	if err != nil {
 		return nil, fmt.Errorf("load embedded spec: %w", err)

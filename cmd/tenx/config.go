@@ -96,6 +96,9 @@ func (c config) validateURLs() []error {
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("TENX_DATABASE_URL must start with sqlite: or postgres://"))
+	} else if _, err := url.Parse(c.DatabaseURL); err != nil {
+		// Not quoted: the URL may hold a password.
+		errs = append(errs, errors.New("TENX_DATABASE_URL is not a valid URL (escape special characters in the password)"))
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, errors.New("TENX_PUBLIC_URL must be an absolute http(s) URL"))
@@ -157,14 +160,25 @@ func (c config) LogValue() slog.Value {
 	)
 }
 
-// maskURL hides the password of a URL.
+// maskURL hides the passwords of a URL: in its userinfo and in a
+// password= query parameter (lib/pq takes both). A URL that does not parse
+// is hidden whole.
 func maskURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if s == "" {
 		return s
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL hidden)"
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }

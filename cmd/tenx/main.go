@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "migrate":
 		return migrate(ctx, cfg, log)
 	case "user":
-		return userCommand(ctx, cfg, args[1:], stdin, stdout)
+		return userCommand(ctx, cfg, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintln(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])

@@ -16,11 +16,12 @@ import (
 
 // userCommand runs `tenx user create --email E [--admin]`, reading the
 // password from the first line of stdin so it never shows in `ps`.
-func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
+func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: tenx user create --email E [--admin] < password")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	email := fs.String("email", "", "the user's email")
 	admin := fs.Bool("admin", false, "make the user a platform admin")
 	if err := fs.Parse(args[1:]); err != nil {
