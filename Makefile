@@ -5,7 +5,7 @@ PKGS := ./...
 # module proxy no longer serves, so it cannot share our go.mod as a tool line.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short gen gen-check lint bench build fuzz
+.PHONY: run test gen gen-check lint bench build fuzz
 
 run: ## serve on the embedded SQLite database in ./data
 	$(GO) run ./cmd/tenx serve
@@ -29,4 +29,9 @@ lint: ## vet, gofmt, staticcheck
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 bench: ## benchmarks of the request path and the rate limiter
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./server/ ./ratelimit/
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./server/ ./ratelimit/ ./auth/
+
+FUZZTIME ?= 10s
+fuzz: ## run each fuzz target briefly (the committed corpus in testdata/fuzz runs in make test too)
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePAT$$' -fuzztime $(FUZZTIME) ./auth/
+	$(GO) test -run '^$$' -fuzz '^FuzzExtractCredential$$' -fuzztime $(FUZZTIME) ./auth/
