@@ -18,6 +18,7 @@ const (
 	EVALIDATION         = "validation_error"
 	EINVALIDPAYLOAD     = "invalid_payload"
 	ENOTFOUND           = "not_found"
+	EGONE               = "gone"
 	ECONFLICT           = "conflict"
 	EPAYLOADTOOLARGE    = "payload_too_large"
 	ERATELIMITED        = "rate_limited"

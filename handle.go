@@ -15,6 +15,11 @@ const MaxDisplayNameLength = 100
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,31}$`)
 
+// reservedHandles would shadow the server's own top-level routes, since
+// short links live at /{handle}/{slug}.
+var reservedHandles = map[string]bool{"api": true, "app": true, "docs": true, "healthz": true,
+	"readyz": true, "openapi": true, "static": true, "assets": true, "well-known": true, "admin": true}
+
 // Handle is a named creator workspace. Its creator is its first OWNER.
 type Handle struct {
 	Name        string
@@ -29,6 +34,9 @@ func (h *Handle) Validate() error {
 	if !handlePattern.MatchString(h.Name) {
 		return &Error{Code: EVALIDATION, Field: "handle",
 			Message: "handle must match ^[a-z0-9][a-z0-9-]{2,31}$"}
+	}
+	if reservedHandles[h.Name] {
+		return &Error{Code: EVALIDATION, Field: "handle", Message: "handle " + h.Name + " is reserved"}
 	}
 	if len([]rune(h.DisplayName)) > MaxDisplayNameLength {
 		return &Error{Code: EVALIDATION, Field: "displayName",

@@ -71,6 +71,21 @@ func (l *Link) Validate() error {
 	return nil
 }
 
+// Availability says whether a visit at now may follow the link: "" when it
+// may, ENOTFOUND when it is disabled or not yet started, EGONE when it
+// expired, its schedule ended or it reached its click cap.
+func (l *Link) Availability(now time.Time) string {
+	switch {
+	case !l.Enabled, l.ScheduledStartAt != nil && now.Before(*l.ScheduledStartAt):
+		return ENOTFOUND
+	case l.ExpiresAt != nil && !now.Before(*l.ExpiresAt),
+		l.ScheduledEndAt != nil && !now.Before(*l.ScheduledEndAt),
+		l.MaxClicks != nil && l.ClickCount >= *l.MaxClicks:
+		return EGONE
+	}
+	return ""
+}
+
 // LinkFilter selects links of one handle.
 type LinkFilter struct {
 	Handle  string
@@ -91,4 +106,8 @@ type LinkService interface {
 	UpsertLink(ctx context.Context, l *Link) (created bool, err error)
 	// DeleteLink returns ENOTFOUND for an unknown slug.
 	DeleteLink(ctx context.Context, handle, slug string) error
+	// FollowLink counts a visit and returns the link when Availability
+	// allows it; otherwise it counts nothing and returns that error code.
+	// Concurrent visits never push the count past MaxClicks.
+	FollowLink(ctx context.Context, handle, slug string) (*Link, error)
 }

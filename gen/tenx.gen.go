@@ -407,6 +407,9 @@ type Conflict = Error
 // Forbidden defines model for Forbidden.
 type Forbidden = Error
 
+// Gone defines model for Gone.
+type Gone = Error
+
 // InternalError defines model for InternalError.
 type InternalError = Error
 
@@ -884,6 +887,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelf(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FollowLink Follow a short link (public); counts the visit
+	//
+	// Redirects with the link's `redirectType` (302 or 307). A disabled or
+	// not yet started link is 404; an expired one, one whose schedule
+	// ended, or one at its click cap is 410 `gone`.
+	//
+	// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
+	FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public keys that verify access tokens
@@ -1595,6 +1607,25 @@ func (c *Client) UpsertLinkPublic(ctx context.Context, handle HandleName, slug S
 // Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 func (c *Client) GetTokenSelf(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTokenSelfRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FollowLink Follow a short link (public); counts the visit
+//
+// Redirects with the link's `redirectType` (302 or 307). A disabled or
+// not yet started link is 404; an expired one, one whose schedule
+// ended, or one at its click cap is 410 `gone`.
+//
+// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
+func (c *Client) FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFollowLinkRequest(c.Server, handle, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -3093,6 +3124,47 @@ func NewGetTokenSelfRequest(server string, handle HandleName) (*http.Request, er
 	return req, nil
 }
 
+// NewFollowLinkRequest constructs an http.Request for the FollowLink method
+func NewFollowLinkRequest(server string, handle string, slug string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -3479,6 +3551,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelfWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetTokenSelfResponse, error)
+
+	// FollowLinkWithResponse Follow a short link (public); counts the visit
+	//
+	// Redirects with the link's `redirectType` (302 or 307). A disabled or
+	// not yet started link is 404; an expired one, one whose schedule
+	// ended, or one at its click cap is 410 `gone`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
+	FollowLinkWithResponse(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*FollowLinkResponse, error)
 }
 
 type GetJWKSResponse struct {
@@ -6929,6 +7012,82 @@ func (r GetTokenSelfResponse) ContentType() string {
 	return ""
 }
 
+// FollowLinkResponse302Headers the declared response headers of an HTTP 302 response for FollowLink
+type FollowLinkResponse302Headers struct {
+	Location *string
+}
+
+// FollowLinkResponse307Headers the declared response headers of an HTTP 307 response for FollowLink
+type FollowLinkResponse307Headers struct {
+	Location *string
+}
+
+type FollowLinkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *FollowLinkResponse302Headers
+	// Headers307 the parsed response headers for an HTTP 307 response
+	Headers307 *FollowLinkResponse307Headers
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FollowLinkResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r FollowLinkResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r FollowLinkResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r FollowLinkResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r FollowLinkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FollowLinkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FollowLinkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FollowLinkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetJWKSWithResponse Public keys that verify access tokens
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7522,6 +7681,23 @@ func (c *ClientWithResponses) GetTokenSelfWithResponse(ctx context.Context, hand
 		return nil, err
 	}
 	return ParseGetTokenSelfResponse(rsp)
+}
+
+// FollowLinkWithResponse Follow a short link (public); counts the visit
+//
+// Redirects with the link's `redirectType` (302 or 307). A disabled or
+// not yet started link is 404; an expired one, one whose schedule
+// ended, or one at its click cap is 410 `gone`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
+func (c *ClientWithResponses) FollowLinkWithResponse(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*FollowLinkResponse, error) {
+	rsp, err := c.FollowLink(ctx, handle, slug, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFollowLinkResponse(rsp)
 }
 
 // ParseGetJWKSResponse parses an HTTP response from a GetJWKSWithResponse call
@@ -11257,6 +11433,82 @@ func ParseGetTokenSelfResponse(rsp *http.Response) (*GetTokenSelfResponse, error
 	return response, nil
 }
 
+// ParseFollowLinkResponse parses an HTTP response from a FollowLinkWithResponse call
+func ParseFollowLinkResponse(rsp *http.Response) (*FollowLinkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FollowLinkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case rsp.StatusCode == 307:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		var headers FollowLinkResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers302 = &headers
+	case rsp.StatusCode == 307:
+		var headers FollowLinkResponse307Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers307 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetJWKS Public keys that verify access tokens
@@ -11355,6 +11607,9 @@ type ServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx echo.Context, handle HandleName) error
+	// FollowLink Follow a short link (public); counts the visit
+	// (GET /{handle}/{slug})
+	FollowLink(ctx echo.Context, handle string, slug string) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -12005,6 +12260,30 @@ func (w *ServerInterfaceWrapper) GetTokenSelf(ctx echo.Context) error {
 	return err
 }
 
+// FollowLink converts echo context to params.
+func (w *ServerInterfaceWrapper) FollowLink(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FollowLink(ctx, handle, slug)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -12084,6 +12363,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.UpsertLinkPublic, options.OperationMiddlewares["upsertLinkPublic"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/tokens/self", wrapper.GetTokenSelf, options.OperationMiddlewares["getTokenSelf"]...)
 	router.GET(options.BaseURL+"/v2/platform-admin/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.GET(options.BaseURL+"/:handle/:slug", wrapper.FollowLink, options.OperationMiddlewares["followLink"]...)
 
 }
 
@@ -12099,6 +12379,8 @@ type ForbiddenJSONResponse struct {
 
 	Headers ForbiddenResponseHeaders
 }
+
+type GoneJSONResponse Error
 
 type InternalErrorJSONResponse Error
 
@@ -16264,6 +16546,103 @@ func (response GetTokenSelf503JSONResponse) VisitGetTokenSelfResponse(w http.Res
 	return err
 }
 
+type FollowLinkRequestObject struct {
+	Handle string `json:"handle"`
+	Slug   string `json:"slug"`
+}
+
+type FollowLinkResponseObject interface {
+	VisitFollowLinkResponse(w http.ResponseWriter) error
+}
+
+type FollowLink302ResponseHeaders struct {
+	Location *string
+}
+
+type FollowLink302Response struct {
+	Headers FollowLink302ResponseHeaders
+}
+
+func (response FollowLink302Response) VisitFollowLinkResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(302)
+	return nil
+}
+
+type FollowLink307ResponseHeaders struct {
+	Location *string
+}
+
+type FollowLink307Response struct {
+	Headers FollowLink307ResponseHeaders
+}
+
+func (response FollowLink307Response) VisitFollowLinkResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(307)
+	return nil
+}
+
+type FollowLink404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response FollowLink404JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowLink410JSONResponse struct{ GoneJSONResponse }
+
+func (response FollowLink410JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowLink500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response FollowLink500JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowLink503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response FollowLink503JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetJWKS Public keys that verify access tokens
@@ -16362,6 +16741,9 @@ type StrictServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx context.Context, request GetTokenSelfRequestObject) (GetTokenSelfResponseObject, error)
+	// FollowLink Follow a short link (public); counts the visit
+	// (GET /{handle}/{slug})
+	FollowLink(ctx context.Context, request FollowLinkRequestObject) (FollowLinkResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -17401,117 +17783,148 @@ func (sh *strictHandler) GetTokenSelf(ctx echo.Context, handle HandleName) error
 	return nil
 }
 
+// FollowLink operation middleware
+func (sh *strictHandler) FollowLink(ctx echo.Context, handle string, slug string) error {
+	var request FollowLinkRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowLink(ctx.Request().Context(), request.(FollowLinkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowLink")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FollowLinkResponseObject); ok {
+		return validResponse.VisitFollowLinkResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1pc9s40vBfQfHdqnGylCwfk5mxaz54spk3zjhjr4/yPhvlsSCyJWFEAgwAStam/N+fwsFLBHX4GmdW",
-	"nxJTBNBo9N2N5lcvYHHCKFApvIOv3ghwCFz/9xxLOCExkeqPEETASSIJo96Bdz3CEhGBIhhIxAYIcDBC",
-	"CYtIMPMRtIdt1Ot6CZZd75D/vLPz06H8eafX9nxPBCOIsZpQzhLwDjwhOaFD7+7OL9ZrnemZ6stejgB9",
-	"SZnEZi0CAkkFCU6SqLbwl593djuH05/fdHzU9UaYhhHox3sd87iHto7fXf6K8nWR2TwaEIhC8WoxvHe+",
-	"l2COY5AWXe/1Cr/jGNRfRMGbYDnyfI/qZxYEz/c4fEkJh9A7kDyF8iIJlhK4Gvq/n3DrP53WT5/tv63P",
-	"X3f9vZ27v3m+A3X5Mellv6TAZ8W6kf6xvEwIA5xG0jv4vuN7Mb4lcRp7Bzsd9Reh9q98HUIlDIHrhX6H",
-	"W3nJxkDdh8MS/CUF1KPZaz1FHXIEKOEwISwVKMFDUJh1QZoPq0Ab49sToEM58g52FYj17V9E6bAB6UL9",
-	"tCrKj1r/Nti+aX3+uu/v7jegW8N4HDYsKe2vK64q2fimWPnz1x1/v+Nc905NKBJGBWiC+wWH5/AlBaFP",
-	"PmBUAtX/VexAAqzOZfsPwfRZFUv/jcPAO/D+33bB+NvmV7H9jnPGzVLVw+1NcERCPeUNqJd6aGtK5Aj1",
-	"NLP0XiHGUY9Q/dpNgmcRw2EPbVEm0YeL099f+eoFTBFLgOtpWiKBgAxIgAIWQtu78723jA4iEjzHdgK7",
-	"VO8AEYlwxAGHMwS3REihYfmV8T4JQ0PoTwwMoSIdDJQ8o/JGBCyBnkVn6TlnEWgRWpLQ19fXraNUjoBK",
-	"BRNUganRz53vHVNFdjgywDzH1sx6lmgOEEb9dIgYRSzlSJAQDhFlckToEGXvKsUiRmxK9UH8zuSvLKXh",
-	"MwBLmbwZqLUMVYQMhALOkIU6ESXIAhxFwFGMZ/q3MWXT7GUN75mh/UvGTjAfwjOAbbntRjJ2E6k1ewca",
-	"0j4LZwqXbAIGdK0INJCXjH3EdGbFh3gGIDmWcKMBgLB3iDhIPkN4IIGj3rn6o3Wk/ughAQGjoZij9Iot",
-	"4oLAvrtdvNhgUaw0OHtfzVEA52SvQjuqXV9RnMoR4+Q/8BwUGxMhCB3e9AFz4Dda8/T8QhC7H9wMGI+x",
-	"VM/N33CbKDVVPOAwYWP9QEltFLEhodscBhzECA0wiVIOD5ZFVxRPMIlwP3oOLkmL1bQYCiEBGgINNI+E",
-	"bEozqoywBN7Wit5Oq1Y9CgIQIrd9Eq40mSRGFePqj9Wljyh6F/7j4qglyJBCiD5cXx4arTPFM4ECzLmy",
-	"ZHtwm2gBP4cr3zPHI44dc18YbkEplSTSTK4PENkhpelyOvWNgXKpH3/1gCpr75P3iyYh77Nj/VQY2l+E",
-	"+CthLcTC5vlUQUt52fKW7PTFuqz/BwSafY/SkMh3E0sU8xg3GJhHiCHgdsAByxJFtzmTcw9yEu8FLIpw",
-	"n3EsGRdtDkmEA/MLm1LgYkSStuSYigFwxSbOQ8KBZLxkGLpfUGhq+N2CfKQ3azjUO/BCLKElSQyuNYl7",
-	"JpI4H0ulG6Rz9blzI8p4tRguA7b4kE6IcBwUTDLXkkiIxTI6Kp35Xb4a5hxrYUzL7sfiPdh1XSC/LZ33",
-	"MU1SI3PCkKgN4+isBP8ARwL8uS0pU8xBeW/P3x1dnp4b2+307N25/usQYTozBg5EApSw2e90ColcIT5N",
-	"WiV/Z+dNAzuaUyy9+WbfX4IQO8w34C/Di6ifZDD/80oH+hHivhU7c4epmWvV4XObMWP9OZiWburc8Paa",
-	"513b+Jx8lyhmQqKdTgcBlUqYH6KY8VXOeiUU1um1hs059KyAFg6hUtU4EmtiA2JMooqMMk8qhLv7/b6D",
-	"chMsxJTxsDI6fzg3wRsdjMg5YRl5Z0Dk07l2nbs9c1vKHs8dLBJS2QsoxsGIUGgpL1E/MC6rUmM4TiKj",
-	"Xud8NZe81r5yQ+RkMAAaKinBjVFuolCIDRBGde/bqYJiEAIPHaLpfRpjWkAv4VY6J7BLHztgPIoEQ4Rq",
-	"E6P3r5b1HFrHYQ9lQQkbPmucWZ3UhfJuhRsF2vO1Eb0pS6MQjfAEkDpQCH3lM7o85QoX1XXeIi4xx17g",
-	"rYwAF/WYCJ9DMK6vuUMikgjPsmhh7fdRvlTtJy36GmyITDMtkibn6h2lRpJwPajnsJeHM8t7KcCzwJTN",
-	"h/Kazfh9q99fUyjN4bOsQh0hwzJ+7xtydaCieU9u08gMW12VWvpbRtbZtM3gXOljWIrimNDy052HIf3O",
-	"BQ7gSL0/jxkhsUyNaM4lLBsvPQc7zLXxD9e/OZyIaFhdQ/tpLn4N+GT+zd3vv9/5yfXuuMEsH8tZdY7T",
-	"3848t31XfU+Qoeu9W7cY7WMBb/ZTHqEk7UckQGOYtZeiTgFntqkmNpvwNYIMQA04vagjdQyz1UlaHcsy",
-	"etYTutY/IXTskMYRCcZvWUqrgo1Q+Wbf6Q7fR3yDkIRqhXzFI+dpA1W6tkwJfcYiwLTk0a+zZIxv36qd",
-	"iRV3xSEkHAI55+fvdXb9vc4Pn11D1KGEaQThO7oWNvJxFxJzudZIm7hx+KrDKhEt0ey+J4lsUJhrKzrf",
-	"S82h1pnLspQYMS7R1fnJcsayCSg1Y41uMqjtfguimTs+v0zU62hUxSH38XDr9F0LaeG+YFEqAY2kTLbE",
-	"qwwblWzd/o/+Qs7IE5EmP/YMjLIov1lnmhw+xTYvk4VqnFI6gL3dJT6UxtaxGbnbWcBUy3OwZZqfI58m",
-	"ynRbRRGh49UViNYBD4sUmQVdQH6EpzPaHhBW1QP9hXaeDZvUoF/LQWiKVa4dWDq3q2axZhsp83wvC5Op",
-	"/17//u7cGX/WTqPLPT87ujReI6I4BjTgLLY5OokjNkxBeay925bxLHsISxsiT0xZgg78B2kMVFa9eU0S",
-	"beUwVyXaG1dUoyEncA+zwg75paH0RSEakdB4yPZdROSinME6q0dYyCuxHsTZmGN3yJk2+bcijwOsoeGL",
-	"4HpxUpKNb34a/LYb//OH25Nk71xc7kyuf5z9e6leLqo0qHFcLUhV9VqciIuu9cnfy1/N8x//wDNHOOQ0",
-	"JhINdO7N5HP0kZcS0mq01bZGne29+X6ZcssOo0BeQFpG+NWIfInWcBzfIoliGLimbWJC7V87S1yA6hEt",
-	"OYrwUXjxHgz0+NTuyDIkWE52brppp7MXWBrWf0DbPBMQcJDmUe/AFFIgRqMZGgGHQySkjkxLRNnUKTlk",
-	"Yw7rXhxk9tF4ZG4bYJH2tlOuTn1momVepp20EdBznUB8KJuvw69sAjzCiU3xVszRznx6+z2boojRodZv",
-	"LAqt2BgDJAJNGR8TOqzIized/R8r9X4dZ72fGxcXEA0cUfT1OWZBmPOpVMeaNJ1HORfJHpsbPs2yxWtS",
-	"CYWpHlokh6uHe24BPES23gMxjiBO5CzPMFGY3ujI6022m/lUojtBWNvLlXCZjfeRn1maqCFrXWihVPCb",
-	"/cH73fE/fxIncSf5V/DDufyfHezMeIujMCbUFVVx5bCzpFA2bFkyW+3+HZ1AZA3OKhYeZrA3rbeCBKyS",
-	"wxkWAmFRqbId2Oo09UiX2B4qBx2oRMzkbJShltfeOlPKqwtUs8cl8tRMWd+04mAIUk7k7ELNZ7b7x1Ta",
-	"ApSDr56pZvo1I7MP15eeX0/N6WKaFqHaLP5OIFNsYgWfdgV6Z6cXl2h7sruNUzna1lVMRRW6Jh6zZg7k",
-	"SMrEJCrlUUJ+g5nT6wAuFF8jUxKE9BFYTwMnpDWGWe8QTQm1pXe9I1sSph3iXl78bNJlRd1wPrqABxsg",
-	"DESNCNImgQNFbkDXsyD0vuobWIJBdcqEDlgdfRLorZJaGAmIBq0RsynWo7NjlERYKuGiqVkzKuPIernt",
-	"Lu3S168vpwypw0QxCyES7devkfKMAkYlZ5GagQLa6qkztwO3X/d8pB/gIGAplepBl+onfRJFhA6LVzII",
-	"WliJi+3XvVdI4jFocOfp7cP1ZZduVXFzgMwhIYPJP6YZGl8dmjsSIg1GRQ20dluF5k+rh7tUOdH6ifb2",
-	"KEAoMh42O7KUFhPa0jXBaMu603ZRlPnU9u8u1Z71Kx9hGqLqDgtQTB3aTM1cfeUASZ5Cr92lR6lksYGb",
-	"s1SCsIg2MdEc31/Nf+5y7CFsITd+eNilTsL016RMf47lunQr4WBKtNB0BBT1mRzZpLRAmOtLCEommmJ1",
-	"58H1LJ2ZPLVCvCFwjTvDjcjQvqa90wSooty9dgcJPDNHaSISERGyS3X6njLaOlXL7aJM9CErKmMlouNU",
-	"SNQHo9Lb6HJEBBIJBHoOPWeX5qEOUamiz+bRb3FAmM6meOajPgQ4FWD8RiIUPjh06RAomKIQvaGQBQJF",
-	"jI0P0ZjQFkuA4oT4iCmcBiyEIVD94jmELIhmWsYmEhFp0aTrKcTr11kto07Y57XHva9dk2Pvegddzxyh",
-	"mtUcYNfzu1nqXb/Qbrf1szwJXzy96x12qZo3K44goRYizUUJthYB7Xd29A72O3uGwru0N1+qmnOtBvZn",
-	"u6YiBc/3IhIANRk5K6ePEhyMoLXb7pRCpEawHZ0de743AS6MtOu0d8xbFrXegbfX7rT3dJ2KHGnVt92e",
-	"QhS1xpRN6fYf07FoZyWvQ9CGQX7Yyjb0/j9InXebuwyy2+k8WhGtnt9RQ6sk7YeL09/RNfSR4oQLMOXk",
-	"35vFXXPmQG5Xrx7oUXvLR5WLhMu2g3fw6bPviTSOMZ8poyjPddoKkglwMphVrAKRJVoOPnliJiTE3mc1",
-	"5/ZIp6H/swjnNlP9hFi3KzTgPeFMb4QIlCb3RvoCBJ6QCVC1QsJZH5owpe/JLETUuXrjz8GTXhpJhgTw",
-	"CbwUylRQkQKzaCvEEvexUMIMByM1/lUTuiumq3YSmJAuB1GmnGorZcS4bEVkAmHVIFYyUIDRJui9lMkp",
-	"jZQW0iX9XRowNiaAejc7ndsbrfdv7G+9NrqiWjgh7U0ZzTHljA5RVmsn0BCk0VMCx0oLiakSvkdSKp1m",
-	"lC/H0l5BgRAlwNHxmbFIlHY1ppmRuFWSOtFbz0uzfmHh7NFIqVwEeVd1YJTRc/eEVFy+TuAg5QtzVYDQ",
-	"uVsWFyBbb/VZuVME2R0Nc55LbrDe+d7+KvxRumioh+ysxBzFPRg1aGcFjpq/OqXG7f60fNz8baaXwffq",
-	"CJVxojlPYi61zyOEKarP2F2hqc7szGTsm7h9wsbWbbATHiIiqx6wQEKyJAv9ISwRo4EmiBp7qcVqlL7f",
-	"UKNp1kNAQyVhaIhkjerQFAsURMqkCtcg37dqhHDMtwoV34ckVzns4hroN0eMlaDKp893FeJ8Z08uSDlX",
-	"LshKhGkCsk2K/yM8pdb/CE2WkbmQ2fY2dHAPOtA8XYls5Ext/Xn1/5kxVRZTh2XaRXILhy7+9pG5nCX0",
-	"pTgaIp6bMxSmFanW7tKjfHQpM6okTnaJOxWgpjAyUonF6YhFueRymRjnFvJqR4dP9nK/AbII09VNpMZu",
-	"Bd/Xr+8o9P9ZRsVRDZ+HRggUYttek1vX6jCjXq718e1aEe9ugxGmQ3DpWVMgMH+mi7lUMXualJm0ygsX",
-	"5vcXYm/vPNrSlcxOgyaxXoixX0yeyKqVe5Dp2kqlswKN5h0y/jtNalPfgTDNjqqR1ktVek575YQI+d6+",
-	"85SxiuL2x0Lr5TuR5zk2dsx97Jj3hbGSdegIMDVmi490pxo5AsJRdjXPUk1eQ3nnNwhEQ3Pvy72bHlss",
-	"Vu49PbNczMpT3dRpM06PIhCfh6Q3UnRt3smkqj3twzIT9SFgsbWjTYGui3eqQjfPABpjMQJTNlVlq3/o",
-	"5yW2WiX6UCJHM+/LJ8f95SPyDkd/LbIyJ5yTlfbsYAJ8lnV7QkS6qMn3iuS2d2DLwu/85sxMAw11nlVG",
-	"bgjxxRLiKc0OaQVyy64m3NWCAS7gile2S+0f1fIJlsGoTq/m5u0zWBP2iu8zZzUWc4q9q/ZX5ZiNJfHW",
-	"hCoykf+dQAKkJHQoVhf0DbbENk5DIltFN6FGt67oICS8dZk46xy39MWiD+rTBvSqzZUcfKWEW4KHoLvw",
-	"6k1vNNGLjrbnrKEJGkmOSeQjClPT84WLalAjJLLOKdmluYcpqSZOq7U7arK8qv2inpANqgs1aJdYX3nc",
-	"kP/LJn99SUH7AhUyM32Ont9KS2VDOyYNpi4x1IWNY0hMbkrXalKm6zUjIpQLikoNwLq0si3fVP0uaA2H",
-	"UltckwrgPsKoj0NTBKz+CFPDMqC7zzJm7vhgvfKy7mLORJduf1bn2ycI9bvarj2zNbqS2KAw/cuKjo1F",
-	"ailPh7RMHrjMJZqPHm6a5h0LGm3SE3vLdk5YzZty0QzpubKANRFI4mFTt3yJh02Z571dx2WvWsENFtAi",
-	"VAAVRJIJIAGYByNEKBJROvSRLm02heJFQ4cmaL40weLuBeX+VEHR/6SWOC7d8/rmzPi82cUSA960HdgY",
-	"MC9VmqgzLNXGfCcsu259uL70kVXyfy9X8+a9RZ7AfFkojra/Kh5eIQSvG6isGoBXU2/C799W+F2f2QMo",
-	"tMn7cxPO4wrNJqNNAb2hvRcdcX8o2d1fMC5X+/p7QY3+35G+vSDQbmfH3COUZcmX9d1RZtFup2PeIKZo",
-	"KGsdXy+zvkoE8IJlHt/fKjq9PbOTtYxN5xBz5z9q+cJKq38rpQsb9+6epQuMZxT2YH3XZFQVPWcanbzL",
-	"7I7ht51zKNryLPFWcKC9RoOZagh7o5u/IR/GnmOSXcqvXiPaogyZe/eizEZFu6SnSE34Sy46atVsi/rQ",
-	"II0iexngHr0tzCeS2l1qrjepn/MPkJm+WfqCORF5n/s2ush7DgoTEA6YbT9obqk39B88zIO9jIK5FKkD",
-	"uPXu/o7YrRF12bd0nsKEKHeze+YqxEr3tgZ1Lk2TCH3sRIrsrLaykwrg1UbD/3WLE53iaR2BtFizb3+1",
-	"4mIuZFKlw2PaGkRkODK5IP2hsKwlhSgEkm1BhEnURkdFhofx/I6S/fiUbWOx39lHpY8Pth15G/V6wfur",
-	"hGoMEMb41ottdPILzlKoE2oich+ROIaQYAnRbD0V3BS7aSClRzYiF0ryDTm+6PDNIqOwZBM+m0m43D3K",
-	"vr3XHBifl/TbPO/p+TyANZm1l81NO/Ulv161FWgPbdlOoKjjI2yqD7r0BxTimXiFBEOmiYjQd2BiNgHd",
-	"iM5XyonqvgDCWR2gsfHkFqZtpPoCLUwK042V+V9dJpC12+7P7MVaRqGw63RvG2oa3IQo73b8cAvU9o9t",
-	"sXID2SdwnzM5Y6qbsrs9mOYtA9voKO8xm9mmzd1lq+Kj3gX3iYRIbZ2XWFZkS4rsJ661V2Dh3oiPv5z4",
-	"+Ki7XFImR8BNEw114I335RZWF821IM078zaGna/0G9961DnvhLwk6Kzx8dJZ6C/UJ2gCfGZIWn8xBfIG",
-	"siXCrpKsoe+5Z0YoZyTe0DB2xTo60+pxU023qaZbqZqu0snmHEsw+2lYxL67Xbx45xejWmcsIsFs5cHZ",
-	"+8/b7WYT7JiXcKXu6Z/KH3f6rKi61Ox97sfViv/Oji591CsG9hzp5kep9FsoN9cq+MtF6H3L/jZMtWEq",
-	"B1NNOZHQyFXZr4vqFMvMpN9v4KZFVYlN1P2ctYkbBtkwyGNonaKU8snVzMuumywx9X9v9eSLkSp/Xg3n",
-	"RrBuQnh/rsXSXHS6mvGyxJq3WUphv7G3MIWvP8T31Gl8vciC9oWEDrOU/oY5N1ZPmclqfFUz/hVB9SFv",
-	"OadoqaHmANOZybm5ag4e6F8vj4gCn2QzpzyyHzo72N6OWICjERPy4MfOjx1tHFnY5s2j7AMrPuL5F0GU",
-	"MTSGGQqJCNgE+KxdRO/sh0DqkcYLMqStNPF14+6W/cLAh+vLrMW1KE2iu6LWp7DtMn3dDlM42jFsVb6o",
-	"5qvpX5WmzVIZ9ZnPGqqIY0zxEEITi8VIl+dnWce/l6e2J1qf+XrEUEhCNB1hiSTL20VUdhvaSOUcxkaM",
-	"SxOu8bOPqc19Mk5tUONBN1UuvnSmZHoZPCPE60ucJubDWkikfIADEHqi/It2OgpOhDToLc03Fye/08Hz",
-	"7BOnDhoSWYt0HBYBzjJsxotwxKe11vJtEy4bh9aut3sao/rq8/wzBT5DmOJoJklgaAduE4XgEEtcPo3s",
-	"nfbrBfBEREg/A0X3ngch0RT6I8bGSKT9fFAZRvu7e+oqlgZEt9XNh5q/G7B0lSgbp4wd9/Am7OilBZGA",
-	"QkgiNouV3DF0BTIYoYTDhMAUXZ2flCdVI9qlEYsPsbbAopkWQpp9ZDHBQysGNMoCHCeYDCkSkqeBTHkF",
-	"A/rlNchMGzpiVFpklfmb4P6oBQmSHAe6PkpCrHioMkP2Y7v40UUnF2k/JhIFI0yoFqY4Ks+in7fN80Zw",
-	"zhW+Mo1lPyaIeKqk6pYaQ8w3mWP7JUc8L0nnhio4P9/9XwAAAP//",
+	"7D1rd9s2sn8Fh3fPqZOlZPnRtLVPP7jZtEnqNl7bOd67Ua4FkSMJFQkwAChZm+P/fg8efIN62LHrdPUp",
+	"MUUAg8G8ZzD87AUsThgFKoV39NmbAA6B6/+eYwmnJCZS/RGCCDhJJGHUO/KuJlgiIlAEI4nYCAEOJihh",
+	"EQkWPoLuuIsGfS/Bsu8d8x/39n44lj/uDbqe74lgAjFWE8pFAt6RJyQndOzd3vrFep0zPVNz2csJoE8p",
+	"k9isRUAgqSDBSRI1Fv70495+73j+44uej/reBNMwAv34oGceD9DOm1eXP6N8XWQ2j0YEolA8Ww7vre8l",
+	"mOMYpEXXa73C7zgG9RdR8CZYTjzfo/qZBcHzPQ6fUsIh9I4kT6G8SIKlBK6G/t8H3PlPr/PDR/tv5+Pn",
+	"ff9g7/Zvnu9AXX5MetlPKfBFsW6kfywvE8IIp5H0jr7t+V6Mb0icxt7RXk/9Raj9K1+HUAlj4Hqh3+FG",
+	"XrIpUPfhsAR/SgENaPbaQFGHnABKOMwISwVK8BgUZl2Q5sMq0Mb45hToWE68o30FYnP7F1E6bkG6UD+t",
+	"i/KTzr8Ntq87Hz8f+vuHLejWML4JW5aU9tc1V5Vsel2s/PHznn/Yc657qyYUCaMCNMH9hMNz+JSC0Ccf",
+	"MCqB6v8qdiABVuey+4dg+qyKpf/GYeQdef+zWzD+rvlV7L7inHGzVPVwBzMckVBPeQ3qpQHamRM5QQPN",
+	"LINniHE0IFS/dp3gRcRwOEA7lEn09uLd78989QKmiCXA9TQdkUBARiRAAQuh69363ktGRxEJHmM7gV1q",
+	"cISIRDjigMMFghsipNCw/Mz4kIShIfQHBoZQkY5GSp5ReS0ClsDAorP0nLMItAgtSeirq6vOSSonQKWC",
+	"CarANOjn1vd+YRQeYUdjRsGgVqMUQjRMJQowRZShiNExcDQElAoINbbfUMUNODIzPgbGzXqWlo8QRsN0",
+	"jBhFLOVIkBCOEWVyQugYZe8qfScmbE41xL8z+TNLafgIwFImr0dqLYPRkIFQwBnUKkJR8jXAUQQcxXih",
+	"f5tSNs9e1vCeGZa8ZOwU8/Fj0IAVAteSsetIrTk40pAOWbhQuGQzMKBr/aSBvGTsN0wXVqqJRwCSYwnX",
+	"GgAIB8eIg+QLhEcSOBqcqz86J+qPARIQMBqKGgNWTCQXBPbd3eLFFkNnrcHZ+2qOAjgn1xdKW+36PcWp",
+	"nDBO/gOPQbExEYLQ8fUQMAd+rRXiwC/0g/vB9YjxGEv13PwNN4nSnsUDDjM21Q+UMkERGxO6y2HEQUzQ",
+	"CJMo5XBvEfme4hkmER5Gj8ElabGaFkMhJEBDoIHmkZDNaUaVEZbAu9r+sNOqVU+CAITITbKEKwUribEQ",
+	"cPXH6tInFL0K/3Fx0hFkTCFEb68uj40ynOOFQAHmXBnYA7hJtN6p4cr3zPGIN465Lwy3oJRKEmkm1weI",
+	"7JDSdDmd+sZuutSPP3tAlRH6wftJk5D30bF+KgztL0P8e2EN18IU+1BBS3nZ8pbs9MW6bPgHBJp9T9KQ",
+	"yFczSxR1jBsM1BFiCLgbcMCyRNFdzmTtQU7ig4BFER4yjiXjosshiXBgfmFzClxMSNKVHFMxAq7YxHlI",
+	"OJCMl+xV9wsKTS2/W5BP9GYNh3pHXogldCSJwbUmcc9EEudjqXSDdK5eOzeibGqL4TJgyw/plAjHQcEs",
+	"83iJhFisoqPSmd/mq2HOsRbGtOwVLd+DXdcF8svSeb+hSWpkThgStWEcnZXgH+FIgF/bkrIQHZT38vzV",
+	"yeW7c2NSvjt7da7/OkaYLoyBA5EAJWwOe71CIleIT5NWyQ3be9HCjuYUS2++OPRXIMQO8w34q/AimicZ",
+	"1H9e60B/g3hoxU7tMDVzrTu8thkz1q/BtHJT54a3NzzvxsZr8l2imAmJ9no9BFQqYX6MYsbXOeu1UNik",
+	"1wY2a+hZAy0cQqWqcSQ2xAbEmEQVGWWeVAh3/9tDB+UmWIg542FldP6wNsELHSPJOWEVeWdA5NO5dp27",
+	"PbUtZY9rB4uEVPYCinEwIRQ6ynnVD4wnrdQYjpPIqNeaC+mS19qFbwnojEZAQyUluDHKTXAMsRHCqBkU",
+	"cKqgGITAY4doep3GmBbQS7iRzgns0m8cMJ5EgiFCtYkx+FfHeg6dN+EAZbESG9VrnVmd1IVyuoUbBdoh",
+	"t4HGOUujEE3wDJA6UAh95TO6HPgKFzV13jIuMcde4K2MABf1mMCjQzBurrlDIpIIL7IgZuP3Sb5U4yct",
+	"+lpsiEwzLZMm5+odpUaScDOoa9jLo6zlvRTgWWDK5kN5zXb8vtTvbyiUavgsq1BHJLOM37tGgh2oaN+T",
+	"2zQyw9ZXpZb+VpF1Nm07OO/1MaxEcUxo+ene/ZB+6wIHcKTer2NGSCxTI5pzCcumK8/BDnNt/O3Vrw4n",
+	"IhpX19B+motfAz6rv7n/7bd7P7jenbaY5VO5qM7x7tczz23fVd8TZOx678YtRodYwIvDlEcoSYcRCdAU",
+	"Ft2VqFPAmW2qic0mfI0gA1ALTi+aSJ3CYn2SVseyip71hK71TwmdOqRxRILpS5bSqmAjVL44dLrDdxHf",
+	"ICShWiG/55HztIEqXVumhCFjEWBa8ug3WTLGNy/VzsSau+IQEg6BrPn5B719/6D33UfXEHUoYRpB+Ipu",
+	"hI183IXEXG400uaTHL7quEpEKzS770kiWxTmxorO91JzqE3msiwlJoxL9P78dDVj2byYmrFBNxnUdr8F",
+	"0dSOzy8T9SYaVXHIXTzcJn03Qlp4KFiUSkATKZMd8SzDRiWJePi9v5Qz8vyoSds9AqMsS7s2mSaHT7HN",
+	"02ShBqeUDuBgf4UPpbH1xozc7y1hqtWp4TLN18injTLdVlFE6HR9BaJ1wP0iRWZBF5C/wcMZbfcIq+qB",
+	"/lI7z4ZNGtBv5CC0xSo3Diyd21WzWLONlHm+l4XJ1H+vfn917ow/a6fR5Z6fnVwarxFRHAMacRbbHJ3E",
+	"ERunoDzWwU3HeJYDhKUNkSemWkIH/oM0Biqr3rwmia5ymKsS7YUrqtGSE7iDWWGH/NRSkaMQjUhoPGT7",
+	"LiJyWc5gk9UjLOR7sRnE2Zg37pAzbfNvRR4H2EDDF8H14qQkm17/MPp1P/7ndzenycG5uNybXX2/+PdK",
+	"vVwUj1DjuFqQquq1OBEXXeuTv5O/muc//oEXjnDIu5hINNK5N5PP0UdeSkir0VbbGnV28OLbVcotO4wC",
+	"eQHpGOHXIPIVWsNxfMskimHghraJCbV/7a1wAapHtOIowi/Ci3dgoC9P7Y4sQ4LlbO+6n/Z6B4GlYf0H",
+	"dM0zAQEHaR4NjkwhBWI0WqAJcDhGQurItESUzZ2SQ7bmsO7EQWYfrUfmtgGWaW875frUZyZa5WXaSVsB",
+	"PdcJxPuy+Sb8ymbAI5zYFG/FHO3V09uv2VyX+2j9xqLQio0pQCLQnPEpoeOKvHjRO/y+UobYc5YhunFx",
+	"AdHIEUXfnGOWhDkfSnVsSNN5lHOZ7LG54XdZtnhDKqEw10OL5HD1cM8tgMfI1nsgxhHEiVzkGSYK82sd",
+	"eb3OdlNPJboThI29vBcus/Eu8jNLE7VkrQstlAp+fTh6vT/95w/iNO4l/wq+O5f/u4edGW9xEsaEuqIq",
+	"rhx2lhTKhq1KZqvdv6IziKzBWcXC/Qz2tvXWkIBVcjjDQiAsKsW/I1udph7pyt9j5aADlYiZnI0y1PKS",
+	"YGdKeX2Bava4Qp6aKZubVhwMQcqJXFyo+cx2/5hLW4By9Nkz1Uw/Z2T29urS85upOV1M0yFUm8XfCGSK",
+	"Tazg067A4OzdxSXane3v4lROdnUVU1Ecr4nHrJkDOZEyMYlKeZKQX2Hh9DqAC8XXyJQEIX0E1tPACelM",
+	"YTE4RnNCbend4MSWhGmHeJDXZJt0WVHOnI8u4MEGCANRK4K0SeBAkRvQzSwIva/mBlZgUJ0yoSPWRJ8E",
+	"eqOkFkYColFnwmyK9eTsDUoiLJVw0dSsGZVxZL3cbp/26fPnl3OG1GGimIUQie7z50h5RgGjkrNIzUAB",
+	"7QzUmduBu88HPtIPcBCwlEr1oE/1kyGJIkLHxSsZBB2sxMXu88EzJPEUNLh1ent7ddmnO1XcHCFzSMhg",
+	"8o95hsZnx+bqhkiDSVGard1WofnT6uE+VU60fqK9PQoQioyHzY4spcWEdnSpMtqx7rRdFGU+tf27T7Vn",
+	"/cxHmIaousMCFFOHtlAzV185QpKnMOj26UkqWWzg5iyVICyiTUw0x/dn85/bHHsIW8iNHx72qZMw/Q0p",
+	"06+xXJ/uJBxMiRaaT4CiIZMTm5QWCHN9N0LJRFND7zy4gaUzk6dWiDcErnFnuBEZ2te09y4Bqij3oNtD",
+	"Ai/MUZqIRESE7FOdvqeMdt6p5fZRJvqQFZWxEtFxKiQaglHpXXQ5IQKJBAI9h56zT/NQh6gU92fz6Lc4",
+	"IEwXc7zw0RACnAowfiMRCh8c+nQMFExRiN5QyAKBIsamx2hKaIclQHFCfMQUTgMWwhiofvEcQhZECy1j",
+	"E4mItGjS9RTi+fOsllEn7PPa48Hnvsmx972jvmeOUM1qDrDv+f0s9a5f6Ha7+lmehC+e3g6O+1TNmxVH",
+	"kFALkfaiBFuLgA57e3oHh70DQ+F9OqiXquZcq4H90a6pSMHzvYgEQE1GzsrpkwQHE+jsd3ulEKkRbCdn",
+	"bzzfmwEXRtr1unvmLYta78g76Pa6B7pORU606tvtziGKOlPK5nT3j/lUdLOS1zFowyA/bGUber+A1Hm3",
+	"2h2V/V7vixXR6vkdNbRK0r69ePc7uoIhUpxwAaac/FuzuGvOHMjd6tUDPepg9ahykXDZdvCOPnz0PZHG",
+	"MeYLZRTluU5bQTIDTkaLilUgskTL0QdPLISE2Puo5tyd6DT0f5bh3GaqHxDrdoUWvCec6Y0QgdLkzkhf",
+	"gsBTMgOqVkg4G0IbpvT1naWIOldv/Dl40ksjyZAAPoOnQpkKKlJgFu2EWOIhFkqY4WCixj9rQ3fFdNVO",
+	"AhPS5SDKlFNtpUwYl52IzCCsGsRKBgow2gS9ljJ5RyOlhXRJf58GjE0JoMH1Xu/mWuv9a/vboIveUy2c",
+	"kPamjOaYc0bHKKu1E2gM0ugpgWOlhcRcCd8TKZVOM8qXY2mvoECIEuDozZmxSJR2NaaZkbhVkjrVW89L",
+	"s35i4eKLkVK5CPK26sAoo+f2Aam4fJ3AQcoX5qoAobVbFhcgOy/1WblTBNkdDXOeKy7W3vre4Tr8Ubr/",
+	"qIfsrcUcxT0YNWhvDY6qX51S4/Z/WD2ufpvpafC9OkJlnGjOk5hL7fMIYYrqM3ZXaGoyOzMZ+zZun7Gp",
+	"dRvshMeIyKoHLJCQLMlCfwhLxGigCaLBXmqxBqUfttRomvUQ0FBJGBoi2aA6NMcCBZEyqcINyPelGiEc",
+	"861DxXchyXUOu7id+tURYyWo8uHjbYU4X9mTC1LOlQuyFmGagGyb4v8NHlLr/wZtlpG5kNn1tnRwBzrQ",
+	"PF2JbORMbf159f+FMVWWU4dl2mVyC4cu/vaRuZwl9KU4GiKemzMU5hWp1u3Tk3x0KTOqJE52tzwVoKYw",
+	"MlKJxfmERbnkcpkY5xbyaqOJD7bngAGyCNM1TaTWJgrfNq/vKPT/WUbFSQOfx0YIFGLbXpPb1Oowo56u",
+	"9fH1WhGvboIJpmNw6VlTIFA/0+Vcqpg9TcpMWuWFC/P7E7G3977Y0pXMTosmsV6IsV9MnsiqlTuQ6cZK",
+	"pbcGjeaNO/47TWpT34EwzY6qldZLVXpOe+WUCPnavvOQsYri9sdS6+Ubkec5tnbMXeyY14WxknXoCDA1",
+	"ZouPdAMdOQHCUXY1z1JNXkN567cIRENzr8stpb60WKzce3pkuZiVp7qp02acvohAfByS3krRjXknk6r2",
+	"tI/LTDSEgMXWjjYFui7eqQrdPANojMUITNlUla3+oZ+X2Gqd6EOJHM28T58cD1ePyDsc/bXIypxwTlba",
+	"s4MZ8EXW7QkR6aIm3yuS296RLQu/9dszMy001HtUGbklxCdLiO9odkhrkFt2NeG2EQxwAVe8slvqSqmW",
+	"T7AMJk16NTdvH8GasFd8HzmrsZxT7F21vyrHbC2JlyZUkYn8bwQSICWhY7G+oG+xJXZxGhLZKboJtbp1",
+	"RQch4W3KxFnnuJUvFu1ZHzagV22u5OArJdwSPAbdHFhvequJnnS0PWcNTdBIckwiH1GYm54vXFSDGiGR",
+	"TU7JLs3dT0m1cVqj3VGb5VXtF/WAbFBdqEW7xPrK45b8nzb560sK2heokJnpc/T4VloqW9oxaTB1iaEu",
+	"bJxCYnJTulaTMl2vGemOu11UagDWp5Vt+abqd0lrOJTa4ppUAPcRRkMcmiJg9UeYGpYB3X2WmZa+COuV",
+	"V3UXcya6dPuzJt8+QKjf1Xbtka3RtcQGhflfVnRsLVJLeTqkZfLAZS7RfHR/0zTvWNBqk57aW7Y1YVU3",
+	"5aIF0nNlAWsikMTjtib+Eo/bMs8H+47LXo2CGyygQ6gAKogkM0ACMA8miFAkonTsI13abArFi4YObdB8",
+	"aoPF3QvK/QWFov9JI3Fcuuf11ZnxebOLFQa8aTuwNWCeqjRRZ1iqjflGWHbdeXt16SOr5P9erubNe4s8",
+	"gPmyVBztflY8vEYIXjdQWTcAr6beht+/rvC7PrN7UGib9+cmnC8rNNuMNgX0lvaedMT9vmR3d8G4Wu3r",
+	"zxi1+n8n+vaCQPu9PXOPUJYlX9Z3R5lF+72eeYOYoqGsdXyzzPp9IoAXLPPl/a2i09sjO1mr2LSGmFv/",
+	"i5YvrLX611K6sHXv7li6wHhGYffWd21GVdFzptXJu8zuGH7dOYeiLc8KbwUH2ms0mKmGsLe6+SvyYew5",
+	"Jtml/Oo1oh3KkLl3L8psVLRLeojUhL/ioqNWzbaoD43SKLKXAe7Q28J8Iqnbp+Z6k/o5/wCZ6ZulL5gT",
+	"kfe576KLvOegMAHhgNn2g+aWekv/weM82MsomEuROoDb7O7viN0aUZd9S+chTIhyN7tHrkKsdG9rUefS",
+	"NInQx06kyM5qJzupAJ5tNfxftzjRKZ42EUjLNfvuZysuaiGTKh2+oZ1RRMYTkwvSHwrLWlKIQiDZFkSY",
+	"RF10UmR4GM/vKNmPT9k2Foe9Q1T6+GDXkbdRrxe8v06oxgBhjG+92FYnP+EshTqhNiL3EYljCAmWEC02",
+	"U8FtsZsWUvrCRuRSSb4lxycdvllmFJZswkczCVe7R9m399oD43VJv8vznp6PA1ibWXvZ3rRTX/IbVFuB",
+	"DtCO7QSKej7CpvqgT79DIV6IZ0gwZJqICH0HJmYz0I3ofKWcqO4LIJzVARobD25h2kaqT9DCpDDfWpn/",
+	"1WUCWbvt4cJerGUUCrtO97ahpsFNiPJux/e3QG3/2A4rN5B9APc5kzOmuim724Np3jKwi07yHrOZbdre",
+	"XbYqPppdcB9IiDTWeYplRbakyH7iWnsFFu6t+PjLiY/fdJdLyuQEuGmioQ689b7c0uqiWgvSvDNva9j5",
+	"vX7ja486552QVwSdNT6eOgv9hfoEzYAvDEnrL6ZA3kC2RNhVkjX0XXtmhHJG4i0NY9esozOtHrfVdNtq",
+	"urWq6SqdbM6xBLOflkXsu7vFi7d+MapzxiISLNYenL3/uN1utsGOuoQrdU//UP6400dF1aVm77Uf1yv+",
+	"Ozu59NGgGDhwpJu/SKXfUrm5UcFfLkLvWva3ZaotUzmYas6JhFauyn5dVqdYZib9fgs3LatKbKPux6xN",
+	"3DLIlkG+hNYpSikfXM087brJElP/91ZPPhmp8ufVcG4F6zaE9+daLO1Fp+sZLyuseZulFPYbe0tT+PpD",
+	"fA+dxteLLGlfSOg4S+lvmXNr9ZSZrMFXDeNfEdQQ8pZzipZaag4wXZicm6vm4P7+dc5/hR9tWa9egmo+",
+	"EV+q91KM/Y1Ag/LX4wdo56C3r4TEQe+7Z110gkIidDgOMd6nlEm0AGk+DAChkR+mFEx3BTDf0gwRo+Cb",
+	"JOSECUDZZ+L7VDfg99X86lcsdbI6iEgwRQFO9FR7PTQYMwrOctKfWRSxub2Q4mp7nWD9uRsbSpyUO1YV",
+	"plFLkNL5rUnnvArX95m1Hmc86O03j+wXhiTTJ1WLvJaE1SkzAtIdACmNQ+/PT1d3tj7ofbcmHL6u9yD2",
+	"060xyAkLHxa2O5gHa0iSXxiFJ9Im2NB29jUcq5uNun12jHTjYNMpdkZEpQdhrqFXZ0iAzzJ2SXlkP3x4",
+	"tLsbsQBHEybk0fe973vaWbKz188u++CSj3j+hSDlHE1hoWRFwGbAF90Sq5gPAzUzDxdkTDtp4utG/h37",
+	"xZG3V5dZy3tRmkR3SW5OYdvn+ro9rnC0Z9mpfGHRV9M/69bFg3DMfNZyqyDGFI8hNEIUI31dJ6tC+Ht5",
+	"aivhmzNfTRgKSYjmEywVX+G8r1xpt6HNXNQwltOF8LOPK9Y+Iak2qPGgm6wXXz5UNl4ZPEMyzSXeJeZD",
+	"e0ikfIQDEHqi/AuXOitGhDToLc1Xy5vd6mRa9sljBw2J7JMJOCwSHmXYTFTBka/SVqxvm/LZvJQOxbmn",
+	"MaZwc55/psAXCFMcLSQJDO3ATaIQHGKJy6eRvdN9vgSeiAjpZ6Dob1GAkGgOwwljUyTSYT6oDKP93T11",
+	"FUsjotts50PN3y1Yep8on6eMHffwNuzopQWRSkwnEVvESqQZugIZTFDCYUZgrgR3eVI1olsasfwQGwss",
+	"m2kppNlHVxM8tmJAoyzAcYLJmCIheRrIlFcwoF/egMy0JBaT0iLrzN8G929akCDJcaDrJSXEiocqM2Q/",
+	"dosfXXRykQ5jIlEwwYRqYYqj8iz6edc8bwXnXOErs2Dtx0URT5VU3VFjrKKP7ZddcV2S1oYqOD/e/n8A",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

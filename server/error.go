@@ -30,6 +30,7 @@ var statusOf = map[string]int{
 	tenx.EINVALIDCOLLABORATORS: http.StatusBadRequest,
 	tenx.ENEWOWNERREQUIRED:     http.StatusBadRequest,
 	tenx.ENOTFOUND:             http.StatusNotFound,
+	tenx.EGONE:                 http.StatusGone,
 	tenx.EMETHODNOTALLOWED:     http.StatusMethodNotAllowed,
 	tenx.ECONFLICT:             http.StatusConflict,
 	tenx.EPAYLOADTOOLARGE:      http.StatusRequestEntityTooLarge,

@@ -135,3 +135,21 @@ func (s *Server) deleteLink(ctx context.Context, handle, slug string) error {
 func (s *Server) shortURL(handle, slug string) string {
 	return s.cfg.PublicURL + "/" + url.PathEscape(handle) + "/" + url.PathEscape(slug)
 }
+
+// FollowLink redirects a visitor to the link's destination and counts it.
+func (s *Server) FollowLink(ctx context.Context, req gen.FollowLinkRequestObject) (gen.FollowLinkResponseObject, error) {
+	l, err := s.Links.FollowLink(ctx, req.Handle, req.Slug)
+	switch tenx.ErrorCode(err) {
+	case "":
+	case tenx.ENOTFOUND:
+		return nil, tenx.Errorf(tenx.ENOTFOUND, "no such link")
+	case tenx.EGONE:
+		return nil, tenx.Errorf(tenx.EGONE, "this link has expired")
+	default:
+		return nil, err
+	}
+	if l.RedirectType == 307 {
+		return gen.FollowLink307Response{Headers: gen.FollowLink307ResponseHeaders{Location: &l.DestinationURL}}, nil
+	}
+	return gen.FollowLink302Response{Headers: gen.FollowLink302ResponseHeaders{Location: &l.DestinationURL}}, nil
+}

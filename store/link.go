@@ -282,3 +282,33 @@ func (db *DB) DeleteLink(ctx context.Context, handle, slug string) error {
 	})
 	return translate(err, "delete link", "link")
 }
+
+// FollowLink counts a visit to a link that can be followed now. The
+// increment re-checks the cap in SQL, so concurrent visits cannot overshoot.
+func (db *DB) FollowLink(ctx context.Context, handle, slug string) (*tenx.Link, error) {
+	var link *tenx.Link
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var row linkRow
+		if err := get(ctx, tx, &row, `SELECT `+linkColumns+` FROM links WHERE handle = ? AND slug = ?`, handle, slug); err != nil {
+			return err
+		}
+		link = row.toLink(nil)
+		if code := link.Availability(now); code != "" {
+			return tenx.Errorf(code, "link %q cannot be followed", slug)
+		}
+		n, err := exec(ctx, tx, `UPDATE links SET click_count = click_count + 1
+			WHERE handle = ? AND slug = ? AND (max_clicks IS NULL OR click_count < max_clicks)`, handle, slug)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return tenx.Errorf(tenx.EGONE, "link %q reached its click cap", slug)
+		}
+		link.ClickCount++
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "follow link", "link")
+	}
+	return link, nil
+}
