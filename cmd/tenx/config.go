@@ -153,7 +153,7 @@ func (c config) LogValue() slog.Value {
 		slog.String("admin_email", c.AdminEmail),
 		slog.Bool("auto_migrate", c.AutoMigrate),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
-		slog.Duration("access_token_ttl", c.AccessTTL),
+		slog.String("access_token_ttl", c.AccessTTL.String()),
 		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
