@@ -75,10 +75,3 @@ func (c *ttlCache[K, V]) deleteWhere(match func(V) bool) {
 		}
 	}
 }
-
-// len is the number of entries, expired or not.
-func (c *ttlCache[K, V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items)
-}

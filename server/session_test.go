@@ -3,7 +3,6 @@ package server_test
 import (
 	"crypto/ed25519"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -274,19 +273,4 @@ func TestLoginThrottle(t *testing.T) {
 		mustError(t, e.do(request{method: "POST", path: "/v2/auth/login",
 			body: `{"email":"other@example.com","password":"wrong password!"}`}), 429, "rate_limited")
 	})
-}
-
-// jwtPayload decodes the claims of a token without verifying it.
-func jwtPayload(t *testing.T, token string) map[string]any {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
