@@ -16,12 +16,14 @@ build:
 test: ## every test, with the race detector (Postgres/Redis tests need TENX_TEST_*_URL)
 	$(GO) test -race -count=1 $(PKGS)
 
-gen: ## regenerate gen/ from openapi/openapi.yaml
+gen: ## regenerate gen/ and docs/endpoint-coverage.md from openapi/openapi.yaml
 	$(GO) generate ./openapi/
 
-gen-check: gen ## fail when the committed gen/ is stale
-	@git diff --exit-code -- gen/ || (echo "gen/ is stale: run 'make gen' and commit" >&2; exit 1)
-	@test -z "$$(git status --porcelain -- gen/)" || (echo "gen/ has untracked files: run 'make gen' and commit" >&2; exit 1)
+GENERATED := gen/ docs/endpoint-coverage.md
+
+gen-check: gen ## fail when gen/ or the coverage map is stale
+	@git diff --exit-code -- $(GENERATED) || (echo "generated files are stale: run 'make gen' and commit" >&2; exit 1)
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || (echo "generated files are untracked: run 'make gen' and commit" >&2; exit 1)
 
 lint: ## vet, gofmt, staticcheck
 	$(GO) vet $(PKGS)

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
@@ -599,6 +601,16 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetOpenAPIJSON This API's OpenAPI document, as JSON
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPIJSON` operationId).
+	GetOpenAPIJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOpenAPIYAML This API's OpenAPI document, as YAML
+	//
+	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
+	GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReady Readiness probe (database reachable)
 	//
 	// Corresponds with GET /readyz (the `GetReady` operationId).
@@ -918,6 +930,36 @@ func (c *Client) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpenAPIJSON This API's OpenAPI document, as JSON
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPIJSON` operationId).
+func (c *Client) GetOpenAPIJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpenAPIJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpenAPIYAML This API's OpenAPI document, as YAML
+//
+// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
+func (c *Client) GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpenAPIYAMLRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1673,6 +1715,60 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/healthz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOpenAPIJSONRequest constructs an http.Request for the GetOpenAPIJSON method
+func NewGetOpenAPIJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOpenAPIYAMLRequest constructs an http.Request for the GetOpenAPIYAML method
+func NewGetOpenAPIYAMLRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/openapi.yaml")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3223,6 +3319,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetOpenAPIJSONWithResponse This API's OpenAPI document, as JSON
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPIJSON` operationId).
+	GetOpenAPIJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIJSONResponse, error)
+
+	// GetOpenAPIYAMLWithResponse This API's OpenAPI document, as YAML
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
+	GetOpenAPIYAMLWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIYAMLResponse, error)
+
 	// GetReadyWithResponse Readiness probe (database reachable)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -3661,6 +3771,102 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOpenAPIJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOpenAPIJSONResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetOpenAPIJSONResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpenAPIJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpenAPIJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpenAPIJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpenAPIJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOpenAPIYAMLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *string
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r GetOpenAPIYAMLResponse) GetYAML200() *string {
+	return r.YAML200
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetOpenAPIYAMLResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpenAPIYAMLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpenAPIYAMLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpenAPIYAMLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpenAPIYAMLResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7114,6 +7320,32 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetOpenAPIJSONWithResponse This API's OpenAPI document, as JSON
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPIJSON` operationId).
+func (c *ClientWithResponses) GetOpenAPIJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIJSONResponse, error) {
+	rsp, err := c.GetOpenAPIJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpenAPIJSONResponse(rsp)
+}
+
+// GetOpenAPIYAMLWithResponse This API's OpenAPI document, as YAML
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
+func (c *ClientWithResponses) GetOpenAPIYAMLWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIYAMLResponse, error) {
+	rsp, err := c.GetOpenAPIYAML(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpenAPIYAMLResponse(rsp)
+}
+
 // GetReadyWithResponse Readiness probe (database reachable)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7760,6 +7992,72 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOpenAPIJSONResponse parses an HTTP response from a GetOpenAPIJSONWithResponse call
+func ParseGetOpenAPIJSONResponse(rsp *http.Response) (*GetOpenAPIJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpenAPIJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOpenAPIYAMLResponse parses an HTTP response from a GetOpenAPIYAMLWithResponse call
+func ParseGetOpenAPIYAMLResponse(rsp *http.Response) (*GetOpenAPIYAMLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpenAPIYAMLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest string
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -11517,6 +11815,12 @@ type ServerInterface interface {
 	// GetHealth Liveness probe
 	// (GET /healthz)
 	GetHealth(ctx echo.Context) error
+	// GetOpenAPIJSON This API's OpenAPI document, as JSON
+	// (GET /openapi.json)
+	GetOpenAPIJSON(ctx echo.Context) error
+	// GetOpenAPIYAML This API's OpenAPI document, as YAML
+	// (GET /openapi.yaml)
+	GetOpenAPIYAML(ctx echo.Context) error
 	// GetReady Readiness probe (database reachable)
 	// (GET /readyz)
 	GetReady(ctx echo.Context) error
@@ -11632,6 +11936,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetOpenAPIJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpenAPIJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpenAPIJSON(ctx)
+	return err
+}
+
+// GetOpenAPIYAML converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpenAPIYAML(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpenAPIYAML(ctx)
 	return err
 }
 
@@ -12331,6 +12653,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPIJSON, options.OperationMiddlewares["getOpenAPIJSON"]...)
+	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIYAML, options.OperationMiddlewares["getOpenAPIYAML"]...)
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReady, options.OperationMiddlewares["getReady"]...)
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
@@ -12483,6 +12807,82 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 type GetHealth500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPIJSONRequestObject struct {
+}
+
+type GetOpenAPIJSONResponseObject interface {
+	VisitGetOpenAPIJSONResponse(w http.ResponseWriter) error
+}
+
+type GetOpenAPIJSON200JSONResponse map[string]interface{}
+
+func (response GetOpenAPIJSON200JSONResponse) VisitGetOpenAPIJSONResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPIJSON500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetOpenAPIJSON500JSONResponse) VisitGetOpenAPIJSONResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPIYAMLRequestObject struct {
+}
+
+type GetOpenAPIYAMLResponseObject interface {
+	VisitGetOpenAPIYAMLResponse(w http.ResponseWriter) error
+}
+
+type GetOpenAPIYAML200ApplicationyamlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetOpenAPIYAML200ApplicationyamlResponse) VisitGetOpenAPIYAMLResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/yaml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOpenAPIYAML500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetOpenAPIYAML500JSONResponse) VisitGetOpenAPIYAMLResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -16651,6 +17051,12 @@ type StrictServerInterface interface {
 	// GetHealth Liveness probe
 	// (GET /healthz)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetOpenAPIJSON This API's OpenAPI document, as JSON
+	// (GET /openapi.json)
+	GetOpenAPIJSON(ctx context.Context, request GetOpenAPIJSONRequestObject) (GetOpenAPIJSONResponseObject, error)
+	// GetOpenAPIYAML This API's OpenAPI document, as YAML
+	// (GET /openapi.yaml)
+	GetOpenAPIYAML(ctx context.Context, request GetOpenAPIYAMLRequestObject) (GetOpenAPIYAMLResponseObject, error)
 	// GetReady Readiness probe (database reachable)
 	// (GET /readyz)
 	GetReady(ctx context.Context, request GetReadyRequestObject) (GetReadyResponseObject, error)
@@ -16798,6 +17204,52 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpenAPIJSON operation middleware
+func (sh *strictHandler) GetOpenAPIJSON(ctx echo.Context) error {
+	var request GetOpenAPIJSONRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpenAPIJSON(ctx.Request().Context(), request.(GetOpenAPIJSONRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpenAPIJSON")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpenAPIJSONResponseObject); ok {
+		return validResponse.VisitGetOpenAPIJSONResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpenAPIYAML operation middleware
+func (sh *strictHandler) GetOpenAPIYAML(ctx echo.Context) error {
+	var request GetOpenAPIYAMLRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpenAPIYAML(ctx.Request().Context(), request.(GetOpenAPIYAMLRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpenAPIYAML")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpenAPIYAMLResponseObject); ok {
+		return validResponse.VisitGetOpenAPIYAMLResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -17814,117 +18266,120 @@ func (sh *strictHandler) FollowLink(ctx echo.Context, handle string, slug string
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rd9s2sn8Fh3fPqZOlZPnRtLVPP7jZtEnqNl7bOd67Ua4FkSMJFQkwAChZm+P/fg8efIN62LHrdPUp",
-	"MUUAg8G8ZzD87AUsThgFKoV39NmbAA6B6/+eYwmnJCZS/RGCCDhJJGHUO/KuJlgiIlAEI4nYCAEOJihh",
-	"EQkWPoLuuIsGfS/Bsu8d8x/39n44lj/uDbqe74lgAjFWE8pFAt6RJyQndOzd3vrFep0zPVNz2csJoE8p",
-	"k9isRUAgqSDBSRI1Fv70495+73j+44uej/reBNMwAv34oGceD9DOm1eXP6N8XWQ2j0YEolA8Ww7vre8l",
-	"mOMYpEXXa73C7zgG9RdR8CZYTjzfo/qZBcHzPQ6fUsIh9I4kT6G8SIKlBK6G/t8H3PlPr/PDR/tv5+Pn",
-	"ff9g7/Zvnu9AXX5MetlPKfBFsW6kfywvE8IIp5H0jr7t+V6Mb0icxt7RXk/9Raj9K1+HUAlj4Hqh3+FG",
-	"XrIpUPfhsAR/SgENaPbaQFGHnABKOMwISwVK8BgUZl2Q5sMq0Mb45hToWE68o30FYnP7F1E6bkG6UD+t",
-	"i/KTzr8Ntq87Hz8f+vuHLejWML4JW5aU9tc1V5Vsel2s/PHznn/Yc657qyYUCaMCNMH9hMNz+JSC0Ccf",
-	"MCqB6v8qdiABVuey+4dg+qyKpf/GYeQdef+zWzD+rvlV7L7inHGzVPVwBzMckVBPeQ3qpQHamRM5QQPN",
-	"LINniHE0IFS/dp3gRcRwOEA7lEn09uLd78989QKmiCXA9TQdkUBARiRAAQuh69363ktGRxEJHmM7gV1q",
-	"cISIRDjigMMFghsipNCw/Mz4kIShIfQHBoZQkY5GSp5ReS0ClsDAorP0nLMItAgtSeirq6vOSSonQKWC",
-	"CarANOjn1vd+YRQeYUdjRsGgVqMUQjRMJQowRZShiNExcDQElAoINbbfUMUNODIzPgbGzXqWlo8QRsN0",
-	"jBhFLOVIkBCOEWVyQugYZe8qfScmbE41xL8z+TNLafgIwFImr0dqLYPRkIFQwBnUKkJR8jXAUQQcxXih",
-	"f5tSNs9e1vCeGZa8ZOwU8/Fj0IAVAteSsetIrTk40pAOWbhQuGQzMKBr/aSBvGTsN0wXVqqJRwCSYwnX",
-	"GgAIB8eIg+QLhEcSOBqcqz86J+qPARIQMBqKGgNWTCQXBPbd3eLFFkNnrcHZ+2qOAjgn1xdKW+36PcWp",
-	"nDBO/gOPQbExEYLQ8fUQMAd+rRXiwC/0g/vB9YjxGEv13PwNN4nSnsUDDjM21Q+UMkERGxO6y2HEQUzQ",
-	"CJMo5XBvEfme4hkmER5Gj8ElabGaFkMhJEBDoIHmkZDNaUaVEZbAu9r+sNOqVU+CAITITbKEKwUribEQ",
-	"cPXH6tInFL0K/3Fx0hFkTCFEb68uj40ynOOFQAHmXBnYA7hJtN6p4cr3zPGIN465Lwy3oJRKEmkm1weI",
-	"7JDSdDmd+sZuutSPP3tAlRH6wftJk5D30bF+KgztL0P8e2EN18IU+1BBS3nZ8pbs9MW6bPgHBJp9T9KQ",
-	"yFczSxR1jBsM1BFiCLgbcMCyRNFdzmTtQU7ig4BFER4yjiXjosshiXBgfmFzClxMSNKVHFMxAq7YxHlI",
-	"OJCMl+xV9wsKTS2/W5BP9GYNh3pHXogldCSJwbUmcc9EEudjqXSDdK5eOzeibGqL4TJgyw/plAjHQcEs",
-	"83iJhFisoqPSmd/mq2HOsRbGtOwVLd+DXdcF8svSeb+hSWpkThgStWEcnZXgH+FIgF/bkrIQHZT38vzV",
-	"yeW7c2NSvjt7da7/OkaYLoyBA5EAJWwOe71CIleIT5NWyQ3be9HCjuYUS2++OPRXIMQO8w34q/AimicZ",
-	"1H9e60B/g3hoxU7tMDVzrTu8thkz1q/BtHJT54a3NzzvxsZr8l2imAmJ9no9BFQqYX6MYsbXOeu1UNik",
-	"1wY2a+hZAy0cQqWqcSQ2xAbEmEQVGWWeVAh3/9tDB+UmWIg542FldP6wNsELHSPJOWEVeWdA5NO5dp27",
-	"PbUtZY9rB4uEVPYCinEwIRQ6ynnVD4wnrdQYjpPIqNeaC+mS19qFbwnojEZAQyUluDHKTXAMsRHCqBkU",
-	"cKqgGITAY4doep3GmBbQS7iRzgns0m8cMJ5EgiFCtYkx+FfHeg6dN+EAZbESG9VrnVmd1IVyuoUbBdoh",
-	"t4HGOUujEE3wDJA6UAh95TO6HPgKFzV13jIuMcde4K2MABf1mMCjQzBurrlDIpIIL7IgZuP3Sb5U4yct",
-	"+lpsiEwzLZMm5+odpUaScDOoa9jLo6zlvRTgWWDK5kN5zXb8vtTvbyiUavgsq1BHJLOM37tGgh2oaN+T",
-	"2zQyw9ZXpZb+VpF1Nm07OO/1MaxEcUxo+ene/ZB+6wIHcKTer2NGSCxTI5pzCcumK8/BDnNt/O3Vrw4n",
-	"IhpX19B+motfAz6rv7n/7bd7P7jenbaY5VO5qM7x7tczz23fVd8TZOx678YtRodYwIvDlEcoSYcRCdAU",
-	"Ft2VqFPAmW2qic0mfI0gA1ALTi+aSJ3CYn2SVseyip71hK71TwmdOqRxRILpS5bSqmAjVL44dLrDdxHf",
-	"ICShWiG/55HztIEqXVumhCFjEWBa8ug3WTLGNy/VzsSau+IQEg6BrPn5B719/6D33UfXEHUoYRpB+Ipu",
-	"hI183IXEXG400uaTHL7quEpEKzS770kiWxTmxorO91JzqE3msiwlJoxL9P78dDVj2byYmrFBNxnUdr8F",
-	"0dSOzy8T9SYaVXHIXTzcJn03Qlp4KFiUSkATKZMd8SzDRiWJePi9v5Qz8vyoSds9AqMsS7s2mSaHT7HN",
-	"02ShBqeUDuBgf4UPpbH1xozc7y1hqtWp4TLN18injTLdVlFE6HR9BaJ1wP0iRWZBF5C/wcMZbfcIq+qB",
-	"/lI7z4ZNGtBv5CC0xSo3Diyd21WzWLONlHm+l4XJ1H+vfn917ow/a6fR5Z6fnVwarxFRHAMacRbbHJ3E",
-	"ERunoDzWwU3HeJYDhKUNkSemWkIH/oM0Biqr3rwmia5ymKsS7YUrqtGSE7iDWWGH/NRSkaMQjUhoPGT7",
-	"LiJyWc5gk9UjLOR7sRnE2Zg37pAzbfNvRR4H2EDDF8H14qQkm17/MPp1P/7ndzenycG5uNybXX2/+PdK",
-	"vVwUj1DjuFqQquq1OBEXXeuTv5O/muc//oEXjnDIu5hINNK5N5PP0UdeSkir0VbbGnV28OLbVcotO4wC",
-	"eQHpGOHXIPIVWsNxfMskimHghraJCbV/7a1wAapHtOIowi/Ci3dgoC9P7Y4sQ4LlbO+6n/Z6B4GlYf0H",
-	"dM0zAQEHaR4NjkwhBWI0WqAJcDhGQurItESUzZ2SQ7bmsO7EQWYfrUfmtgGWaW875frUZyZa5WXaSVsB",
-	"PdcJxPuy+Sb8ymbAI5zYFG/FHO3V09uv2VyX+2j9xqLQio0pQCLQnPEpoeOKvHjRO/y+UobYc5YhunFx",
-	"AdHIEUXfnGOWhDkfSnVsSNN5lHOZ7LG54XdZtnhDKqEw10OL5HD1cM8tgMfI1nsgxhHEiVzkGSYK82sd",
-	"eb3OdlNPJboThI29vBcus/Eu8jNLE7VkrQstlAp+fTh6vT/95w/iNO4l/wq+O5f/u4edGW9xEsaEuqIq",
-	"rhx2lhTKhq1KZqvdv6IziKzBWcXC/Qz2tvXWkIBVcjjDQiAsKsW/I1udph7pyt9j5aADlYiZnI0y1PKS",
-	"YGdKeX2Bava4Qp6aKZubVhwMQcqJXFyo+cx2/5hLW4By9Nkz1Uw/Z2T29urS85upOV1M0yFUm8XfCGSK",
-	"Tazg067A4OzdxSXane3v4lROdnUVU1Ecr4nHrJkDOZEyMYlKeZKQX2Hh9DqAC8XXyJQEIX0E1tPACelM",
-	"YTE4RnNCbend4MSWhGmHeJDXZJt0WVHOnI8u4MEGCANRK4K0SeBAkRvQzSwIva/mBlZgUJ0yoSPWRJ8E",
-	"eqOkFkYColFnwmyK9eTsDUoiLJVw0dSsGZVxZL3cbp/26fPnl3OG1GGimIUQie7z50h5RgGjkrNIzUAB",
-	"7QzUmduBu88HPtIPcBCwlEr1oE/1kyGJIkLHxSsZBB2sxMXu88EzJPEUNLh1ent7ddmnO1XcHCFzSMhg",
-	"8o95hsZnx+bqhkiDSVGard1WofnT6uE+VU60fqK9PQoQioyHzY4spcWEdnSpMtqx7rRdFGU+tf27T7Vn",
-	"/cxHmIaousMCFFOHtlAzV185QpKnMOj26UkqWWzg5iyVICyiTUw0x/dn85/bHHsIW8iNHx72qZMw/Q0p",
-	"06+xXJ/uJBxMiRaaT4CiIZMTm5QWCHN9N0LJRFND7zy4gaUzk6dWiDcErnFnuBEZ2te09y4Bqij3oNtD",
-	"Ai/MUZqIRESE7FOdvqeMdt6p5fZRJvqQFZWxEtFxKiQaglHpXXQ5IQKJBAI9h56zT/NQh6gU92fz6Lc4",
-	"IEwXc7zw0RACnAowfiMRCh8c+nQMFExRiN5QyAKBIsamx2hKaIclQHFCfMQUTgMWwhiofvEcQhZECy1j",
-	"E4mItGjS9RTi+fOsllEn7PPa48Hnvsmx972jvmeOUM1qDrDv+f0s9a5f6Ha7+lmehC+e3g6O+1TNmxVH",
-	"kFALkfaiBFuLgA57e3oHh70DQ+F9OqiXquZcq4H90a6pSMHzvYgEQE1GzsrpkwQHE+jsd3ulEKkRbCdn",
-	"bzzfmwEXRtr1unvmLYta78g76Pa6B7pORU606tvtziGKOlPK5nT3j/lUdLOS1zFowyA/bGUber+A1Hm3",
-	"2h2V/V7vixXR6vkdNbRK0r69ePc7uoIhUpxwAaac/FuzuGvOHMjd6tUDPepg9ahykXDZdvCOPnz0PZHG",
-	"MeYLZRTluU5bQTIDTkaLilUgskTL0QdPLISE2Puo5tyd6DT0f5bh3GaqHxDrdoUWvCec6Y0QgdLkzkhf",
-	"gsBTMgOqVkg4G0IbpvT1naWIOldv/Dl40ksjyZAAPoOnQpkKKlJgFu2EWOIhFkqY4WCixj9rQ3fFdNVO",
-	"AhPS5SDKlFNtpUwYl52IzCCsGsRKBgow2gS9ljJ5RyOlhXRJf58GjE0JoMH1Xu/mWuv9a/vboIveUy2c",
-	"kPamjOaYc0bHKKu1E2gM0ugpgWOlhcRcCd8TKZVOM8qXY2mvoECIEuDozZmxSJR2NaaZkbhVkjrVW89L",
-	"s35i4eKLkVK5CPK26sAoo+f2Aam4fJ3AQcoX5qoAobVbFhcgOy/1WblTBNkdDXOeKy7W3vre4Tr8Ubr/",
-	"qIfsrcUcxT0YNWhvDY6qX51S4/Z/WD2ufpvpafC9OkJlnGjOk5hL7fMIYYrqM3ZXaGoyOzMZ+zZun7Gp",
-	"dRvshMeIyKoHLJCQLMlCfwhLxGigCaLBXmqxBqUfttRomvUQ0FBJGBoi2aA6NMcCBZEyqcINyPelGiEc",
-	"861DxXchyXUOu7id+tURYyWo8uHjbYU4X9mTC1LOlQuyFmGagGyb4v8NHlLr/wZtlpG5kNn1tnRwBzrQ",
-	"PF2JbORMbf159f+FMVWWU4dl2mVyC4cu/vaRuZwl9KU4GiKemzMU5hWp1u3Tk3x0KTOqJE52tzwVoKYw",
-	"MlKJxfmERbnkcpkY5xbyaqOJD7bngAGyCNM1TaTWJgrfNq/vKPT/WUbFSQOfx0YIFGLbXpPb1Oowo56u",
-	"9fH1WhGvboIJpmNw6VlTIFA/0+Vcqpg9TcpMWuWFC/P7E7G3977Y0pXMTosmsV6IsV9MnsiqlTuQ6cZK",
-	"pbcGjeaNO/47TWpT34EwzY6qldZLVXpOe+WUCPnavvOQsYri9sdS6+Ubkec5tnbMXeyY14WxknXoCDA1",
-	"ZouPdAMdOQHCUXY1z1JNXkN567cIRENzr8stpb60WKzce3pkuZiVp7qp02acvohAfByS3krRjXknk6r2",
-	"tI/LTDSEgMXWjjYFui7eqQrdPANojMUITNlUla3+oZ+X2Gqd6EOJHM28T58cD1ePyDsc/bXIypxwTlba",
-	"s4MZ8EXW7QkR6aIm3yuS296RLQu/9dszMy001HtUGbklxCdLiO9odkhrkFt2NeG2EQxwAVe8slvqSqmW",
-	"T7AMJk16NTdvH8GasFd8HzmrsZxT7F21vyrHbC2JlyZUkYn8bwQSICWhY7G+oG+xJXZxGhLZKboJtbp1",
-	"RQch4W3KxFnnuJUvFu1ZHzagV22u5OArJdwSPAbdHFhvequJnnS0PWcNTdBIckwiH1GYm54vXFSDGiGR",
-	"TU7JLs3dT0m1cVqj3VGb5VXtF/WAbFBdqEW7xPrK45b8nzb560sK2heokJnpc/T4VloqW9oxaTB1iaEu",
-	"bJxCYnJTulaTMl2vGemOu11UagDWp5Vt+abqd0lrOJTa4ppUAPcRRkMcmiJg9UeYGpYB3X2WmZa+COuV",
-	"V3UXcya6dPuzJt8+QKjf1Xbtka3RtcQGhflfVnRsLVJLeTqkZfLAZS7RfHR/0zTvWNBqk57aW7Y1YVU3",
-	"5aIF0nNlAWsikMTjtib+Eo/bMs8H+47LXo2CGyygQ6gAKogkM0ACMA8miFAkonTsI13abArFi4YObdB8",
-	"aoPF3QvK/QWFov9JI3Fcuuf11ZnxebOLFQa8aTuwNWCeqjRRZ1iqjflGWHbdeXt16SOr5P9erubNe4s8",
-	"gPmyVBztflY8vEYIXjdQWTcAr6beht+/rvC7PrN7UGib9+cmnC8rNNuMNgX0lvaedMT9vmR3d8G4Wu3r",
-	"zxi1+n8n+vaCQPu9PXOPUJYlX9Z3R5lF+72eeYOYoqGsdXyzzPp9IoAXLPPl/a2i09sjO1mr2LSGmFv/",
-	"i5YvrLX611K6sHXv7li6wHhGYffWd21GVdFzptXJu8zuGH7dOYeiLc8KbwUH2ms0mKmGsLe6+SvyYew5",
-	"Jtml/Oo1oh3KkLl3L8psVLRLeojUhL/ioqNWzbaoD43SKLKXAe7Q28J8Iqnbp+Z6k/o5/wCZ6ZulL5gT",
-	"kfe576KLvOegMAHhgNn2g+aWekv/weM82MsomEuROoDb7O7viN0aUZd9S+chTIhyN7tHrkKsdG9rUefS",
-	"NInQx06kyM5qJzupAJ5tNfxftzjRKZ42EUjLNfvuZysuaiGTKh2+oZ1RRMYTkwvSHwrLWlKIQiDZFkSY",
-	"RF10UmR4GM/vKNmPT9k2Foe9Q1T6+GDXkbdRrxe8v06oxgBhjG+92FYnP+EshTqhNiL3EYljCAmWEC02",
-	"U8FtsZsWUvrCRuRSSb4lxycdvllmFJZswkczCVe7R9m399oD43VJv8vznp6PA1ibWXvZ3rRTX/IbVFuB",
-	"DtCO7QSKej7CpvqgT79DIV6IZ0gwZJqICH0HJmYz0I3ofKWcqO4LIJzVARobD25h2kaqT9DCpDDfWpn/",
-	"1WUCWbvt4cJerGUUCrtO97ahpsFNiPJux/e3QG3/2A4rN5B9APc5kzOmuim724Np3jKwi07yHrOZbdre",
-	"XbYqPppdcB9IiDTWeYplRbakyH7iWnsFFu6t+PjLiY/fdJdLyuQEuGmioQ689b7c0uqiWgvSvDNva9j5",
-	"vX7ja486552QVwSdNT6eOgv9hfoEzYAvDEnrL6ZA3kC2RNhVkjX0XXtmhHJG4i0NY9esozOtHrfVdNtq",
-	"urWq6SqdbM6xBLOflkXsu7vFi7d+MapzxiISLNYenL3/uN1utsGOuoQrdU//UP6400dF1aVm77Uf1yv+",
-	"Ozu59NGgGDhwpJu/SKXfUrm5UcFfLkLvWva3ZaotUzmYas6JhFauyn5dVqdYZib9fgs3LatKbKPux6xN",
-	"3DLIlkG+hNYpSikfXM087brJElP/91ZPPhmp8ufVcG4F6zaE9+daLO1Fp+sZLyuseZulFPYbe0tT+PpD",
-	"fA+dxteLLGlfSOg4S+lvmXNr9ZSZrMFXDeNfEdQQ8pZzipZaag4wXZicm6vm4P7+dc5/hR9tWa9egmo+",
-	"EV+q91KM/Y1Ag/LX4wdo56C3r4TEQe+7Z110gkIidDgOMd6nlEm0AGk+DAChkR+mFEx3BTDf0gwRo+Cb",
-	"JOSECUDZZ+L7VDfg99X86lcsdbI6iEgwRQFO9FR7PTQYMwrOctKfWRSxub2Q4mp7nWD9uRsbSpyUO1YV",
-	"plFLkNL5rUnnvArX95m1Hmc86O03j+wXhiTTJ1WLvJaE1SkzAtIdACmNQ+/PT1d3tj7ofbcmHL6u9yD2",
-	"060xyAkLHxa2O5gHa0iSXxiFJ9Im2NB29jUcq5uNun12jHTjYNMpdkZEpQdhrqFXZ0iAzzJ2SXlkP3x4",
-	"tLsbsQBHEybk0fe973vaWbKz188u++CSj3j+hSDlHE1hoWRFwGbAF90Sq5gPAzUzDxdkTDtp4utG/h37",
-	"xZG3V5dZy3tRmkR3SW5OYdvn+ro9rnC0Z9mpfGHRV9M/69bFg3DMfNZyqyDGFI8hNEIUI31dJ6tC+Ht5",
-	"aivhmzNfTRgKSYjmEywVX+G8r1xpt6HNXNQwltOF8LOPK9Y+Iak2qPGgm6wXXz5UNl4ZPEMyzSXeJeZD",
-	"e0ikfIQDEHqi/AuXOitGhDToLc1Xy5vd6mRa9sljBw2J7JMJOCwSHmXYTFTBka/SVqxvm/LZvJQOxbmn",
-	"MaZwc55/psAXCFMcLSQJDO3ATaIQHGKJy6eRvdN9vgSeiAjpZ6Dob1GAkGgOwwljUyTSYT6oDKP93T11",
-	"FUsjotts50PN3y1Yep8on6eMHffwNuzopQWRSkwnEVvESqQZugIZTFDCYUZgrgR3eVI1olsasfwQGwss",
-	"m2kppNlHVxM8tmJAoyzAcYLJmCIheRrIlFcwoF/egMy0JBaT0iLrzN8G929akCDJcaDrJSXEiocqM2Q/",
-	"dosfXXRykQ5jIlEwwYRqYYqj8iz6edc8bwXnXOErs2Dtx0URT5VU3VFjrKKP7ZddcV2S1oYqOD/e/n8A",
-	"AAD//w==",
+	"7H37c9s28vi/guH3ZmrnKFl+NG3t6Q9uLm2SOo3PdiZ3F+VrweRKQk0CLABa1mX8v38GC/AlgXrYsev0",
+	"/JMtkgAWi31hd7H4HEQizQQHrlWw/zkYA41B4r8nVMMRS5k2P2JQkWSZZoIH+8GHMdWEKZLAUBMxJECj",
+	"MclEwqJpSKA76pJBP8io7gcH8sft7R8O9I/bg24QBioaQ0pNh3qaQbAfKC0ZHwU3N2E1XucYe5of9mwM",
+	"5I9caGrHYqCINpDQLEvmBv7jx+2d3sHkx+e9kPSDMeVxAvh4t2cfD8jG65dnP5NyXGInT4YMklhtLob3",
+	"JgwyKmkK2qHrFY7wG03B/GIG3ozqcRAGHJ85EIIwkPBHziTEwb6WOdQHyajWIE3T//+Rdv7b6/zwyf3t",
+	"fPq8E+5u3/wtCD2oK5cJh/0jBzmtxk3wZX2YGIY0T3Sw/20vDFJ6zdI8Dfa3e+YX4+5XOQ7jGkYgcaDf",
+	"4FqfiUvg/sURGf0jBzLgxWcDQx16DCSTcMVErkhGR2Aw64O0bNaANqXXR8BHehzs7xgQ56d/muSjFqQr",
+	"82pVlB92/mOxfd759Hkv3NlrQTfC+DpuGVK7tyuOqsXleTXyp8/b4V7PO+6N6VBlgitAgvuJxifwRw4K",
+	"Vz4SXAPHfw07sIiaddn6XQlcq2rov0kYBvvB/9uqGH/LvlVbL6UU0g7VXNzBFU1YjF2eg/loQDYmTI/J",
+	"AJllsEmEJAPG8bPzjE4TQeMB2eBCkzen737bDM0HlBORgcRuOiqDiA1ZRCIRQze4CYMXgg8TFj3EdCI3",
+	"1GCfME1oIoHGUwLXTGmFsPws5AWLY0vo9wwM4yofDo084/pcRSKDgUNn7bkUCaAIrUnoDx8+dA5zPQau",
+	"DUzQBGaOfm7C4BfB4QFmNBIcLGoRpRCTi1yTiHLCBUkEH4EkF0ByBTFi+zU33EAT2+NDYNyO52h5n1By",
+	"kY+I4ETkkigWwwHhQo8ZH5HiW6Pv1FhMOEL8m9A/i5zHDwAsF/p8aMayGI0FKAOcRa0hFCNfI5okIElK",
+	"p/jukotJ8THCe2xZ8kyIIypHD0EDTgicayHOEzPmYB8hvRDx1OBSXIEFHfUTAnkmxFvKp06qqQcAUlIN",
+	"5wgAxIMDIkHLKaFDDZIMTsyPzqH5MSAKIsFjNcOADRPJB4H7dqv6sMXQWalx8b3powLOy/WV0jazfs9p",
+	"rsdCsv/CQ1BsypRifHR+AVSCPEeFOAgr/eB/cD4UMqXaPLe/4Toz2rN6IOFKXOIDo0xIIkaMb0kYSlBj",
+	"MqQsySXcWUS+5/SKsoReJA/BJXk1GoqhGDLgMfAIeSQWE15QZUI1yC7aH65bM+phFIFSpUmWSaNgNbMW",
+	"Am2+bA59yMnL+B+nhx3FRhxi8ubD2YFVhhM6VSSiUhoDewDXGeqdGVyFgV0e9drT96nlFpJzzRJkclxA",
+	"4prUuivpNLR20xk+/hwAN0box+AnJKHgk2f8XFnaX4T498oZrpUp9rGBlvqw9Sm57qtxxcXvECH7HuYx",
+	"0y+vHFHMYtxiYBYhloC7kQSqaxTdlULPPChJfBCJJKEXQlItpOpKyBIa2TdiwkGqMcu6WlKuhiANm3gX",
+	"iUZayJq96v/AoKnlvQP5ECdrOTTYD2KqoaNZCr4xmb8nlnkfa6MbtHf0mXVjxqZ2GK4DtniRjpjyLBRc",
+	"FTtepiFVy+iotuY35WhUSorCmNd3RYvn4Mb1gfyitt6veZZbmRPHzEyYJsc1+Ic0URDOTMlYiB7Ke3Hy",
+	"8vDs3Yk1Kd8dvzzBXweE8qk1cCBRYITNXq9XSeQG8SFp1bZh289b2NGuYu3L53vhEoS4ZqEFfxle1PxK",
+	"RrOvV1rQt5BeOLEzs5jIXKs2n5mMbRvOwLR0UieWt9dc77mJz8h3TVKhNNnu9QhwbYT5AUmFXGWtV0Lh",
+	"PL3OYXMGPSugRUJsVDVN1JrYgJSypCGj7JMG4e58u+eh3IwqNREybrQuH8508Bx9JCUnLCPvAoiyO9+s",
+	"y23PzJSKxzMLS5Q29gJJaTRmHDpm84oP7E7aqDGaZolVrzNbSJ+8xi18i0NnOAQeGykhrVFunWNEDAkl",
+	"804BrwpKQSk68oimV3lKeQW9hmvt7cAN/doD42GiBGEcTYzBvzpu59B5HQ9I4StxXr3Wns1KnZpNt/Kj",
+	"ADfkztE4EXkSkzG9AmIWFOLQ7Bl9G/gGF83rvEVcYpe9wlsdAT7qsY5Hj2BcX3PHTGUJnRZOzLn343Ko",
+	"uVco+lpsiEIzLZImJ+Ybo0ayeD2oZ7BXelnrc6nAc8DUzYf6mO34fYHfrymUZvBZV6EeT2Ydv7f1BHtQ",
+	"0T4nv2lkm62uSh39LSPrott2cN7jMixFccp4/en23ZB+4wMHaGK+n8WM0lTnVjSXElZcLl0H18w38Tcf",
+	"fvVsIpJRcwzcp/n4NZJXs1/ufPvt9g++by9bzPJLPW328e7X48Bv3zW/U2zk++7aL0YvqILne7lMSJZf",
+	"JCwilzDtLkWdAc5O03RsJxEigixALTg9nUfqJUxXJ2mzLMvoGTv0jX/E+KVHGicsunwhct4UbIzr53ve",
+	"7fBtxDcozTgq5Pcy8a42cKNr65RwIUQClNd29OsMmdLrF2ZmasVZSYiZhEjP7PN3ezvhbu+7T74mZlHi",
+	"PIH4JV8LG2W7U02lXquliyd59qqjJhEt0exhoJluUZhrK7owyO2izjOXYyk1FlKT9ydHyxnLxcVMj3N0",
+	"U0Dt5lsRzczyhXWiXkejGg65zQ53nr7nXFr0Qokk10DGWmcbarPARiOIuPd9uJAzyvioDds9AKMsCrvO",
+	"M00Jn2Gbx8lCc5xSW4DdnSV7KMTWa9typ7eAqZaHhus0P0M+bZTpt4oSxi9XVyCoA+7mKbID+oB8C/dn",
+	"tN3BrYoNw4V2nnObzEG/1gahzVe5tmPpxI1a+JqdpywIg8JNZv798NvLE6//GTeNvu358eGZ3TUSTlMg",
+	"QylSF6PTNBGjHMyOdXDdsTvLAaHaucgzmy2Bjv8oT4Hr5m4eSaJrNsxNifbc59VoiQncwqxwTX5qycgx",
+	"iCYstjtk9y1helHMYJ3RE6r0e7UexEWb136XM2/b36rSD7CGhq+c69VKaXF5/sPw1530n99dH2W7J+ps",
+	"++rD99P/LNXLVfIItxtXB1JTvVYr4qNrXPlb7VfL+Mc/6NTjDnmXMk2GGHuz8Rxc8lpA2rR22taqs93n",
+	"3y5TbsViVMiLWMcKvzkiX6I1PMu3SKJYBp7TNinj7tf2ki1Ac4mWLEX8RXjxFgz05andE2XIqL7aPu/n",
+	"vd5u5GgYf0DXPlMQSdD20WDfJlIQwZMpGYOEA6I0eqY14WLilRy6NYZ1Kw6y82hdMr8NsEh7uy5Xpz7b",
+	"0bJdpuu0FdATDCDelc3X4VdxBTKhmQvxNszR3mx4+5WYYLoP6jeRxE5sXAJkikyEvGR81JAXz3t73zfS",
+	"EHveNEQ/Lk4hGXq86OtzzAI3532pjjVpuvRyLpI9Ljb8rogWr0klHCbYtAoONxf3xAF4QFy+BxGSQJrp",
+	"aRlh4jA5R8/reTGb2VCiP0A4N5f3ymc23kZ+FmGilqh1pYVyJc/3hq92Lv/5gzpKe9m/ou9O9L+3qTfi",
+	"rQ7jlHGfV8UXwy6CQkWzZcFsM/uX/AoSZ3A2sXA3g71tvBUkYJMcjqlShKpG8u/QZaeZR5j5e2A26MA1",
+	"ETZmYwy1MiXYG1JeXaDaOS6Rp7bL+UkbDoYol0xPT01/drq/T7RLQNn/HNhspp8LMnvz4SwI50NzmEzT",
+	"YRzN4m8UsckmTvDhVmBw/O70jGxd7WzRXI+3MIupSo5H4rFjlkCOtc5soFIfZuxXmHp3HSCV4WtiU4II",
+	"LoHbadCMdS5hOjggE8Zd6t3g0KWE4YZ4UOZk23BZlc5ctq7goRYIC1ErgtAk8KDID+h6FgTOa34CSzBo",
+	"VpnxoZhHnwZ+baQWJQqSYWcsXIj18Pg1yRKqjXBBakZGFZK4XW63z/v82bOziSBmMUkqYkhU99kzYnZG",
+	"keBaisT0wIFsDMyau4ZbzwYhwQc0ikTOtXnQ5/jkgiUJ46PqkwKCDjXiYuvZYJNoegkI7iy9vflw1ucb",
+	"TdzsE7tIxGLy90mBxs0De3RD5dG4Ss3GbatC/nR6uM/NJhqf4G6PA8Sq4GE7I0dpKeMdTFUmG2477QYl",
+	"xZ7a/e5z3FlvhoTymDRnWIFi89CmpufmJ/tEyxwG3T4/zLVILdxS5BqUQ7T1iZb4/mz/uSmxR6iD3O7D",
+	"4z73Ema4JmWGMyzX5xuZBJuiRSZj4ORC6LELSitCJZ6NMDLR5tB7F27g6MzGqQ3iLYEj7iw3Ekv7SHvv",
+	"MuCGcne7PaLo1C6l9UgkTOk+x/A9F7zzzgy3QwrRR5yoTI2ITnOlyQVYld4lZ2OmiMogwj6wzz4vXR2q",
+	"kdxf9INfSSCUTyd0GpILiGiuwO4bmTL4kNDnI+Bgk0JwQrGIFEmEuDwgl4x3RAacZiwkwuA0EjGMgOOH",
+	"JxCLKJmijM00Ydqh6eUVyGkNmhiihBpomFbEbDyK+T57tk8GpZB3Zxr6vEHHuGYMwW3Qy2aIaLUYQNQT",
+	"PBFR4lr1udnPGFYJ7aJTRWiC2eSaXYHCNNbBx09WTzoffkX6BuXQ5wrkFcSlR8hQt8NI93cl+GCTKE2l",
+	"VpaTy+bfKFITcX2OsJn5l3LqgAwMpreAx5lgXHcioxeMLk7jQbXIKaFJUiBWSiHVs2dFkihmQpRJ3YPP",
+	"fZu80A/2+4HlDbNcljP6Qdgvchrwg263i8/K7Ibq6c3goM9Nv0XWCYtROrdne7gkD7LX20bS2OvtWtHR",
+	"54PZHOBSHCKwP7oxDY8FYZCwCLgNdToFeJjRaAydnW6v5nu2GuPw+HUQBlcglVUjve62/cqtULAf7HZ7",
+	"3V1MANJjtCm2uhNIks4lFxO+9fvkUnWLXOIRoMVVLqExuoNfQGNAc+bwz06v98Wyk7F/T3KyUWFvTt/9",
+	"Rj7ABTEi5hRsnv63dnBfnyWQW80zHdhqd3mrevZ13SgL9j9+CgOVpymVU2NtlkFkl5pzBZINpw1zSxUR",
+	"rP2PgZoqDWnwyfS5Ncb4/n8X4dylANwj1t0ILXjPpMCJMEXy7NZIX4DAI3YF3IyQSXEBbZiqS5pF6HIa",
+	"x1DLXXE2a5h70VPXcJWv/MtjCZXe4fHrb1Q5ZDFcaMS5m/BC3E1pmqyAu38fvj1aD3dFxwsPqT5e3LkJ",
+	"e3GH5/EWMuiJ+eLP4U8cmmhBUDU/FolooGIVR5ONmGp6QZVRojQam/abbehu7EVx1y+U9nl8dC45bjvG",
+	"QupOwoxl0tjhGt2rwFoO5JXW2TueGLMSz+j0eSTEJQMyON/uXZ+jIX/u3g265D1HpUjQPWJNwYkUfESK",
+	"5FlFRqCt4aloasxKNTFK/1BrY6Raa1pS7c6UQUwykOT1sd1iGHPZ7rWspm+S1BFOvcy1/EnE0y9GSvWs",
+	"5pumR8LsYm7ukYrr54M8pHxqz/4wPnNs6hR05wWulT/mVxy6suu55KT8TRjsrcIftQPN2GR7JeaoDraZ",
+	"RtsrcNTsWUjTbueH5e1mjyc+Dr43S2iMYuQ8sxNAJ4ZS9pRMwe4GTfPMLmwKThu3X4lL5wdwHR7YHUTd",
+	"xiJKi6zw5ROqieAREsQce5nB5ih9ryXp2o5HgMdGwvCY6DmqIxOqSJQYUz5eg3xfmBbK098qVHwbklxl",
+	"savj5l8dMTa8pB8/3TSI86VbuSiX0mxeVyJMG2FpU/xv4T61/ltoM5vsCetu8EQHt6AD5OmGq7Jkaueg",
+	"M/9PramymDoc0y6SWzT28XdI7GlLhadceUxkac5wmDSkWrfPD8vWtVSHCXpwbLGIXIHpwspIIxYnY5GU",
+	"kstnYpw4yJuVYz66IiIWyMrvPm8itVZF+Xb+PJ5B/59lVBzO4fPACoFKbLtzr+taHbbV47U+vl4r4uV1",
+	"NKZ8BD49azN+Ztd0MZcaZs+zOpM2eeHUvn8k9vb2Fxu6Eapt0SRuF2LtFxv4dWrlFmS6tlLprUCjZSWe",
+	"/02T2iZsEcqLpWql9VrarddeOWJKv3Lf3KevojrOtdB6+UaVgcsnO+Y2dsyrylgpSu5ElFuzJSzjP0yS",
+	"4qyto5oyKfombBGIluZe1WvEfWmx2DjI+MByscg391OnCyF/EYH4MCT9JEXX5p1CqrrVPqgz0QVEInV2",
+	"tM249/FOU+iWIX1rLCZg8yCbbPUPfF5jq1W8DzVytP0+fnLcW96iLFn21yIru8IlWeHODq5ATovybYRp",
+	"HzWFQRXlD/bdOY+bsD0i2EJDvQeVkU+E+GgJ8R0vFmkFcivOGt3MOQN8wFWfbNXKzJrhM6qj8Ty92qP0",
+	"D2BNuDP7DxzVWMwp7vDpX5VjniyJF9ZVUYj8bxRRoDXjI7W6oG+xJbZoHjPdqcqDtW7rqpJgKliXiYtS",
+	"kEs/rOot369Dr1ktzcNXRrhldARY7Rsn/aSJHrW3vWQNJGiiJWVJSDhMbBEnqZpOjZjpeU4pTsHeTUm1",
+	"cdpc/bI2y6tZAO4e2aA5UIt2SfEM8xP5P27yx1NHuBdokJktXPbwVlquW+qrIZiY2ooJtZeQ2dgUJl9z",
+	"gQnYCZbQ7pJaRb8+b0wrtMm/C2o9ktwl1+QKZEgouaCxzeo3P+LcsgxgOWlha3QTiiMvKxfoDXRhPcN5",
+	"vr0HV7+vjuIDW6MriQ0Ok7+s6HiySB3loUvLxoHrXIJ8dHfTtCxB0mqTHrlj8zPCataUS6YE+yoc1kwR",
+	"TUdtt3JoOmqLPO/ueE5vziXcUAUdxhVwxTS7AqKAymhMGCcqyUchwZR6e/KjqtDSBs0fbbD4i7v5r0Sp",
+	"ChrNBY5rBze/OjO+rF6zxIC3dUSeDJjHKk3MGtZyY75Rjl033nw4C4lT8n+vZ/OWxYLuwXxZKI62Phse",
+	"XsEFjxWRVnXAm66f3O9fl/sd1+wOFNq2+/MTzpcVmm1GmwH6ifYetcf9rmR3e8G4XO3jvWSt+79DPL2g",
+	"yE5v2x4y1XXJVxTSMmbRTq9XHkPF7Dl3F8R8mvX7TIGsWObL77eq0o0PvMlaxqYziLkJv2j6wkqjfy2p",
+	"C0/bu1umLghZUNid9V2bUVUVkWrd5J0VZ1u/7phDVWdryW6FRrhrtJhpurCfdPNXtIdx65gVVTaax4g2",
+	"uCC2kIaqs1FV/+w+QhPhkoOOqJqLog7DPEncYYBbFKuxd551+9webzKvyxsFbSE8LGzAVHlxRZeclkVE",
+	"lXUIR8LVE7XVEVoKih6Uzl7BwR6KRAfu/HUdHt+tFXXF5Vj3YULUy1M+cBZioxxjizrXtupLWS/DrdVG",
+	"sVIRbD5p+L9ucqJXPK0jkBZr9q3PTlzMuEyadPiad4YJG41tLAhv/itKodSqzLiaYpQlXXJYRXiELM8o",
+	"udvkXPmUvd4eqd0m2vXEbcznFe+v4qqxQFjjGwd70smPOEphVqiNyEPC0hRiRjUk0/VUcJvvpoWUvrAR",
+	"uVCSP5Hjo3bfLDIKazbhg5mEy7dHxWWa7Y7xWUm/JcsivQ8DWJtZe9ZehRcP+Q2atX0HZMOV9iW9kFCb",
+	"fdDn35GYTtUmUYLYIiIKz8Ck4gqwsiTWReNYF0B5swMQG/duYbrKyI/QwuQwebIy/6fTBIr6+RdTd7BW",
+	"cKhVD6SpuzoCa3oU5cvvboG6gtAdUa8IfQ/b50LO2Oym4mwP5WUN0C45LItGF7Zpe7nopviYL2t9T0Jk",
+	"bpzHmFbkUorcnfW4K3BwP4mPv5z4eItla7nQY5C2iIZZ8Nbzcguzi2ZqCpeltlvdzu/xi6/d61yWNl/i",
+	"dEZ8PHYW+gvVCcKKvUjSeAUSlBWha4TdJFlL3zPPrFAuSLylAvSKeXS2xOhTNt1TNt1K2XSNSjYnVIOd",
+	"T8sg7tut6sObsGrVORYJi6YrNy6+f9hqN0/OjlkJV7sO4WP9trZPhqprtzfMvFwt+e/48Cwkg6rhwBNu",
+	"/iKZfgvl5loJf6UIvW3a3xNTPTGVh6kmkmlo5ari7aI8xToz4fct3LQoK7GNuh8yN/GJQZ4Y5EtonSqV",
+	"8t7VzOPOm6wx9f9u9uSjkSp/Xg7nk2B9cuH9uRZLe9LpasbLEmveRSmVuzRzYQgfb9a87zA+DrKgfCHj",
+	"oyKk/8ScT1ZPncnm+GrO+DcEdQFlyTlDSy05B5RPbczNl3Nw9/11yX/VPtqx3mwKaswkRPV8L8PY3ygy",
+	"kO7V2TSDAdnY7e0YIbHb+26zSw5JzBS644iQfc6FJlPQ9mIAiK38sKlgWBXAXo4bE8EhtEHIsVCAF5rF",
+	"eQJ9jgX48aIy85ZqDFZHCYsuSUQz7Gq7RwYjwcGbTvqzSBIxcQdSfGWvM4rXLDlX4rhesaoyjVqclN7L",
+	"Y739GlzfpddZP+Nub2d+yX4RRAtcqRnPa01YHQkrIP0OkFo78v7kaHll693edyvCEWK+B3N3MaegxyK+",
+	"X9huYR6sIEl+ERweSZlgS9vFbThON1t1u3lAsHCwrRR7xVSjBmGpobFzeVUwRC4Td1fp/tZWIiKajIXS",
+	"+9/3vu/hdsi1n12d4iqvkMjyDiCz/bmEqZEGeK3ftFtjBnv1z3xs4ZSNeCfPQizV33F3irz5cFYUtVe1",
+	"TrAO8nwXrkBuiAVwlacAy0bjUtTQdL/ZnRUAytPzccu5gZRyOoLYiklK8EBOkWfw93rXTobP9/xhLEjM",
+	"YjIZU204h5aV42qzjV1sYgZj5cqrsLgPdebWVzNBxAOWUa8uKzVWXB08SxTzQ7zL7N2YROVySCNQ9rbI",
+	"4lJajHsxpS16a/3NRMZuMFxW3FLuoSFVXIpA4yqkUYfN+g08ESm0U0NXds9FntDZ5u/GGrvz/fwzBzkl",
+	"lNNkqllkaQeuM4PgmGpaX43im+6zBfAkTOmwAAVvmwClyQQuxkJcEpVflI3qMLr3/q6bWBoyLKRdNrW/",
+	"W7D0PjO7mjp2/M3bsINDK6aNIM4SMU2N0LJ0BToak0zCFYOJEc31Tk2Lbq3F4kWcG2BRTwshLe5JzujI",
+	"iQFEWUTTjLIRJ0rLPNK5bGAAP16DzFDWqnFtkFX6b4P7LQoSoiWNMCNSQ2p4qNFD8bJbvfTRyWl+kTJN",
+	"ojFlHIUpTeq94POufd4KzonBV2GjuvuAicyNVN0wbZwqT91lzHRWks40NXB+uvm/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -12,14 +10,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
-	"tenx/gen"
-)
-
-// Security scheme names, as the spec declares them.
-const (
-	schemeJWT       = "jwtBearer"
-	schemePATBearer = "patBearer"
-	schemePATAPIKey = "patApiKey"
+	"tenx/openapi"
 )
 
 // operation is one spec operation prepared at start-up for the hot path.
@@ -48,12 +39,9 @@ var defineFormats = sync.OnceFunc(func() {
 // loadContract reads the embedded spec and prepares every operation.
 func loadContract() (*contract, error) {
 	defineFormats()
-	doc, err := gen.GetSwagger()
+	doc, err := openapi.Load()
 	if err != nil {
-		return nil, fmt.Errorf("load embedded spec: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("embedded spec is invalid: %w", err)
+		return nil, err
 	}
 	doc.Servers = nil // or every request fails to match a server
 	c := &contract{doc: doc, ops: make(map[string]*operation)}
@@ -70,7 +58,7 @@ func loadContract() (*contract, error) {
 }
 
 func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method string, op *openapi3.Operation) (*operation, error) {
-	req, err := requirementOf(doc, op)
+	req, err := requirementOf(op)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -84,61 +72,14 @@ func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method 
 	}, nil
 }
 
-// requirementOf reads an operation's security: its alternatives, the PAT
-// scopes, and the x-min-role / x-platform-admin extensions.
-func requirementOf(doc *openapi3.T, op *openapi3.Operation) (auth.Requirement, error) {
-	sec := doc.Security
-	if op.Security != nil {
-		sec = *op.Security
+// requirementOf turns an operation's declared access into what auth enforces.
+func requirementOf(op *openapi3.Operation) (auth.Requirement, error) {
+	a, err := openapi.AccessOf(op)
+	if err != nil {
+		return auth.Requirement{}, err
 	}
-	var r auth.Requirement
-	if len(sec) == 0 {
-		r.Public = true
-		return r, nil
-	}
-	for _, alt := range sec {
-		for name, scopes := range alt {
-			switch name {
-			case schemeJWT:
-				r.JWT = true
-			case schemePATBearer, schemePATAPIKey:
-				r.PAT = true
-				r.PATScopes = mergeScopes(r.PATScopes, scopes)
-			default:
-				return r, fmt.Errorf("unknown security scheme %q", name)
-			}
-		}
-	}
-	if v, ok := op.Extensions["x-min-role"]; ok {
-		role, _ := v.(string)
-		if !tenx.Role(role).Valid() {
-			return r, fmt.Errorf("x-min-role %v is not a role", v)
-		}
-		r.MinRole = tenx.Role(role)
-	}
-	if v, ok := op.Extensions["x-platform-admin"]; ok {
-		r.PlatformAdmin, _ = v.(bool)
-	}
-	return r, nil
-}
-
-func mergeScopes(have, add []string) []string {
-	for _, s := range add {
-		if !contains(have, s) {
-			have = append(have, s)
-		}
-	}
-	sort.Strings(have)
-	return have
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return auth.Requirement{Public: a.Public, JWT: a.JWT, PAT: a.PAT, PATScopes: a.Scopes,
+		MinRole: tenx.Role(a.MinRole), PlatformAdmin: a.PlatformAdmin}, nil
 }
 
 // echoPath turns an OpenAPI path template into Echo's: {handle} -> :handle.

@@ -6,13 +6,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"tenx/auth"
-	"tenx/gen"
+	"tenx/openapi"
 )
 
 // TestScopeCatalogueMatchesSpec keeps the published x-scopes and the table
 // in code equal, so docs and generated clients see what is enforced.
 func TestScopeCatalogueMatchesSpec(t *testing.T) {
-	doc, err := gen.GetSwagger()
+	doc, err := openapi.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,7 @@ type Server struct {
 	Deps
 	log              *slog.Logger
 	contract         *contract
+	spec             *servedSpec
 	validatorOptions openapi3filter.Options
 	echo             *echo.Echo
 }
@@ -94,7 +95,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
-	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c}
+	spec, err := newServedSpec(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec}
 	s.validatorOptions = openapi3filter.Options{
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
 		MultiError:         false,
