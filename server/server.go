@@ -121,6 +121,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(withRequestID, s.accessLog, s.recoverPanic, withClientIP, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
+	mountPages(e)
 	return e
 }
 
@@ -136,11 +137,15 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-// checkRoutes proves that every registered route is a spec operation and
-// every spec operation is registered, so nothing escapes enforcement.
+// checkRoutes proves that every registered route but the browser pages is
+// a spec operation and every spec operation is registered, so nothing
+// escapes enforcement.
 func (s *Server) checkRoutes() error {
 	seen := make(map[string]bool)
 	for _, r := range s.echo.Routes() {
+		if isPage(r.Path) {
+			continue
+		}
 		key := routeKey(r.Method, r.Path)
 		if _, ok := s.contract.ops[key]; !ok {
 			return fmt.Errorf("route %s is not in the spec", key)
