@@ -5,7 +5,7 @@ PKGS := ./...
 # module proxy no longer serves, so it cannot share our go.mod as a tool line.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test gen gen-check lint bench build fuzz
+.PHONY: run test gen gen-check lint lint-spec spec-diff bench build fuzz
 
 run: ## serve on the embedded SQLite database in ./data
 	$(GO) run ./cmd/tenx serve
@@ -29,6 +29,12 @@ lint: ## vet, gofmt, staticcheck
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || (echo "gofmt needed: $$out" >&2; exit 1)
 	$(GO) run $(STATICCHECK) $(PKGS)
+
+lint-spec: ## Redocly lint of the spec (pinned in tools/redocly; needs npm)
+	cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error && npx --no-install redocly lint --config ../../redocly.yaml ../../openapi/openapi.yaml
+
+spec-diff: ## fail on an unmarked breaking change to the spec since BASE (default HEAD~1)
+	./.ci/spec-breaking $(BASE)
 
 bench: ## benchmarks of the request path and the rate limiter
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./server/ ./ratelimit/ ./auth/

@@ -19,7 +19,12 @@ require (
 	modernc.org/sqlite v1.61.1
 )
 
-require github.com/vearutop/statigz v1.4.0 // indirect
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/vearutop/statigz v1.4.0 // indirect
+)
 
 require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect

@@ -92,7 +92,8 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{t: tb, h: srv.Handler(), db: db, clock: c, authn: authn}
+	// Every response any test provokes is checked against the spec.
+	return &env{t: tb, h: validating(tb, srv.Handler()), db: db, clock: c, authn: authn}
 }
 
 // request is one call; token goes in Authorization: Bearer unless empty.
