@@ -45,7 +45,8 @@ type AuthenticatorConfig struct {
 	PATs     tenx.TokenService
 	Now      tenx.Clock
 	// CacheTTL bounds how long a verified token is trusted without
-	// re-reading its session (default 5s); MaxCached bounds memory
+	// re-reading its session (default 1s, so a logout on another instance holds
+	// within a second, as PAT revocation does); MaxCached bounds memory
 	// (default 10000 tokens).
 	CacheTTL  time.Duration
 	MaxCached int
@@ -61,7 +62,7 @@ type AuthenticatorConfig struct {
 // NewAuthenticator returns an Authenticator.
 func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 	if cfg.CacheTTL == 0 {
-		cfg.CacheTTL = 5 * time.Second
+		cfg.CacheTTL = time.Second
 	}
 	if cfg.MaxCached == 0 {
 		cfg.MaxCached = 10000
