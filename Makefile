@@ -5,7 +5,7 @@ PKGS := ./...
 # module proxy no longer serves, so it cannot share our go.mod as a tool line.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test gen gen-check lint lint-spec spec-diff bench build fuzz
+.PHONY: run test gen gen-check lint lint-spec spec-diff sdk sdk-check bench build fuzz
 
 run: ## serve on the embedded SQLite database in ./data
 	$(GO) run ./cmd/tenx serve
@@ -35,6 +35,12 @@ lint-spec: ## Redocly lint of the spec (pinned in tools/redocly; needs npm)
 
 spec-diff: ## fail on an unmarked breaking change to the spec since BASE (default HEAD~1)
 	./.ci/spec-breaking $(BASE)
+
+sdk: ## regenerate the TypeScript SDK types from openapi/openapi.yaml (needs npm)
+	cd sdk/typescript && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm run generate
+
+sdk-check: ## TypeScript SDK: types fresh, build, test against a live server
+	cd sdk/typescript && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm run check-generated && GO="$(GO)" npm test
 
 bench: ## benchmarks of the request path and the rate limiter
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./server/ ./ratelimit/ ./auth/

@@ -17,6 +17,7 @@ type config struct {
 	DatabaseURL    string
 	DataDir        string
 	PublicURL      string
+	PublicURLSet   bool // TENX_PUBLIC_URL was given; else derived from the listen address
 	RedisURL       string
 	SignupOpen     bool
 	AdminEmail     string
@@ -48,6 +49,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
 	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
+	c.PublicURLSet = env("TENX_PUBLIC_URL", "") != ""
 	var errs []error
 	switch env("TENX_SIGNUP", "open") {
 	case "open":

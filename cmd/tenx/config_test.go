@@ -64,7 +64,7 @@ func TestLoadConfig(t *testing.T) {
 		{
 			name: "explicit public url loses its trailing slash",
 			env:  map[string]string{"TENX_PUBLIC_URL": "https://api.example.com/"},
-			edit: func(c *config) { c.PublicURL = "https://api.example.com" },
+			edit: func(c *config) { c.PublicURL, c.PublicURLSet = "https://api.example.com", true },
 		},
 		{
 			name: "everything set",

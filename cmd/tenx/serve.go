@@ -61,16 +61,22 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	defer db.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	if !cfg.PublicURLSet {
+		// With port 0 only the listener knows the port that links and the
+		// JWT issuer must name.
+		cfg.PublicURL = publicURLFor(ln.Addr().String())
+	}
 	srv, sessions, err := build(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}
 	if err := ensureAdmin(ctx, cfg, db, sessions, log); err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
 	}
 	fmt.Fprintf(stdout, "tenx listening on %s\n", ln.Addr())
 	return serveHTTP(ctx, ln, srv.Handler(), log)

@@ -30,13 +30,11 @@ const (
 
 // TestServeSQLite boots the real binary on SQLite and walks a user's path.
 func TestServeSQLite(t *testing.T) {
-	// Not parallel: server.New writes kin-openapi's global format registry
-	// (openapi3.DefineStringFormatValidator, unsynchronized) while another
-	// server in the process may be reading it to validate a request, which
-	// -race reports. One server per process in production; tests that boot
-	// one run one at a time.
 	env, _ := sqliteEnv(t)
 	env["TENX_ADMIN_EMAIL"], env["TENX_ADMIN_PASSWORD"] = adminEmail, adminPassword
+	// The public URL is the tokens' issuer: a restart on another port
+	// keeps tokens valid only because the configured URL stays the same.
+	env["TENX_PUBLIC_URL"] = "https://tenx.test"
 	srv := mustServe(t, env)
 	adminToken := walkUserPath(t, srv.URL)
 	walkGenClient(t, srv.URL)
