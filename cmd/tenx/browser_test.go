@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -70,6 +72,7 @@ func TestBrowserDashboard(t *testing.T) {
 		chromedp.Click(chromedp.ID("signin-submit")),
 		chromedp.WaitVisible(chromedp.ID("signin-error")))
 	b.wantText("signin-error", "do not match an account")
+	b.shot("dashboard-signin-error.png")
 	b.do("sign in with the keyboard",
 		chromedp.Clear(chromedp.ID("signin-password")),
 		chromedp.SendKeys(chromedp.ID("signin-password"), password+kb.Enter),
@@ -83,6 +86,7 @@ func TestBrowserDashboard(t *testing.T) {
 	b.waitJS("the insufficient_role error", `!document.getElementById("tokens-error").hidden`)
 	b.wantText("tokens-error", "OPERATOR or OWNER")
 	b.waitJS("no create form for a CREATOR", `document.getElementById("create-section").hidden`)
+	b.shot("dashboard-insufficient-role.png")
 
 	// The user's own handle: no tokens yet; create one with the picker.
 	b.pickHandle("ci-home")
@@ -103,6 +107,10 @@ func TestBrowserDashboard(t *testing.T) {
 	b.do("copy the secret", chromedp.Click(chromedp.ID("secret-copy")))
 	b.waitJS("the copy outcome", `document.getElementById("secret-copy-status").textContent !== ""`)
 	b.shot("dashboard-secret.png")
+	b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	b.waitJS("no sideways scrolling on a phone", `document.documentElement.scrollWidth <= 390`)
+	b.shot("dashboard-secret-phone.png")
+	b.do("desktop viewport", chromedp.EmulateViewport(1280, 900))
 
 	// The secret works from Go.
 	links := base + "/v2/public/handles/ci-home/links"
@@ -139,7 +147,7 @@ func TestBrowserDashboard(t *testing.T) {
 	b.waitJS("focus back on Revoke", `document.activeElement && document.activeElement.classList.contains("revoke")`)
 	b.do("open the revoke dialog again", chromedp.Click(chromedp.CSS("#tokens-body button.revoke")))
 	b.waitJS("the revoke dialog", `document.getElementById("revoke-dialog").open`)
-	b.shot("dashboard-revoke-confirm.png")
+	b.shotViewport("dashboard-revoke-confirm.png") // the modal covers the viewport
 	// Confirm with the keyboard: Tab from Cancel to Revoke, then Enter.
 	b.do("tab to the Revoke button", chromedp.KeyEvent(kb.Tab))
 	b.waitJS("focus on Revoke", `document.activeElement && document.activeElement.id === "revoke-confirm"`)
@@ -190,6 +198,10 @@ func screenshotDir(t *testing.T) string {
 	}
 	dir := filepath.Join(root, ".ci", "out")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Only a failure of this run may leave its picture.
+	if err := os.Remove(filepath.Join(dir, "dashboard-failure.png")); err != nil && !errors.Is(err, os.ErrNotExist) {
 		t.Fatal(err)
 	}
 	return dir
@@ -305,7 +317,39 @@ func (b *browserTab) pickHandle(handle string) {
 // shot saves a full-page PNG screenshot.
 func (b *browserTab) shot(name string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	b.save(name, fullPage)
+}
+
+// fullPage captures the whole page, clipped to the current size of its
+// content: a capture beyond the viewport alone can keep the height of a
+// longer state the page was in before.
+func fullPage(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+	m, err := cdp.Call(ctx, t, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil {
+		return nil, err
+	}
+	if m.CSSContentSize == nil {
+		return nil, errors.New("no content size in the layout metrics")
+	}
+	yes := true
+	r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		Clip:                  &page.Viewport{Width: m.CSSContentSize.Width, Height: m.CSSContentSize.Height, Scale: 1},
+		FromSurface:           &yes,
+		CaptureBeyondViewport: &yes,
+	})
+	return r.Data, err
+}
+
+// shotViewport saves a PNG screenshot of what the window shows.
+func (b *browserTab) shotViewport(name string) {
+	b.t.Helper()
+	b.save(name, chromedp.CaptureScreenshot())
+}
+
+func (b *browserTab) save(name string, capture chromedp.Action[[]byte]) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, capture)
 	if err != nil {
 		b.fail("screenshot "+name, err)
 	}
@@ -325,7 +369,7 @@ func (b *browserTab) fail(what string, err error) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
 	defer cancel()
-	if png, serr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); serr == nil {
+	if png, serr := chromedp.Run(ctx, fullPage); serr == nil {
 		path := filepath.Join(b.outDir, "dashboard-failure.png")
 		if os.WriteFile(path, png, 0o644) == nil {
 			b.t.Logf("the page at the failure: %s", path)
