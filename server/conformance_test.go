@@ -29,7 +29,6 @@ var knownMismatches = map[string]string{}
 
 // responseContract is the spec as the response validator reads it.
 type responseContract struct {
-	doc    *openapi3.T
 	router routers.Router
 	errSch *openapi3.Schema
 }
@@ -44,7 +43,7 @@ var loadResponseContract = sync.OnceValues(func() (*responseContract, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &responseContract{doc: doc, router: r, errSch: doc.Components.Schemas["Error"].Value}, nil
+	return &responseContract{router: r, errSch: doc.Components.Schemas["Error"].Value}, nil
 })
 
 // isPagePath reports whether a request goes to the browser pages, which
@@ -77,8 +76,8 @@ func validating(tb testing.TB, h http.Handler) http.Handler {
 }
 
 // checkResponse validates one recorded response against the operation
-// the request matches. Requests outside the spec are skipped, but a 404
-// for them must still be the error envelope.
+// the request matches. Requests outside the spec are skipped, but an
+// error for them must still be the error envelope.
 func checkResponse(r *http.Request, rec *httptest.ResponseRecorder) error {
 	c, err := loadResponseContract()
 	if err != nil {
@@ -89,14 +88,19 @@ func checkResponse(r *http.Request, rec *httptest.ResponseRecorder) error {
 	}
 	route, params, err := c.router.FindRoute(r)
 	if err != nil {
-		if rec.Code == http.StatusNotFound {
+		if rec.Code >= 400 { // an unknown path or method still gets the envelope
 			return c.checkEnvelope(rec)
 		}
-		return nil // e.g. a method the path does not have: not the spec's business
+		return nil
 	}
 	key := r.Method + " " + route.Path + " " + strconv.Itoa(rec.Code)
 	if _, ok := knownMismatches[key]; ok {
 		return nil
+	}
+	declared := route.Operation.Responses.Status(rec.Code)
+	if declared == nil && route.Operation.Responses.Default() == nil {
+		// kin-openapi waves redirects and 304 through unchecked.
+		return errors.New("status is not declared")
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
@@ -110,7 +114,7 @@ func checkResponse(r *http.Request, rec *httptest.ResponseRecorder) error {
 	}
 	// kin-openapi skips redirects and bodies the spec declares none for;
 	// a declared response without content must be empty.
-	if resp := route.Operation.Responses.Status(rec.Code); resp != nil && len(resp.Value.Content) == 0 && rec.Body.Len() > 0 {
+	if declared != nil && len(declared.Value.Content) == 0 && rec.Body.Len() > 0 {
 		return errors.New("the spec declares no body for this status, but one was sent")
 	}
 	return nil
@@ -120,7 +124,46 @@ func checkResponse(r *http.Request, rec *httptest.ResponseRecorder) error {
 func (c *responseContract) checkEnvelope(rec *httptest.ResponseRecorder) error {
 	var v any
 	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-		return errors.New("404 outside the spec is not the JSON error envelope")
+		return errors.New("an error outside the spec is not the JSON error envelope")
 	}
 	return c.errSch.VisitJSON(v, openapi3.VisitAsResponse())
+}
+
+// TestResponseValidator proves the validator refuses what the spec does
+// not declare, so a silent pass elsewhere means conformance.
+func TestResponseValidator(t *testing.T) {
+	envelope := `{"error":"not_found","message":"no","requestId":"r1"}`
+	tests := []struct {
+		name, method, path string
+		status             int
+		contentType, body  string
+		ok                 bool
+	}{
+		{"declared", "GET", "/healthz", 200, "application/json", `{"status":"ok"}`, true},
+		{"undeclared status", "GET", "/healthz", 418, "application/json", `{"status":"ok"}`, false},
+		{"undeclared redirect", "GET", "/healthz", 307, "", "", false},
+		{"declared redirect", "GET", "/acme/launch", 307, "", "", true},
+		{"redirect with a body", "GET", "/acme/launch", 302, "text/html", "<a>Found</a>", false},
+		{"missing required property", "GET", "/healthz", 200, "application/json", `{}`, false},
+		{"undeclared content type", "GET", "/healthz", 200, "text/plain", `ok`, false},
+		{"error without envelope", "GET", "/v2/auth/me", 401, "application/json", `{"error":"x"}`, false},
+		{"body on a bodiless status", "POST", "/v2/auth/logout", 204, "application/json", `{}`, false},
+		{"unknown path, envelope", "GET", "/a/b/c", 404, "application/json", envelope, true},
+		{"unknown path, no envelope", "GET", "/a/b/c", 404, "text/plain", "404 page not found", false},
+		{"a page", "GET", "/docs/index.html", 200, "text/html", "<html>", true},
+		{"a method the spec lacks", "DELETE", "/v2/auth/me", 405, "application/json", envelope, true},
+		{"a method the spec lacks, no envelope", "DELETE", "/v2/auth/me", 405, "application/json", `{}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Type", tt.contentType)
+			rec.WriteHeader(tt.status)
+			rec.WriteString(tt.body)
+			err := checkResponse(httptest.NewRequest(tt.method, tt.path, nil), rec)
+			if (err == nil) != tt.ok {
+				t.Fatalf("checkResponse = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
 }

@@ -19,7 +19,7 @@ func TestGoSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	creds := gen.Credentials{Email: "sdk@example.com", Password: "sdk-password-123"}
-	signup, err := anon.SignupWithResponse(ctx, creds)
+	signup, err := anon.SignupWithResponse(ctx, gen.Signup(creds))
 	checkClient(t, "signup", err, signup, http.StatusCreated)
 	login, err := anon.LoginWithResponse(ctx, creds)
 	checkClient(t, "login", err, login, http.StatusOK)

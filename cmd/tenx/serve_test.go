@@ -219,7 +219,7 @@ func walkGenClient(t *testing.T, base string) {
 		t.Fatal(err)
 	}
 	creds := gen.Credentials{Email: "bob@example.com", Password: "bob-password-12"}
-	signup, err := c.SignupWithResponse(ctx, creds)
+	signup, err := c.SignupWithResponse(ctx, gen.Signup(creds))
 	checkClient(t, "signup", err, signup, http.StatusCreated)
 	login, err := c.LoginWithResponse(ctx, creds)
 	checkClient(t, "login", err, login, http.StatusOK)

@@ -672,10 +672,20 @@ export interface components {
             links: components["schemas"]["Link"][];
             nextToken?: string;
         };
+        /** @description Login credentials; the password policy is not repeated here so a login reveals nothing of it. */
         Credentials: {
             /** Format: email */
             email: string;
             /** Format: password */
+            password: string;
+        };
+        Signup: {
+            /** Format: email */
+            email: string;
+            /**
+             * Format: password
+             * @description 10 to 256 characters.
+             */
             password: string;
         };
         User: {
@@ -983,7 +993,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["Signup"];
             };
         };
         responses: {
