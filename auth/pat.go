@@ -36,32 +36,40 @@ func NewPAT() (id, token string, hash []byte) {
 // ParsePAT checks a token's shape and checksum and returns its id. Every
 // failure is EINVALIDTOKEN, decided without any I/O.
 func ParsePAT(token string) (id string, err error) {
-	invalid := tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
 	rest, ok := strings.CutPrefix(token, PATPrefix)
 	if !ok {
-		return "", invalid
+		return "", errInvalidPAT()
 	}
 	id, secret, ok := strings.Cut(rest, ".")
 	if !ok || !strings.HasPrefix(id, tokenIDPrefix) || len(id) > maxTokenIDChars ||
 		!isBase62(id[len(tokenIDPrefix):]) || len(id) == len(tokenIDPrefix) ||
 		len(secret) < 32+checksumLength || len(secret) > 128 || !isBase62(secret) {
-		return "", invalid
+		return "", errInvalidPAT()
 	}
 	body, sum := token[:len(token)-checksumLength], token[len(token)-checksumLength:]
-	if checksum(body) != sum {
-		return "", invalid
+	if want := checksumOf(body); string(want[:]) != sum { // compared without allocating
+		return "", errInvalidPAT()
 	}
 	return id, nil
 }
 
+func errInvalidPAT() error {
+	return tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
+}
+
 func checksum(body string) string {
+	b := checksumOf(body)
+	return string(b[:])
+}
+
+func checksumOf(body string) [checksumLength]byte {
 	n := crc32.ChecksumIEEE([]byte(body))
 	var b [checksumLength]byte
 	for i := checksumLength - 1; i >= 0; i-- {
 		b[i] = base62[n%62]
 		n /= 62
 	}
-	return string(b[:])
+	return b
 }
 
 func randomBase62(n int) string {

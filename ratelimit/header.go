@@ -78,3 +78,14 @@ func writeName(b *strings.Builder, name string) {
 	}
 	b.WriteByte('"')
 }
+
+// PolicyHeader returns l's member of the RateLimit-Policy field, the same as
+// that of any Result of l; it depends on l alone, so callers can compute it
+// once. An invalid limit has none ("").
+func (l Limit) PolicyHeader() string {
+	n, err := l.normalize()
+	if err != nil {
+		return ""
+	}
+	return Result{Limit: n}.PolicyHeader()
+}

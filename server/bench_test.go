@@ -81,9 +81,9 @@ func newBenchServer(b *testing.B, cacheTTL time.Duration) (*Server, benchDeps) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s.contract.ops[routeKey(http.MethodGet, "/bench")] = &operation{requirement: auth.Requirement{JWT: true}}
+	s.contract.ops[route{http.MethodGet, "/bench"}] = &operation{requirement: auth.Requirement{JWT: true}}
 	s.echo.GET("/bench", trivial)
-	s.contract.ops[routeKey(http.MethodGet, "/bench/:handle")] = &operation{
+	s.contract.ops[route{http.MethodGet, "/bench/:handle"}] = &operation{
 		requirement: auth.Requirement{PAT: true, PATScopes: []string{"links.read"}}}
 	s.echo.GET("/bench/:handle", trivial)
 	return s, benchDeps{db: db, sessions: sessions}

@@ -24,11 +24,17 @@ type operation struct {
 	hasBody  bool
 }
 
-// contract is the embedded spec, indexed by Echo route ("GET /v2/handles/:handle").
+// contract is the embedded spec, indexed by Echo route.
 type contract struct {
 	doc *openapi3.T
-	ops map[string]*operation
+	ops map[route]*operation
 }
+
+// route is an Echo route: method and path template ("/v2/handles/:handle").
+// A struct key keeps the per-request lookup free of string building.
+type route struct{ method, path string }
+
+func (r route) String() string { return r.method + " " + r.path }
 
 // defineFormats registers the string formats kin-openapi does not check by
 // default. The registry is global and unguarded, so it is written once.
@@ -44,14 +50,14 @@ func loadContract() (*contract, error) {
 		return nil, err
 	}
 	doc.Servers = nil // or every request fails to match a server
-	c := &contract{doc: doc, ops: make(map[string]*operation)}
+	c := &contract{doc: doc, ops: make(map[route]*operation)}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			o, err := newOperation(doc, path, item, method, op)
 			if err != nil {
 				return nil, err
 			}
-			c.ops[routeKey(method, echoPath(path))] = o
+			c.ops[route{method, echoPath(path)}] = o
 		}
 	}
 	return c, nil
@@ -98,5 +104,3 @@ func echoPath(p string) string {
 		p = p[j+1:]
 	}
 }
-
-func routeKey(method, path string) string { return method + " " + path }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -21,8 +22,6 @@ import (
 	"tenx/auth"
 )
 
-const requestIDKey = "tenx.requestID"
-
 var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
 // withRequestID accepts a sane incoming X-Request-Id or makes one, and
@@ -33,8 +32,9 @@ func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		if !saneRequestID.MatchString(id) {
 			id = newRequestID()
 		}
-		c.Set(requestIDKey, id)
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		// The response header is where the id lives for the rest of the
+		// request: no per-request map in the Echo context.
+		c.Response().Header()[echo.HeaderXRequestID] = []string{id}
 		return next(c)
 	}
 }
@@ -46,18 +46,10 @@ func newRequestID() string {
 }
 
 func requestID(c echo.Context) string {
-	id, _ := c.Get(requestIDKey).(string)
-	return id
-}
-
-// withClientIP puts the caller's address (as the IP extractor, which knows
-// the trusted proxies, sees it) into the request context for handlers.
-func withClientIP(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		c.SetRequest(r.WithContext(tenx.NewContextWithClientIP(r.Context(), c.RealIP())))
-		return next(c)
+	if v := c.Response().Header()[echo.HeaderXRequestID]; len(v) > 0 {
+		return v[0]
 	}
+	return ""
 }
 
 // accessLog logs one line per request; errors are rendered first so the
@@ -67,6 +59,9 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		if err := next(c); err != nil {
 			c.Error(err)
+		}
+		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			return nil
 		}
 		principal := ""
 		if p := tenx.PrincipalFromContext(c.Request().Context()); p != nil {
@@ -100,7 +95,7 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 // spec. Routes outside the spec fall through to Echo's 404/405.
 func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		op, ok := s.contract.ops[routeKey(c.Request().Method, c.Path())]
+		op, ok := s.contract.ops[route{c.Request().Method, c.Path()}]
 		if !ok {
 			return next(c)
 		}
@@ -125,14 +120,20 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// authorize authenticates the caller against the operation's requirement
+// and gives handlers the caller and their address, in one new context.
 func (s *Server) authorize(c echo.Context, op *operation) (*tenx.Principal, error) {
 	r := c.Request()
+	ctx := tenx.NewContextWithClientIP(r.Context(), c.RealIP())
 	cred, present := auth.ExtractCredential(r.Header)
-	p, err := s.Auth.Authorize(r.Context(), &op.requirement, cred, present, c.Param("handle"))
-	if err != nil || p == nil {
+	p, err := s.Auth.Authorize(ctx, &op.requirement, cred, present, c.Param("handle"))
+	if err != nil {
 		return nil, err
 	}
-	c.SetRequest(r.WithContext(tenx.NewContextWithPrincipal(r.Context(), p)))
+	if p != nil {
+		ctx = tenx.NewContextWithPrincipal(ctx, p)
+	}
+	c.SetRequest(r.WithContext(ctx))
 	return p, nil
 }
 

@@ -1,13 +1,30 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/labstack/echo/v4"
 
 	"tenx"
 	"tenx/ratelimit"
 )
+
+// Canonical header keys, so setting them costs no key allocation.
+const (
+	headerRateLimitPolicy = "Ratelimit-Policy"
+	headerRateLimit       = "Ratelimit"
+)
+
+// rateLimits are the budgets of PAT and JWT callers with their
+// RateLimit-Policy values, computed once.
+type rateLimits struct {
+	pat, handle, user    ratelimit.Limit
+	patPolicy, jwtPolicy string
+}
+
+func newRateLimits(cfg Config) rateLimits {
+	return rateLimits{pat: cfg.PATPerMinute, handle: cfg.HandleBurst, user: cfg.UserPerMinute,
+		patPolicy: cfg.PATPerMinute.PolicyHeader() + ", " + cfg.HandleBurst.PolicyHeader(),
+		jwtPolicy: cfg.UserPerMinute.PolicyHeader()}
+}
 
 // rateLimit spends the caller's budgets: a PAT's per (handle, token, source
 // IP) and then its handle's shared burst, or a JWT user's own. Every
@@ -16,41 +33,40 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 	if p == nil {
 		return nil // public operations limit themselves (login)
 	}
-	type budget struct {
-		key   string
-		limit ratelimit.Limit
-	}
-	var budgets []budget
-	if p.Kind == tenx.CredentialPAT {
-		budgets = []budget{
-			{"pat:" + p.Handle + ":" + p.TokenID + ":" + c.RealIP(), s.cfg.PATPerMinute},
-			{"handle:" + p.Handle, s.cfg.HandleBurst},
-		}
-	} else {
-		budgets = []budget{{"user:" + p.UserID, s.cfg.UserPerMinute}}
-	}
 	ctx := c.Request().Context()
-	policies := make([]string, 0, len(budgets))
-	states := make([]string, 0, len(budgets))
-	var denied *ratelimit.Result
-	for _, b := range budgets {
-		res, err := s.Limiter.Allow(ctx, b.key, b.limit)
+	h := c.Response().Header()
+	if p.Kind != tenx.CredentialPAT {
+		res, err := s.Limiter.Allow(ctx, "user:"+p.UserID, s.limits.user)
 		if err != nil {
 			return err
 		}
-		policies = append(policies, res.PolicyHeader())
-		states = append(states, res.Header())
-		if !res.Allowed {
-			denied = &res // a refused request spends no wider budget
-			break
+		h[headerRateLimitPolicy] = []string{s.limits.jwtPolicy}
+		h[headerRateLimit] = []string{res.Header()}
+		return refusal(res)
+	}
+	res, err := s.Limiter.Allow(ctx, "pat:"+p.Handle+":"+p.TokenID+":"+c.RealIP(), s.limits.pat)
+	if err != nil {
+		return err
+	}
+	h[headerRateLimitPolicy] = []string{s.limits.patPolicy}
+	state := res.Header()
+	if res.Allowed { // a refused request spends no wider budget
+		var shared ratelimit.Result
+		if shared, err = s.Limiter.Allow(ctx, "handle:"+p.Handle, s.limits.handle); err != nil {
+			return err
 		}
+		state += ", " + shared.Header()
+		res = shared
 	}
-	h := c.Response().Header()
-	h.Set("RateLimit-Policy", strings.Join(policies, ", "))
-	h.Set("RateLimit", strings.Join(states, ", "))
-	if denied != nil {
-		return &tenx.Error{Code: tenx.ERATELIMITED, Message: "rate limit exceeded; retry later",
-			RetryAfterSeconds: denied.RetryAfterSeconds()}
+	h[headerRateLimit] = []string{state}
+	return refusal(res)
+}
+
+// refusal is rate_limited when res was refused.
+func refusal(res ratelimit.Result) error {
+	if res.Allowed {
+		return nil
 	}
-	return nil
+	return &tenx.Error{Code: tenx.ERATELIMITED, Message: "rate limit exceeded; retry later",
+		RetryAfterSeconds: res.RetryAfterSeconds()}
 }

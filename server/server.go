@@ -80,6 +80,7 @@ type Server struct {
 	log              *slog.Logger
 	contract         *contract
 	spec             *servedSpec
+	limits           rateLimits
 	validatorOptions openapi3filter.Options
 	echo             *echo.Echo
 }
@@ -99,7 +100,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec}
+	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec, limits: newRateLimits(cfg)}
 	s.validatorOptions = openapi3filter.Options{
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
 		MultiError:         false,
@@ -119,7 +120,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, s.recoverPanic, withClientIP, s.enforceContract)
+	e.Use(withRequestID, s.accessLog, s.recoverPanic, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
 	return e
@@ -141,12 +142,12 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 // a spec operation and every spec operation is registered, so nothing
 // escapes enforcement.
 func (s *Server) checkRoutes() error {
-	seen := make(map[string]bool)
+	seen := make(map[route]bool)
 	for _, r := range s.echo.Routes() {
 		if isPage(r.Path) {
 			continue
 		}
-		key := routeKey(r.Method, r.Path)
+		key := route{r.Method, r.Path}
 		if _, ok := s.contract.ops[key]; !ok {
 			return fmt.Errorf("route %s is not in the spec", key)
 		}
