@@ -32,7 +32,8 @@ type SessionService interface {
 	// one transaction and returns the session. An unknown token, or one of a
 	// revoked or expired session, is EINVALIDREFRESH. A token that was
 	// already rotated is reuse: the whole session is revoked and the answer
-	// is EINVALIDREFRESH.
+	// is EINVALIDREFRESH together with that session, so the caller can
+	// forget what it cached of it.
 	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (*Session, error)
 	// RevokeSession ends a session; revoking an ended session is a no-op.
 	RevokeSession(ctx context.Context, id string) error

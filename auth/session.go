@@ -79,8 +79,9 @@ func (s *Sessions) Refresh(ctx context.Context, refreshToken string) (*Grant, er
 	next := newOpaqueToken()
 	sess, err := s.Sessions.RotateRefreshToken(ctx, HashToken(refreshToken), HashToken(next))
 	if err != nil {
-		// On reuse the store revoked the session; access tokens cached on
-		// this instance stop at their next session re-check (CacheTTL).
+		if sess != nil { // reuse: the store revoked the session
+			s.Auth.ForgetSession(sess.ID)
+		}
 		return nil, err
 	}
 	u, err := s.Users.FindUserByID(ctx, sess.UserID)

@@ -95,7 +95,9 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (
 	switch {
 	case err != nil:
 	case reused:
-		err = revokeReused(ctx, tx, s.ID, now)
+		if err = revokeReused(ctx, tx, s.ID, now); tenx.ErrorCode(err) == tenx.EINVALIDREFRESH {
+			return s, err // the session it revoked, so callers can forget its tokens
+		}
 	default:
 		err = tx.Commit()
 	}
