@@ -87,14 +87,14 @@ func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollab
 	if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
 		return nil, err
 	}
-	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list)
+	audit := auditEvent(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
+	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list, audit)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range revoked {
 		s.Auth.ForgetToken(id) // their creator left or fell below OPERATOR
 	}
-	s.audit(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err
@@ -107,13 +107,13 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 	if req.Body.NewOwnerUserId == nil || *req.Body.NewOwnerUserId == "" {
 		return nil, &tenx.Error{Code: tenx.ENEWOWNERREQUIRED, Field: "newOwnerUserId", Message: "newOwnerUserId is required"}
 	}
-	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId); err != nil {
+	audit := auditEvent(ctx, req.Handle, tenx.AuditOwnershipTransferred, *req.Body.NewOwnerUserId)
+	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId, audit); err != nil {
 		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 			return nil, tenx.Errorf(tenx.ENOTFOUND, "user %q not found", *req.Body.NewOwnerUserId)
 		}
 		return nil, err
 	}
-	s.audit(ctx, req.Handle, tenx.AuditOwnershipTransferred, *req.Body.NewOwnerUserId)
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err

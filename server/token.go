@@ -20,10 +20,9 @@ func (s *Server) CreateToken(ctx context.Context, req gen.CreateTokenRequestObje
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Tokens.CreateToken(ctx, t); err != nil {
+	if err := s.Tokens.CreateToken(ctx, t, auditEvent(ctx, req.Handle, tenx.AuditTokenCreated, t.ID)); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, req.Handle, tenx.AuditTokenCreated, t.ID)
 	return gen.CreateToken201JSONResponse(toAPITokenCreated(t, secret)), nil
 }
 
@@ -79,14 +78,14 @@ func (s *Server) activeToken(ctx context.Context, handle, id string) (*tenx.Toke
 // RevokeToken revokes a token at once, here and (within a second) on every
 // instance.
 func (s *Server) RevokeToken(ctx context.Context, req gen.RevokeTokenRequestObject) (gen.RevokeTokenResponseObject, error) {
-	if err := s.Tokens.RevokeToken(ctx, req.Handle, req.TokenId); err != nil {
+	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRevoked, req.TokenId)
+	if err := s.Tokens.RevokeToken(ctx, req.Handle, req.TokenId, audit); err != nil {
 		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 			return nil, tenx.Errorf(tenx.ENOTFOUND, "token %q not found", req.TokenId)
 		}
 		return nil, err
 	}
 	s.Auth.ForgetToken(req.TokenId)
-	s.audit(ctx, req.Handle, tenx.AuditTokenRevoked, req.TokenId)
 	return gen.RevokeToken204Response{}, nil
 }
 
@@ -105,11 +104,11 @@ func (s *Server) RotateToken(ctx context.Context, req gen.RotateTokenRequestObje
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Tokens.RotateToken(ctx, req.Handle, old.ID, next, s.Sessions.Now().Add(overlap)); err != nil {
+	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRotated, old.ID)
+	if err := s.Tokens.RotateToken(ctx, req.Handle, old.ID, next, s.Sessions.Now().Add(overlap), audit); err != nil {
 		return nil, err
 	}
 	s.Auth.ForgetToken(old.ID)
-	s.audit(ctx, req.Handle, tenx.AuditTokenRotated, old.ID)
 	return gen.RotateToken201JSONResponse(toAPITokenCreated(next, secret)), nil
 }
 
@@ -137,16 +136,14 @@ func (s *Server) ListAuditEvents(ctx context.Context, req gen.ListAuditEventsReq
 	return out, nil
 }
 
-// audit records an action on a handle by the caller. The action has
-// already happened, so a failed write is logged, not returned.
-func (s *Server) audit(ctx context.Context, handle, action, target string) {
+// auditEvent describes an action of the caller on a handle; the store
+// records it in the action's own transaction.
+func auditEvent(ctx context.Context, handle, action, target string) *tenx.AuditEvent {
 	e := &tenx.AuditEvent{Handle: handle, Action: action, TargetID: target, IP: tenx.ClientIPFromContext(ctx)}
 	if p := tenx.PrincipalFromContext(ctx); p != nil {
 		e.ActorUserID, e.ActorTokenID = p.UserID, p.TokenID
 	}
-	if err := s.Audit.CreateAuditEvent(ctx, e); err != nil {
-		s.log.Error("audit event lost", "err", err, "action", action, "handle", handle, "target", target)
-	}
+	return e
 }
 
 func pageOf(limit *int, token *string) tenx.Page {

@@ -54,16 +54,25 @@ const auditColumns = `id, handle, action, actor_user_id, actor_token_id, target_
 // handle (a login, say) is stored with a NULL handle and is listed by no
 // handle.
 func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
-	row := toAuditRow(e)
-	row.ID = newID("aud_")
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		row.CreatedAt = toMillis(now)
-		_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			row.ID, row.Handle, row.Action, row.ActorUserID, row.ActorTokenID, row.TargetID, row.IP, row.CreatedAt)
-		return err
+		return insertAudit(ctx, tx, e, now)
 	})
+	return translate(err, "create audit event", "audit event")
+}
+
+// insertAudit records e inside the caller's transaction, so an action and
+// its audit event are stored together or not at all. A nil e records
+// nothing. It sets e's ID and CreatedAt.
+func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.Time) error {
+	if e == nil {
+		return nil
+	}
+	row := toAuditRow(e)
+	row.ID, row.CreatedAt = newID("aud_"), toMillis(now)
+	_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		row.ID, row.Handle, row.Action, row.ActorUserID, row.ActorTokenID, row.TargetID, row.IP, row.CreatedAt)
 	if err != nil {
-		return translate(err, "create audit event", "audit event")
+		return err
 	}
 	*e = *row.toAuditEvent()
 	return nil

@@ -172,7 +172,7 @@ func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Coll
 // ENOTFOUND. In the same transaction it revokes every active PAT of the
 // handle whose creator is no longer OWNER or OPERATOR, and returns their
 // ids in order.
-func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) ([]string, error) {
+func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator, audit *tenx.AuditEvent) ([]string, error) {
 	var revoked []string
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := findHandle(ctx, tx, handle)
@@ -188,8 +188,10 @@ func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []te
 		if err := replaceMembers(ctx, tx, handle, list, now); err != nil {
 			return err
 		}
-		revoked, err = revokeOrphanedTokens(ctx, tx, handle, now)
-		return err
+		if revoked, err = revokeOrphanedTokens(ctx, tx, handle, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit, now)
 	})
 	if err != nil {
 		return nil, translate(err, "replace collaborators", "collaborator")
@@ -259,7 +261,7 @@ func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator)
 // TransferOwnership makes newOwnerID the OWNER of the handle and the old
 // owner an OPERATOR. An unknown handle or user is ENOTFOUND; transferring to
 // the current owner changes nothing.
-func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) error {
+func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, audit *tenx.AuditEvent) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := findHandle(ctx, tx, handle)
 		if err != nil {
@@ -272,7 +274,10 @@ func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) 
 		if err := get(ctx, tx, &id, `SELECT id FROM users WHERE id = ?`, newOwnerID); err != nil {
 			return translate(err, "find new owner", "user")
 		}
-		return transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now)
+		if err := transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit, now)
 	})
 	return translate(err, "transfer ownership", "handle")
 }

@@ -76,13 +76,16 @@ const activeToken = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > 
 
 // CreateToken inserts t, setting its CreatedAt; a taken ID is ECONFLICT and
 // an unknown handle or creator ENOTFOUND.
-func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
+func (db *DB) CreateToken(ctx context.Context, t *tenx.Token, audit *tenx.AuditEvent) error {
 	row, err := toTokenRow(t)
 	if err != nil {
 		return err
 	}
 	err = db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		return insertToken(ctx, tx, &row, now)
+		if err := insertToken(ctx, tx, &row, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit, now)
 	})
 	return db.finishTokenWrite(err, "create token", row, t)
 }
@@ -152,14 +155,17 @@ func (db *DB) FindTokens(ctx context.Context, handle string, page tenx.Page) ([]
 
 // RevokeToken revokes an active token of the handle; an unknown, revoked or
 // expired one, or one of another handle, is ENOTFOUND.
-func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
+func (db *DB) RevokeToken(ctx context.Context, handle, id string, audit *tenx.AuditEvent) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		n, err := exec(ctx, tx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND handle = ? AND `+activeToken,
 			toMillis(now), id, handle, toMillis(now))
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit, now)
 	})
 	return translate(err, "revoke token", "token")
 }
@@ -169,7 +175,7 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 // next (setting its CreatedAt) as a token of the same handle. An oldID that
 // is unknown, not active or of another handle is ENOTFOUND, and then next is
 // not inserted.
-func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.Token, oldExpiresAt time.Time) error {
+func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.Token, oldExpiresAt time.Time, audit *tenx.AuditEvent) error {
 	row, err := toTokenRow(next)
 	if err != nil {
 		return err
@@ -179,7 +185,10 @@ func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.
 		if err := expireToken(ctx, tx, handle, oldID, oldExpiresAt, now); err != nil {
 			return err
 		}
-		return insertToken(ctx, tx, &row, now)
+		if err := insertToken(ctx, tx, &row, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit, now)
 	})
 	return db.finishTokenWrite(err, "rotate token", row, next)
 }
