@@ -3,7 +3,7 @@ package auth_test
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"sync"
+	"tenx/clocktest"
 	"testing"
 	"time"
 
@@ -24,35 +24,11 @@ const (
 	testPassword = "correct horse battery"
 )
 
-// testClock is a tenx.Clock that moves only when told to.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type testClock = clocktest.Clock
 
 // newClock starts on a whole second, so that access token times (which are
 // whole seconds) equal the clock exactly.
-func newClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+func newClock() *testClock { return clocktest.New(time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)) }
 
 // env is the auth package wired to a real database, as cmd/tenx wires it.
 type env struct {

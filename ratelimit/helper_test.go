@@ -6,34 +6,17 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"tenx/clocktest"
 	"testing"
 	"time"
 
 	"tenx/ratelimit"
 )
 
-// Clock is a fake clock so tests step through rate-limit windows without
-// sleeping.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// Clock steps tests through rate-limit windows without sleeping.
+type Clock = clocktest.Clock
 
-func NewClock() *Clock {
-	return &Clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func NewClock() *Clock { return clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 // CountingLimiter records how often it was asked, to prove which limiter
 // answered.

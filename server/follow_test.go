@@ -68,7 +68,7 @@ func TestFollowLink(t *testing.T) {
 		mustError(t, e.do(request{method: "POST", path: "/v2/handles", token: owner.Token, body: `{"handle":"docs"}`}), 400, "validation_error")
 	})
 	t.Run("schedule opens", func(t *testing.T) {
-		e.clock.Advance(time.Hour)
+		e.clock.Add(time.Hour)
 		mustStatus(t, follow("later"), 302)
 	})
 }

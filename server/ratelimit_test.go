@@ -45,7 +45,7 @@ func TestPATRateLimits(t *testing.T) {
 	mustStatus(t, get(one, "198.51.100.2"), 200) // another source IP has its own budget
 	mustStatus(t, get(two, "198.51.100.1"), 200) // the handle's burst: 5 allowed across tokens so far (3+1+1)
 	mustError(t, get(two, "198.51.100.3"), 429, "rate_limited")
-	e.clock.Advance(time.Minute)
+	e.clock.Add(time.Minute)
 	mustStatus(t, get(one, "198.51.100.1"), 200)
 }
 

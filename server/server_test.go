@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
+	"tenx/clocktest"
 	"testing"
 	"time"
 
@@ -20,25 +20,10 @@ import (
 	"tenx/store/storetest"
 )
 
-// clock is a settable time source shared by the store, auth and limiter.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock is the time source shared by the store, auth and limiter.
+type clock = clocktest.Clock
 
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *clock { return clocktest.New(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)) }
 
 // env is one server over a real database, driven through its HTTP handler.
 type env struct {

@@ -147,7 +147,7 @@ func TestAccessTokenErrors(t *testing.T) {
 		}
 	})
 	t.Run("expired", func(t *testing.T) {
-		e.clock.Advance(16 * time.Minute)
+		e.clock.Add(16 * time.Minute)
 		rec := e.do(request{method: "GET", path: "/v2/auth/me", token: u.Token})
 		mustError(t, rec, 401, "token_expired")
 		if !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="token_expired"`) {
@@ -210,7 +210,7 @@ func TestRefresh(t *testing.T) {
 func TestRefreshAfterSessionExpiry(t *testing.T) {
 	e := MustOpenServer(t)
 	u := e.MustSignup(t, "a@example.com")
-	e.clock.Advance(31 * 24 * time.Hour)
+	e.clock.Add(31 * 24 * time.Hour)
 	mustError(t, refreshWith(e, u.Refresh), 401, "invalid_refresh_token")
 }
 
@@ -261,7 +261,7 @@ func TestLoginThrottle(t *testing.T) {
 		// The right password is throttled too: the budget is the account's.
 		mustError(t, e.do(request{method: "POST", path: "/v2/auth/login",
 			body: `{"email":"a@example.com","password":"` + password + `"}`}), 429, "rate_limited")
-		e.clock.Advance(time.Minute)
+		e.clock.Add(time.Minute)
 		e.MustLogin(t, "a@example.com")
 	})
 	t.Run("per IP", func(t *testing.T) {

@@ -115,7 +115,7 @@ func TestPATErrors(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		mustStatus(t, e.do(request{method: "GET", path: links, token: expiring}), 200)
-		e.clock.Advance(24*time.Hour + time.Second)
+		e.clock.Add(24*time.Hour + time.Second)
 		mustError(t, e.do(request{method: "GET", path: links, token: expiring}), 401, "token_expired")
 	})
 }
@@ -163,7 +163,7 @@ func TestRotateWithOverlap(t *testing.T) {
 	}
 	mustStatus(t, links(old), 200)
 	mustStatus(t, links(next.Token), 200)
-	e.clock.Advance(61 * time.Second)
+	e.clock.Add(61 * time.Second)
 	mustError(t, links(old), 401, "token_expired")
 	mustStatus(t, links(next.Token), 200)
 
@@ -215,9 +215,9 @@ func TestAuditEvents(t *testing.T) {
 	owner := e.MustSignup(t, "owner@example.com")
 	e.MustCreateHandle(t, owner, "acme")
 	pat := e.MustCreatePAT(t, owner, "acme", "links.read")
-	e.clock.Advance(time.Second) // events of one millisecond have no order
+	e.clock.Add(time.Second) // events of one millisecond have no order
 	e.MustRevokePAT(t, owner, "acme", pat)
-	e.clock.Advance(time.Second)
+	e.clock.Add(time.Second)
 	e.MustSetCollaborators(t, owner, "acme", `[]`)
 	rec := e.do(request{method: "GET", path: "/v2/handles/acme/audit-events?limit=2", token: owner.Token})
 	mustStatus(t, rec, 200)
@@ -252,12 +252,12 @@ func TestLastUsedIsCoalesced(t *testing.T) {
 	}
 	mustStatus(t, e.do(request{method: "GET", path: "/v2/public/handles/acme/links", token: pat}), 200)
 	first := lastUsed()
-	e.clock.Advance(10 * time.Second)
+	e.clock.Add(10 * time.Second)
 	mustStatus(t, e.do(request{method: "GET", path: "/v2/public/handles/acme/links", token: pat}), 200)
 	if got := lastUsed(); got != first || first == "" {
 		t.Fatalf("lastUsedAt %q then %q: want one write per minute", first, got)
 	}
-	e.clock.Advance(time.Minute)
+	e.clock.Add(time.Minute)
 	mustStatus(t, e.do(request{method: "GET", path: "/v2/public/handles/acme/links", token: pat}), 200)
 	if got := lastUsed(); got == first {
 		t.Fatal("lastUsedAt not updated after a minute")
@@ -278,6 +278,6 @@ func TestRevocationAcrossInstances(t *testing.T) {
 	mustStatus(t, b.do(links), 200) // b caches it
 	a.MustRevokePAT(t, owner, "acme", pat)
 	mustError(t, a.do(links), 401, "token_revoked")
-	a.clock.Advance(time.Second)
+	a.clock.Add(time.Second)
 	mustError(t, b.do(links), 401, "token_revoked")
 }

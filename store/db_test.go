@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"tenx/clocktest"
 	"testing"
 	"time"
 
@@ -17,28 +17,12 @@ import (
 	"tenx/store/storetest"
 )
 
-// testClock is a tenx.Clock that moves only when told to.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type testClock = clocktest.Clock
 
 // newClock starts at an instant with sub-millisecond digits, which the store
 // must drop.
 func newClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 4, 5, 6, 7, 891_234_567, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	return clocktest.New(time.Date(2026, 3, 4, 5, 6, 7, 891_234_567, time.UTC))
 }
 
 // stored is t as the store keeps it.
