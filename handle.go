@@ -38,7 +38,11 @@ func (h *Handle) Validate() error {
 	if reservedHandles[h.Name] {
 		return &Error{Code: EVALIDATION, Field: "handle", Message: "handle " + h.Name + " is reserved"}
 	}
-	if len([]rune(h.DisplayName)) > MaxDisplayNameLength {
+	return validateDisplayName(h.DisplayName)
+}
+
+func validateDisplayName(name string) error {
+	if len([]rune(name)) > MaxDisplayNameLength {
 		return &Error{Code: EVALIDATION, Field: "displayName",
 			Message: "displayName must be at most 100 characters"}
 	}
@@ -83,6 +87,14 @@ func ValidateCollaborators(ownerID string, list []Collaborator) error {
 // HandleUpdate holds the fields a PATCH may change; nil means unchanged.
 type HandleUpdate struct {
 	DisplayName *string
+}
+
+// Validate checks the fields that change.
+func (u HandleUpdate) Validate() error {
+	if u.DisplayName != nil {
+		return validateDisplayName(*u.DisplayName)
+	}
+	return nil
 }
 
 // HandleService stores handles and who may reach them. Writes that are

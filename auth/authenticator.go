@@ -22,7 +22,6 @@ type Authenticator struct {
 	pats     tenx.TokenService
 	now      tenx.Clock
 	cacheTTL time.Duration
-	maxItems int
 
 	jwtCache *ttlCache[[32]byte, tenx.Principal]
 	patCache *ttlCache[string, tenx.Token]
@@ -74,7 +73,7 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 		cfg.TouchEvery = time.Minute
 	}
 	return &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
-		handles: cfg.Handles, pats: cfg.PATs, now: cfg.Now, cacheTTL: cfg.CacheTTL, maxItems: cfg.MaxCached,
+		handles: cfg.Handles, pats: cfg.PATs, now: cfg.Now, cacheTTL: cfg.CacheTTL,
 		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached),
 		patCache: newTTLCache[string, tenx.Token](cfg.MaxCached), patTTL: cfg.PATCacheTTL,
 		touched: newTTLCache[string, struct{}](cfg.MaxCached), touchEvery: cfg.TouchEvery}

@@ -46,11 +46,8 @@ func (s *Server) GetHandle(ctx context.Context, req gen.GetHandleRequestObject) 
 // UpdateHandle changes the handle's settings.
 func (s *Server) UpdateHandle(ctx context.Context, req gen.UpdateHandleRequestObject) (gen.UpdateHandleResponseObject, error) {
 	upd := tenx.HandleUpdate{DisplayName: req.Body.DisplayName}
-	if upd.DisplayName != nil {
-		check := tenx.Handle{Name: req.Handle, DisplayName: *upd.DisplayName}
-		if err := check.Validate(); err != nil {
-			return nil, err
-		}
+	if err := upd.Validate(); err != nil {
+		return nil, err
 	}
 	h, err := s.Handles.UpdateHandle(ctx, req.Handle, upd)
 	if err != nil {
@@ -79,14 +76,8 @@ func (s *Server) GetCollaborators(ctx context.Context, req gen.GetCollaboratorsR
 
 // ReplaceCollaborators replaces the whole collaborator list.
 func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollaboratorsRequestObject) (gen.ReplaceCollaboratorsResponseObject, error) {
-	h, err := s.Handles.FindHandle(ctx, req.Handle)
-	if err != nil {
-		return nil, err
-	}
+	// The store checks the list against the owner inside its transaction.
 	list := fromAPICollaborators(req.Body.Collaborators)
-	if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
-		return nil, err
-	}
 	audit := auditEvent(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
 	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list, audit)
 	if err != nil {
