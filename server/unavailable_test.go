@@ -88,9 +88,14 @@ func TestPostgresUnreachable(t *testing.T) {
 	u.Host = proxy.addr
 	e := mustOpenServerAt(t, u.String())
 	owner := e.MustSignup(t, "owner@example.com")
+	e.MustCreateHandle(t, owner, "shop")
+	pat := e.MustCreatePAT(t, owner, "shop", "links.read")
 	mustStatus(t, e.do(request{method: "GET", path: "/readyz"}), http.StatusOK)
 
 	proxy.stop()
+	e.clock.Add(time.Minute) // past every cache: each answer below needs the database
+	mustError(t, e.do(request{method: "GET", path: "/v2/public/handles/shop/links", token: pat}), 503, "unavailable")
+	mustError(t, e.do(request{method: "GET", path: "/shop/launch"}), 503, "unavailable")
 	mustError(t, e.do(request{method: "GET", path: "/readyz"}), 503, "unavailable")
 	mustError(t, e.do(request{method: "GET", path: "/v2/auth/me", token: owner.Token}), 503, "unavailable")
 	mustError(t, e.do(request{method: "POST", path: "/v2/handles", token: owner.Token, body: `{"handle":"acme"}`}), 503, "unavailable")
