@@ -14,11 +14,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// TestCommittedBundleIsFresh loads the committed openapi/openapi.yaml and
+// TestSpecBundleIsFresh loads the committed openapi/openapi.yaml and
 // a fresh bundle of openapi/src with kin-openapi and compares them, then
 // compares the text too: `make gen` must have been run after every change
 // to the sources.
-func TestCommittedBundleIsFresh(t *testing.T) {
+func TestSpecBundleIsFresh(t *testing.T) {
 	fresh, err := bundle("../src")
 	if err != nil {
 		t.Fatal(err)
@@ -35,9 +35,9 @@ func TestCommittedBundleIsFresh(t *testing.T) {
 	}
 }
 
-// TestBundleKeepsEverything checks that every path, every component under
+// TestSpecBundleKeepsEverything checks that every path, every component under
 // its own name and every x- extension of the sources is in the bundle.
-func TestBundleKeepsEverything(t *testing.T) {
+func TestSpecBundleKeepsEverything(t *testing.T) {
 	out, err := bundle("../src")
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +59,8 @@ func TestBundleKeepsEverything(t *testing.T) {
 	}
 }
 
-// TestBundleRefuses covers each way a set of sources can be wrong.
-func TestBundleRefuses(t *testing.T) {
+// TestSpecBundleRefuses covers each way a set of sources can be wrong.
+func TestSpecBundleRefuses(t *testing.T) {
 	const linkPaths = "paths:\n  /links:\n    get:\n      operationId: listLinks\n      responses:\n        \"200\": {description: ok}\n"
 	tests := []struct {
 		name  string
@@ -109,9 +109,9 @@ func TestBundleRefuses(t *testing.T) {
 	}
 }
 
-// TestBundleMerges bundles a minimal root and family and checks the order
+// TestSpecBundleMerges bundles a minimal root and family and checks the order
 // and the refs: the family's entries follow the root's, as written.
-func TestBundleMerges(t *testing.T) {
+func TestSpecBundleMerges(t *testing.T) {
 	dir := t.TempDir()
 	family := "# Links.\n\npaths:\n  /links:\n    get:\n      operationId: listLinks\n      x-min-role: CREATOR\n" +
 		"      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n" +
