@@ -291,7 +291,8 @@ type Member struct {
 // Role defines model for Role.
 type Role string
 
-// Scope A PAT scope name from the catalogue in `x-scopes` at the top of this document.
+// Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
+// family wildcard `x.*` covering at least one of them (`x-scope-families`).
 //
 // Example: links.read
 type Scope = string
@@ -796,8 +797,10 @@ type ClientInterface interface {
 	// CreateTokenWithBody Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -807,8 +810,10 @@ type ClientInterface interface {
 	// CreateToken Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1405,8 +1410,10 @@ func (c *Client) ListTokens(ctx context.Context, handle HandleName, params *List
 // CreateTokenWithBody Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1426,8 +1433,10 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, handle HandleName, con
 // CreateToken Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3544,8 +3553,10 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithBodyWithResponse Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3555,8 +3566,10 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithResponse Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7707,8 +7720,10 @@ func (c *ClientWithResponses) ListTokensWithResponse(ctx context.Context, handle
 // CreateTokenWithBodyWithResponse Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7724,8 +7739,10 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // CreateTokenWithResponse Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18274,122 +18291,126 @@ func (sh *strictHandler) FollowLink(ctx echo.Context, handle string, slug string
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37c9s28vi/guH3ZmrnKFl+JG3t6Q9uLm2cOo3PdiZ3F+VrQeRKQk0CDABK1mX8v38GC/AlkXo4tuv0",
-	"9JMtkgAWi31hd7H44gUiTgQHrpV3+MUbAQ1B4r/nVMMpi5k2P0JQgWSJZoJ7h96HEdWEKRLBQBMxIECD",
-	"EUlExIKpT6A9bJNe10uo7npH8qfd3R+P9E+7vbbneyoYQUxNh3qagHfoKS0ZH3q3t34xXusMe5of9nIE",
-	"5HMqNLVjMVBEG0hokkRzA3/+aXevczT56UXHJ11vRHkYAT7e79jHPbJ18uryF5KPS+zkyYBBFKrtxfDe",
-	"+l5CJY1BO3S9xhF+pzGYX8zAm1A98nyP4zMHgud7Ej6nTELoHWqZQnmQhGoN0jT9/x9p67+d1o+f3N/W",
-	"py97/v7u7d88vwZ1+TLhsJ9TkNNi3AhflocJYUDTSHuHzzu+F9MbFqexd7jbMb8Yd7/ycRjXMASJA/0O",
-	"N/pSXAOvXxyR0M8pkB7PPusZ6tAjIImEMROpIgkdgsFsHaR5swq0Mb05BT7UI+9wz4A4P/2LKB02IF2Z",
-	"V6ui/Lj1H4vtq9anLwf+3kEDuhHGk7BhSO3erjiqFtdXxcifvuz6B53acW9NhyoRXAES3M80PIfPKShc",
-	"+UBwDRz/NezAAmrWZecPJXCtiqH/JmHgHXr/b6dg/B37Vu28klJIO1R1cXtjGrEQu7wC81GPbE2YHpEe",
-	"MktvmwhJeozjZ1cJnUaChj2yxYUmby7e/b7tmw8oJyIBid20VAIBG7CABCKEtnfrey8FH0QseIzpBG6o",
-	"3iFhmtBIAg2nBG6Y0gph+UXIPgtDS+gPDAzjKh0MjDzj+koFIoGeQ2fpuRQRoAgtSegPHz60jlM9Aq4N",
-	"TFAFZo5+bn3vV8HhEWY0FBwsahGlEJJ+qklAOeGCRIIPQZI+kFRBiNg+4YYbaGR7fAyM2/EcLR8SSvrp",
-	"kAhORCqJYiEcES70iPEhyb41+k6NxIQjxL8L/YtIefgIwHKhrwZmLIvRUIAywFnUGkIx8jWgUQSSxHSK",
-	"7665mGQfI7xnliUvhTilcvgYNOCEwJUW4ioyY/YOEdK+CKcGl2IMFnTUTwjkpRBvKZ86qaYeAUhJNVwh",
-	"ABD2jogELaeEDjRI0js3P1rH5kePKAgED9UMA1ZMpDoI3Lc7xYcNhs5KjbPvTR8FcLVcXyhtM+v3nKZ6",
-	"JCT7LzwGxcZMKcaHV32gEuQVKsSeX+iH+gdXAyFjqs1z+xtuEqM9iwcSxuIaHxhlQiIxZHxHwkCCGpEB",
-	"ZVEq4atF5HtOx5RFtB89BpekxWgohkJIgIfAA+SRUEx4RpUR1SDbaH+4bs2ox0EASuUmWSKNgtXMWgi0",
-	"+rI69DEnr8J/XBy3FBtyCMmbD5dHVhlO6FSRgEppDOwe3CSod2Zw5Xt2edRJTd8XlltIyjWLkMlxAYlr",
-	"Uuoup1Pf2k2X+PiLB9wYoR+9n5GEvE8146fK0v4ixL9XznAtTLGPFbSUhy1PyXVfjCv6f0CA7Huchky/",
-	"GjuimMW4xcAsQiwBtwMJVJcoui2FnnmQk3gvEFFE+0JSLaRqS0giGtg3YsJBqhFL2lpSrgYgDZvULhIN",
-	"tJAle7X+A4OmhvcO5GOcrOVQ79ALqYaWZjHUjcnqe2JJ7WNtdIOuHX1m3ZixqR2Gy4AtXqRTpmoWCsbZ",
-	"jpdpiNUyOiqt+W0+GpWSojDm5V3R4jm4cetAflla7xOepFbmhCEzE6bRWQn+AY0U+DNTMhZiDeW9PH91",
-	"fPnu3JqU785eneOvI0L51Bo4ECkwwuag0ykkcoX4kLRK27DdFw3saFex9OWLA38JQlwz34K/DC9qfiWD",
-	"2dcrLehbiPtO7MwsJjLXqs1nJmPb+jMwLZ3UueXtNdd7buIz8l2TWChNdjsdAlwbYX5EYiFXWeuVUDhP",
-	"r3PYnEHPCmiREBpVTSO1FBvV6Z4aY4AERfsj63egSk2EDJ13yszd2McSEpQeZAQSiBKZNUEkjIFGKrf+",
-	"xYAY43QW9xBTFlUkon1SYZO95wc1fJJBVGmdP5zp4AV6ZHK+W8ZMGRB5d3U4zjdZM1PKHs+QEVHaWCck",
-	"psGIcWiZrTI+sPt2ozRpnERWmc9sWOu0AzoMGtxHgwHw0KBd2i2AdcWZRaBk3gVRq/BiUIoOawTh6zSm",
-	"vIBew42u7cANfVID43GkBGEcCav3r5bbp7ROwh7JPDPOh9jYs1mpC7PFV/UowO2/c2tORBqFZETHlowh",
-	"9M0Otc5dUOHZeQ27iCftshd4KyOgjnqsm7NGDK9vJ4RMJRGdZi7TufejfKi5VyhoGyyWTA8ukl3n5huj",
-	"tJJwPahnsJf7dMtzKcBzwJSNlfKYzfh9id+vqRBm8FlW2DV+0zJ+7+p3rkFF85zqDTHbbHXF7ehvGVln",
-	"3TaD8x6XYSmKY8bLT3e/Dum3deAAjcz3s5hRmurUiuZcworrpevgmtVN/M2H32q2LNGwOgbuCuv4NZDj",
-	"2S/3nj/f/bHu2+uGTcC1nlb7ePfbmVdvTVa/U2xY991NvRjtUwUvDlIZkSTtRywg1zBtL0WdAc5O03Rs",
-	"J+EjgixADTi9mEfqNUxXJ2mzLMvoGTusG/+U8esaaRyx4PqlSHlVsDGuXxzUbr7vIr5BacZRIb+XUe1q",
-	"Aze6tkwJfSEioLzkP1hnyJjevDQzUyvOSkLIJAR6xquw39nz9zvff6prYhYlTCMIX/G1sJG3u9BU6rVa",
-	"uuhVzc54WCWiJZrd9zTTDQpzbUXne6ld1HnmciylRkJq8v78dDljuSic6XGObjKo3XwLoplZPr9M1Oto",
-	"VMMhd9lPz9P3nAON9pWIUg1kpHWypbYzbFRClgc/+As5I4/G2iDhIzDKoiDvPNPk8Bm2eZosNMcppQXY",
-	"31uyh0JsndiWe50FTLU8EF2m+RnyaaLMeqsoYvx6dQWCOuDr/FJ2wDog38LDGW1f4cTFhv5CO885aeag",
-	"X2uD0OQZXduNde5GzTzbzi/n+V7mlDP/fvj91Xmttxs3jXXb87PjS7trJJzGQAZSxC4iqGkkhimYHWvv",
-	"pmV3lj1CtXPIJzY3A8MMQRoD19XdPJJE22yYqxLtRZ1X44INeZqsKWHvyYtSxchuh2hB9p6/IMGIShpo",
-	"kBhwWNfX0rkXZ0tDZOYO5pZr8nNDXpQhQMJC6zlw3zrXVVPkZp3RI6r0e7UexFmbk3rHP2/a96vcP7KG",
-	"5VOEOAoK1uL66sfBb3vxP7+/OU32z9Xl7vjDD9P/LLVXihQebjf0DqSq2VGsSOPK32kfn0eh/kGnNW6i",
-	"dzHTZIARUBtVwyUvpQWY1s4KsWp+/8XzZUo/W4wCeQFrWaUwx/xLtGnN8i2StFawzWnhmHH3a3fJ1qi6",
-	"REuWIrwXXrwDA90/tdfEehKqx7tX3bTT2Q8cDeMPaNtnCgIJ2j7qHdp0FiJ4NEU/+BFRGuMDmnAxqZUc",
-	"ujGSeCcOsvNoXLJ622iRVeO6XJ36bEfLdt+u00ZAzzGM+7Vsvg6/ijHIiCYu0F4x0zuzoZHXYoJJV6j3",
-	"RRQ6sXENkCgyEfKa8WFFXrzoHPxQSQbt1CaD1uPiAqJBTXRhfY5Z4P59KNWxJk3n3t9FssdF6N9lMfs1",
-	"qYTDBJsWIfrq4p47AI+Iy7ohQhKIEz3N43wcJlfokb7KZjMb0K0P087N5b2qM6fvIj8zw68hd6DQQqmS",
-	"VweD13vX//xRncad5F/B9+f637u0Nu9AHYcx43XeprpMgsx+y5otSykws3/FxxA5Q7yKha/byDSNt4IE",
-	"rJLDGVWKUFVJwR64HEHzCPOvjwjtK+CaCBvLMoZanphdG9hfXaDaOS6Rp7bL+UkbDoYglUxPL0x/drp/",
-	"TLRLAzr84tmcsl8yMnvz4dLz50OWmNLUYhzN4u8UsSk/TvDhFql39u7ikuyM93Zoqkc7GP0tjigg8dgx",
-	"cyBHWid266GPE/YbTGt3YyCV4WtiE7MILoHbgdGEta5h2jsiE8ZdAmTv2CXmoaOgl2fG2zBikVSety7g",
-	"oRYIC1EjgtAkqEFRPaDrWRA4r/kJLMGgWWXGB2IefRr4jZFalCiIBq2RcKHn47MTkkRUG+GC1IyMKiRx",
-	"u/92l3f5s2eXE0HMYpJYhBCp9rNnxOyMAsG1FJHpgQPZ6pk1dw13nvV8gg9oEIiUa/Ogy/FJn0UR48Pi",
-	"kwyCFjXiYudZb5toeg0I7iy9vflw2eVbVdwcErtIxGLyj0mGxu0je4BGpcGoSJDH7bxC/nR6uMuliACf",
-	"4G6PA4Qq42E7I0dpMeMtTBgnW87N4AYlma/B/e5y9Dhs+4TykFRnWIBiswGnpufqJ4dEyxR67S4/TrWI",
-	"LdxSpBqUQ7T1Fef4/mL/uc2xR6iD3Ponwi6vJUx/Tcr0Z1iuy7cSCTZRjkxGwElf6JEL1itCJZ5QMTLR",
-	"nmSoXbieozMbvzeItwSOuLPcSCztI+29S4Abyt1vd4iiU7uU1lMTMaW7HNMauOCtd2a4PZKJPuJEZWxE",
-	"dJwqTfpgVXqbXI6YIiqBAPvAPrs8dwGpyhGLrB/8SgKhfDqhU5/0IaCpArtvZMrgQ0KXD4GDTc3BCYUi",
-	"UCQS4vqIXDPeEglwmjCfCIPTQIQwBI4fnkMogmiKMjbRhGmHpldjkNMSNCEEETXQMK2I2Xhk83327JD0",
-	"ciHvTpZ0eYWOcc0Ygluhl20f0WoxgKgneC4lx7XqcrOfMazi20WnitAIc/o1G4PCZOLex09WT7rYRkH6",
-	"BuXQ5QrkGMLcU2ao22Gk/YcSvLdNlKZSK8vJefPvFCmJuC5H2Mz8czl1RHoG0zvAw0QwrluB0QtGF8dh",
-	"r1jkmNAoyhArpZDq2bMsVRczRPLU+t6Xrk3q6HqHXc/yhlkuyxldz+9muR74Qbvdxmd51kfx9LZ31OWm",
-	"3ywbh4UonZuzYFzyCzno7CJpHHT2rejo8t5sJnYuDhHYn9yYhsc834tYANyGgJ0CPE5oMILWXrvjAklW",
-	"najDnZ3JZNKm+Lot5HDHtVU7pycvX/1+8QrbFH58q2WOz0483xuDVFb1dNq79iu3qt6ht9/utPfRv6dH",
-	"aIfstCcQRa1rLiZ854/JtWpnWeBDQCstX3ZjqHu/gsbg8Myxrb1O597yyrH/mrRyo/beXLz7nXyAPjFi",
-	"6QLsCYvndvC6PnMgd6qncbDV/vJW5bz5siHnHX785HsqjWMqp8ZCzQPyLs1pDJINphUTTWXRwMOPnpoq",
-	"DbH3yfS5M8Jcif8uwrlLp3hArLsRGvCeSIETYYqkyZ2RvgCBp2wM3IyQSNGHJkyVpdMidDktZajla3E2",
-	"a8zXoqesFYu4w/1jCRXl8dnJdyofMhvONyrATXgh7qY0jlbA3b+P356uh7us4/KR3LlMQBpDoW+oIpUl",
-	"Le3Uvg18OyTV4htPXy5k6nPzxZ/D0zg00YKgCfBUpKiBihVSgGyFVNM+VUZZ02Bk2m83obuy50XvglC6",
-	"zrOkU8lxezMSUrciZiygyk7a6HgF1kIhr7VO3vHImK94IqvLAyGuGZDe1W7n5go3DFfuXa9N3nNUpATd",
-	"MNbknEjBh3nKtiJD0NbARV6gXE2McXGstTGGrdUuqXYnCCEkCUhycma3MsYst3s6a1FUSQqzxYtc159F",
-	"OL03UirnsN9WPR9mt3T7gFRcPg1WQ8oX9qQX4zOH5C5At17iWtWLouyInV3PJXURbn3vYBX+KB1fxya7",
-	"KzFHcYzRNNpdgaNmT76adns/Lm83exj1afC9WUJjfCPnmR0HOkuUsmeiMnY3aJpndmFToJq4fSyunb/B",
-	"dXhkdyplu4woLZIsZkCoJoIHSBBz7GUGm6P0gwZVZ8cjwEMjYXhI9BzVkQlVJIjMliFcg3xfmhaqpr9V",
-	"qPguJLnKYhfFBb45Yqx4Yz9+uq0Q5yu3ckEqpTFaViJMG8lpUvxv4SG1/ltoMpvsefq2t6GDO9AB8nTF",
-	"JZoztXMEmv+n1lRZTB2OaRfJLRrW8bdP7NlahWeaeUhkbs5wmFSkWrvLj/PWpZSKCXqKbGmQVIHpwspI",
-	"IxYnIxHlkqvOxDh3kFfrBH10JWMskIV/f95EaqyB83z+9KVB/59lVBzP4dOevCuJbXfKeV2rw7Z6utbH",
-	"t2tFvLoJRpQPoU7P2syi2TVdzKUqz/7LmLTKCy478GHsbdf5Sqb27r2NWokGNygRtwGxpouNLTuNcgcK",
-	"XVufdFYgz7zk0v+mNW1zwgjl2VI1knkp47nWVDllSr923zykm6I4SbfQcPlO5bHRjQlzFxPmdWGnZLWV",
-	"AsqtxeLnISYmSXbM2VFNno9+6zfIQktzr8vFAO9bIlbOkD6yXMxS/eup00Wp70UgPg5Jb6To2ryTSVW3",
-	"2kdlJupDIGJnQtvDDnW8UxW6edaAtRMjsKmWVbb6Bz4vsdUqjocSOdp+nz45Hixvkdem+2uRlV3hnKxw",
-	"UwdjkNOsTh9huo6afK9IJPAO3RGbW785gNhAQ51HlZEbQnyyhPiOZ4u0Arllx7xu5/wAdcAVn+yU6gmb",
-	"4ROqg9E8vdoqBo9gTbhyCY8c0FjMKe7c71+VYzaWxEvrpchE/neKKNCa8aFaXdA32BI7NA2ZbhV14Bq3",
-	"dUXtN+Wty8RZzc+lHxaFtR/Wl1cti1fDV0a4JXQIWNYdJ73RRE/a0Z6zBhI00ZKyyCccJrZ+llRVp0bI",
-	"9DynZAeQv05JNXHaXKG6JsurWunvAdmgOlCDdonx+PiG/J82+ePBJtwLVMjM1ox7fCst1Q2l7RBMzJ7F",
-	"nN1rSGxYCvO7ucAc7whrpbdJqXRjl1em5dv84gVFPUnq8mpSBdInlPRpaA8OmB9halkGsG64sMXYCcWR",
-	"l9WFrI1xYeHKeb59gKyauoKZj2yNriQ2OEz+sqJjY5E6ykOXlg0Bl7kE+ejrTdO8+kujTXrqTubPCKtZ",
-	"Uy6aEuwrc1gzRTQdNl2/oumwKei8v1dzQHQu14YqaDGugCum2RiIAiqDEWGcqCgd+gQz8O3hkqI4ThM0",
-	"n5tgqa+rV3/3TVFLai5mXDob+s2Z8XnhoCUGvC3hsjFgnqo0MWtYSov5Tjl23Xrz4dInTsn/vZzIm9dp",
-	"egDzZaE42vlieHgFFzwWo1rVAW+63rjfvy33O67ZV1Bo0+6vnnDuV2g2GW0G6A3tPWmP+9eS3d0F43K1",
-	"jxfQNe7/jvHggiJ7nV17jlWXJV9Wq8uYRXudTn7SFRPn3KUf8xnW7xMFsmCZ+99vFVUzH3mTtYxNZxBz",
-	"699r+sJKo38rqQub7d0dUxeEzCjsq/Vdk1FV1Klq3ORdZkdhv+2YQ1HKa8luhQa4a7SYqbqwN7r5G9rD",
-	"uHVMskIe1RNEW1wQW6tDldmoKLH2EKEJf8kZR1TNWd2IQRpF7hzAHerh2Mvt2l1uTzaZ1/nVkbbWHtZO",
-	"YCq/M6RNLvL6rco6hAPhSrnaAgwNtVyPcmev4GDPQ6IDd/6mlBrfrRV12S1oD2FClCtgPnIWYqXiY4M6",
-	"17awTF6Sw63VVrZSAWxvNPxfNzmxVjytI5AWa/adL05czLhMqnR4wluDiA1HNhaEVzxm1VZKhWxc2TLK",
-	"ojY5LiI8QubHk9y1ga5Cy0HngJSujW3XxG3M5wXvr+KqsUBY4xsH2+jkJxylMCvUROQ+YXEMIaMaoul6",
-	"KrjJd9NASvdsRC6U5BtyfNLum0VGYckmfDSTcPn2KLs1tdkxPivpd2ReB/hxAGsyay+bC/3i+b5etXxw",
-	"j2y56sGk4xNqsw+6/HsS0qnaJkoQWz9E4RmYWIwBi1di6TWOJQFUbXYAYuPBLUxXfPkJWpgcJhsr8386",
-	"TSAr0d+fujO1gkOpQCGN3a0dWM4jq5D+9RaoqzndEuWi0w+wfc7kjM1uys72UJ6XGW2T47wudWabNlek",
-	"roqP+crZDyRE5sZ5imlFLqWI0IHZI+CuwMG9ER9/OfHxFivjcqFHIG39DLPgjeflFmYXzZQtzqt5N7qd",
-	"3+MX37rXOa+evsTpjPh46iz0FyoRhEWBkaTx9inIi06XCLtKspa+Z55ZoZyReEOR6RXz6GxF0k023Sab",
-	"bqVsukoRm3Oqwc6nYRD37U7x4a1ftGqd4bX0KzfOvn/cQjcbZ8eshCvduPCxfFHeJ0PVpQsiZl6ulvx3",
-	"dnzpk17RsFcTbr6XTL+FcnOthL9chN417W/DVBumqmGqiWQaGrkqe7soT7HMTPh9Azctykpsou7HzE3c",
-	"MMiGQe5D6xSplA+uZp523mSJqf93syefjFT583I4N4J148L7cy2W5qTT1YyXJda8i1Iqdy/nwhA+Xt75",
-	"0GF8HGRB+ULGh1lIf8OcG6unzGRzfDVn/BuC6kNecs7QUkPOAeVTG3Oryzn4+v11zn/FPtqx3mwKasgk",
-	"BOV8L8PY3ynSk+7V5TSBHtna7+wZIbHf+X67TY5JyBS644iQXc6FJlPQ9k4ACK38sKlgWBXA3r8bEsHB",
-	"t0HIkVCAd6aFaQRdjrX38S4085ZqDFYHEQuuSUAT7Gq3Q3pDwaE2nfQXEUVi4g6k1FW8TijeyuRciaNy",
-	"xarCNFpU29mv7cggd61uZj2J+529+UX5VRAtcC1mfKslcXQqrAisd3GU2pH356fLy1bvd75fEQ4fMzqY",
-	"u9A5Bj0S4cPCdgcDYAVZ8avg8EQKAVvqza66cdrXKtTtI4KlgW0t2DFTlSqDuQ7GzuU4I/nihrrDnZ1I",
-	"BDQaCaUPf+j80MENj2s/uzrZ3V4+kfkFP2aDcw1Tw+94N+C0XaJ+e6/PfPTggg15K018rMPfcheGvPlw",
-	"mVWsV6VOsNLxfBeuBK6PJW5VTYmVrcrNqr7pfrs9y+KqpuezhpMBMeV0CKEVhJTgkZssk+Dv5a6dlJ7v",
-	"+cNIkJCFZDKi2nAOzWvDlWYbuujDDMbylVd+dqnqzNWxZoKIB6yRXtx4auy0MniWKOaHeJfYCzaJSuWA",
-	"BqDslZPZzbYY2WJKW/SW+puJfd1iQCy76ryGhlR24wENi6BFGTbrGaiJOaEl6rvCei62hO60+m6sOTvf",
-	"zz9TkFNCOY2mmgWWduAmMQgOqabl1ci+aT9bAE/ElPYzUPAqCVCaTKA/EuKaqLSfNyrD6N7Xd13F0oBh",
-	"qey8qf3dgKX3idm3lLFT37wJOzi0YtoI4iQS09gILUtXoIMRSSSMGUyMaC53alq0Sy0WL+LcAIt6Wghp",
-	"dtlyQodODCDKAhonlA05UVqmgU5lBQP48RpkhrJWjUqDrNJ/E9xvUZAQLWmAOY8aYsNDlR6yl+3iZR2d",
-	"XKT9mGkSjCjjKExpVO4Fn7ft80Zwzg2+MivUXSpMZGqk6pZp41R57G50prOSdKapgfPT7f8FAAD//w==",
+	"7H37UyM38vi/ovL3qgJ7Y2Meu0mg8gPZI1k2JMsBW3t36/1iMdO2FWakiaSx8W3xv39KLc3L1vjBAmFz",
+	"/ASeGUmtfqnV3Wp9boUiSQUHrlVr/3NrBDQCif+eUQ0nLGHa/IhAhZKlmgne2m99GFFNmCIxDDQRAwI0",
+	"HJFUxCycBgQ6ww7p91op1b3Wgfxhe/v7A/3Ddr/TCloqHEFCTYd6mkJrv6W0ZHzYur0NyvHap9jT/LAX",
+	"IyB/ZEJTOxYDRbSBhKZpPDfwHz9s73QPJj+86gak1xpRHsWAj3e79nGfbBwfXfxEinGJnTwZMIgjtbkY",
+	"3tuglVJJE9AOXW9whN9oAuYXM/CmVI9aQYvjMwdCK2hJ+CNjEqLWvpYZVAdJqdYgTdP//5G2/9ttf//J",
+	"/W1/+rwT7G7f/q0VeFBXkAmH/SMDOS3HjfFldZgIBjSLdWv/ZTdoJfSGJVnS2t/uml+Mu1/FOIxrGILE",
+	"gX6DG30hroH7iSNS+kcGpM/zz/qGO/QISCphzESmSEqHYDDrg7RoVoM2oTcnwId61NrfMSDOT/88zoYN",
+	"SFfm1aooP2z/x2L7sv3p816ws9eAboTxOGoYUru3K46qxfVlOfKnz9vBXtc77q3pUKWCK0CG+5FGZ/BH",
+	"BgopHwqugeO/RhxYSA1dtn5XAmlVDv03CYPWfuv/bZWCv2Xfqq0jKYW0Q9WJ2x/TmEXY5SWYj/pkY8L0",
+	"iPRRWPqbREjSZxw/u0zpNBY06pMNLjR5e/7ut83AfEA5ESlI7KatUgjZgIUkFBF0WrdB67Xgg5iFjzGd",
+	"0A3V3ydMExpLoNGUwA1TWiEsPwl5xaLIMvoDA8O4ygYDo8+4vlShSKHv0Fl5LkUMqEIrGvrDhw/tw0yP",
+	"gGsDE9SBmeOf26D1s+DwCDMaCg4WtYhSiMhVpklIOeGCxIIPQZIrIJmCCLF9zI000Nj2+BgYt+M5Xt4n",
+	"lFxlQyI4EZkkikVwQLjQI8aHJP/WrHdqJCYcIf5N6J9ExqNHAJYLfTkwY1mMRgKUAc6i1jCK0a8hjWOQ",
+	"JKFTfHfNxST/GOE9tSJ5IcQJlcPH4AGnBC61EJexGbO/j5BeiWhqcCnGYEHH9QmBvBDiV8qnTqupRwBS",
+	"Ug2XCABE/QMiQcspoQMNkvTPzI/2ofnRJwpCwSM1I4A1E8kHgft2q/ywwdBZqXH+vemjBM4r9eWibWb9",
+	"ntNMj4Rk/4XH4NiEKcX48PIKqAR5iQtiPyjXB/+Dy4GQCdXmuf0NN6lZPcsHEsbiGh+YxYTEYsj4loSB",
+	"BDUiA8riTMIXq8j3nI4pi+lV/BhSkpWjoRqKIAUeAQ9RRiIx4TlXxlSD7KD94bo1ox6GIShVmGSpNAus",
+	"ZtZCoPWX9aEPOTmK/nF+2FZsyCEibz9cHNjFcEKnioRUSmNg9+EmxXVnBldBy5JHHXv6PrfSQjKuWYxC",
+	"jgQkrkmlu4JPA2s3XeDjzy3gxgj92PoRWaj1yTN+pizvL0L8e+UM19IU+1hDS3XY6pRc9+W44up3CFF8",
+	"D7OI6aOxY4pZjFsMzCLEMnAnlEB1haM7UuiZBwWL90MRx/RKSKqFVB0JaUxD+0ZMOEg1YmlHS8rVAKQR",
+	"Ey+RaKiFrNir/g8MmhreO5APcbJWQlv7rYhqaGuWgG9M5u+Jpd7H2qwN2jv6DN2YsakdhquALSbSCVMe",
+	"QsE43/EyDYlaxkcVmt8Wo1EpKSpjXt0VLZ6DG9cH8usKvY95mlmdE0XMTJjGpxX4BzRWEMxMyViIHs57",
+	"fXZ0ePHuzJqU706PzvDXAaF8ag0ciBUYZbPX7ZYaucZ8yFqVbdj2qwZxtFSsfPlqL1iCENcssOAvw4ua",
+	"p2Q4+3olgv4KyZVTOzPEROFatfnMZGzbYAampZM6s7K9Jr3nJj6j3zVJhNJku9slwLVR5gckEXIVWq+E",
+	"wnl+ncPmDHpWQIuEyCzVNFZLsVGf7okxBkhYtj+wfgeq1ETIyHmnzNyNfSwhRe1BRiCBKJFbE0TCGGis",
+	"CutfDIgxTmdxDwllcU0j2ic1Mdl5ueeRkxyiWuvi4UwHr9AjU8jdMmHKgSi68+G42GTNTCl/PMNGRGlj",
+	"nZCEhiPGoW22yvjA7tvNokmTNLaL+cyG1bc6oMOgwX00GACPDNql3QJYV5whAiXzLgjvgpeAUnToUYRv",
+	"soTyEnoNN9rbgRv62APjYawEYRwZq/+vttuntI+jPsk9M86H2NizodS52eIrPwpw++/cmhORxREZ0bFl",
+	"Y4gCs0P1uQtqMju/wi6SSUv2Em9VBPi4x7o5PWp4fTshYiqN6TR3mc69HxVDzb1CRdtgseTr4CLddWa+",
+	"MYtWGq0H9Qz2Cp9udS4leA6YqrFSHbMZv6/x+zUXhBl8Vhdsj9+0it+7+p09qGiek98Qs81WX7gd/y1j",
+	"67zbZnDeIxmWojhhvPp0+8uQfusDB2hsvp/FjNJUZ1Y1FxpWXC+lg2vmm/jbD794tizxsD4G7gp98hrK",
+	"8eyXOy9fbn/v+/a6YRNwraf1Pt79ctryW5P17xQb+r678avRK6rg1V4mY5JmVzELyTVMO0tRZ4Cz0zQd",
+	"20kEiCALUANOz+eReg3T1VnakGUZP2OHvvFPGL/2aOOYhdevRcbrio1x/WrPu/m+i/oGpRnHBfm9jL3U",
+	"Bm7W2ionXAkRA+UV/8E6Qyb05rWZmVpxVhIiJiHUM16F3e5OsNv99pOviSFKlMUQHfG1sFG0O9dU6rVa",
+	"uuiVZ2c8rDPRkpU9aGmmGxbMtRe6oJVZos4LlxMpNRJSk/dnJ8sFy0XhTI9zfJND7eZbMs0M+YIqU6+z",
+	"ohoJuct+ep6/5xxo9EqJONNARlqnG2ozx0YtZLn3XbBQMoporA0SPoKgLAryzgtNAZ8Rm6cpQnOSUiHA",
+	"7s6SPRRi69i23OkuEKrlgegqz8+wTxNn+q2imPHr1RcQXAO+zC9lB/QB+Ss8nNH2BU5cbBgstPOck2YO",
+	"+rU2CE2e0bXdWGdu1Nyz7fxyraCVO+XMvx9+Ozrzertx0+jbnoeChxI0kNPDC7t9JAMpEtK/advNZJ9Q",
+	"7XzwqU3HwMhCmCXAtQ2l9PiAJiyekgmLo5DKiPRvOi/6JBRjMACYHmKgShPBwaV0JGQjH6KNrRmo/man",
+	"x2suAeSrjtl119XiK59r5JwNeZauqabvyRVTR+t2l2hBdl6+IuGIShpqkBi1WNdh070Xj01DeOcONptr",
+	"8mNDcpXhYsIi635w3zr/V1P4Z53RY6r0e7UexHmbY3/0gDc5D1ThZFnDfCrjJCUHa3F9+f3gl53kn9/e",
+	"nKS7Z+pie/zhu+l/lho9ZR4Qt14BB1Lddikp0kj5OzkDilDWP+jU42t6lzBNBhhGtaE5JHklt8C0dqaM",
+	"tRV2X71cZjnkxCiRF7K2XVnmhH/Jkuwh3yJ1bbXj3FKeMO5+bS/ZX9VJtIQU0b3I4h0E6P653RMwSqke",
+	"b1/2sm53N3Q8jD+gY58pMOuNfdTftzkxRPB4is70A6I0Bhk04WLi1Ry6MRx5Jwmy82gkmd/AWmQauS5X",
+	"5z7b0bItvOu0EdAzjAV/qZivI69mdY9p6qL1NVu/OxtfeSMmmLmFloSII6c2rgFSRSZCXjM+rOmLV929",
+	"72oZpV1vRqkfF+cQDzwhivUlZoEP+aGWjjV5unAhL9I9Lsz/Lg/8r8klHCbYtIzz14l75gA8IC51x1iF",
+	"kKR6WgQLOUwu0a19mc9mNirsj/XOzeW98tnkd9GfueHXkIBQrkKZkpd7gzc71//8Xp0k3fRf4bdn+t/b",
+	"1Ju8oA6jhHGfy8qXjpDbb3mzZXkJZvZHfAyxs+brWPiy3VDTeCtowDo7nFKlCFW1PO6BSzQ0jzCJ+4DQ",
+	"KwXcbAlsGp/ZHuTZ3d7sgNUVqp3jEn1qu5yftJFgCDPJ9PTc9Gen+/tEu1yi/c8tm5j2U85mbz9ctIL5",
+	"uCfmRbUZR7P4G0Vs3pBTfHaPdfru/IJsjXe2aKZHWxhCLs85IPPYMQsgR1qnduuhD1P2C0x9W7pTkMrI",
+	"NbHZXQRJQBg3ezqasvY1TPsHZMK4y6LsH7rsPvQ29Iv0ehuLLDPTi9YlPNQCYSFqRBCaBB4U+QFdz4LA",
+	"ec1PYAkGDZUZH4h59GngN0ZrUaIgHrRHwsWvD0+PSRpTbZQLcjMKqpDEuRA6Pd7jL15cTAQxxCSJiCBW",
+	"nRcviNkZhYJrKWLTAwey0Tc0dw23XvQDgg9oGIqMa/Ogx/HJFYtjxoflJzkEbWrUxdaL/ibR9BoQ3Fl+",
+	"e/vhosc36rjZJ5ZIxGLy90mOxs0DewpHZeGozLInhvIK5dOtwz0uRQz4BHd7HCBSuQzbGTlOSxhvY9Y5",
+	"2XC+CjcoyR0W7nePo9tiMyCUR6Q+wxIUm1I4NT3XP9knWmbQ7/T4YaZFYuGWItOgHKKtw7nA92f7z22B",
+	"PUId5NYdEfW4lzGDNTkzmBG5Ht9IJdhsOzIZASdXQo9cxF8RKvGYi9GJ9jiEl3B9x2c2CcAg3jI44s5K",
+	"I7G8j7z3LgVuOHe30yWKTi0prZcnZkr3OOZGcMHb78xwOyRXfcSpysSo6CRTmlyBXdI75GLEFFEphNgH",
+	"9tnjhftI1c5p5P3gVxII5dMJnQbkCkKaKbD7RqYMPiT0+BA42PwenFAkQkViIa4PyDXjbZECpykLiDA4",
+	"DUUEQ+D44RlEIoynqGNTTZh2aDoag5xWoIkgjKmBhmlFzMYjn++LF/ukXyh5dzylx2t8jDRjCG6NXzYD",
+	"RKvFAKKe4OGWAteqx81+xohKYIlOFaExHgzQbAwK3Wj9j5/sOukCJCXrG5RDjyuQY4gK35vhboeRzu9K",
+	"8P4mUZpKrawkF82/UaSi4nocYTPzL/TUAekbTG8Bj1LBuG6j486sxUnUL4mcEBrHOWKlFFK9eJHn+2Ka",
+	"SZGf3//cs5khvdZ+r2Vlw5DLSkavFfTyhBH8oNPp4LMidaR8ets/6HHTb57SwyLUzs2pNC6Dhux1t5E1",
+	"9rq7VnX0eH82nbtQhwjsD27MvvVCxiwEbuPIbgE8TGk4gvZOp+uiUXY5UftbW5PJpEPxdUfI4ZZrq7ZO",
+	"jl8f/XZ+hG3KYIBdZQ5Pj1tBawxS2aWn29m2XzmqtvZbu51uZxf9e3qEdshWZwJx3L7mYsK3fp9cq06e",
+	"Sj4EtNIKshtDvfUzaIwwz5z92ul27y05Hfv35KabZe/t+bvfyAe4IkYtnYM9pvHSDu7rswByq36kB1vt",
+	"Lm9VTb6vGnKt/Y+fgpbKkoTKqbFQi6i+y5Uag2SDac1EU3lIcf9jS02VhqT1yfS5NcKEi/8uwrnLyXhA",
+	"rLsRGvCeSoETYYpk6Z2RvgCBJ2wM3IyQSnEFTZiqaqdF6HKrlOGWL8XZrDHvRU91Vcy16UNgCRfKw9Pj",
+	"b1QxZBk4oYq4CS/E3ZQm8Qq4+/fhryfr4S7vuHqudy6dkCZQrjdUkRpJKzu1rwPfDklefOMRzoVCfWa+",
+	"+HNkGocmWhA0AZ6KFjVQsVILkI2IanpFlVmsaTgy7Teb0F3b86J3QSjt8yzpTHLc3oyE1O2YGQuotpM2",
+	"a7wCa6GQN1qn73hszFc81tXjoRDXDEj/crt7c4kbhkv3rt8h7zkupATdMNbknEjBh0XetyJD0NbARVmg",
+	"XE2McXGotTGGrdUuqXbHECEiKUhyfGq3MsYst3s6a1HUWQpTzsuE2R9FNL03Vqomwt/WPR9mt3T7gFxc",
+	"PVLmYeVze1yM8ZmTdueg26+RVn5VlJ/Ts/RcUlzhNmjtrSIflTPw2GR7JeEoz0KaRtsrSNTs8VnTbuf7",
+	"5e1mT7Q+Dbk3JDTGN0qe2XGgs0Qpe7AqF3eDpnlhFzaPqknax+La+Rtchwd2p1K1y4jSIs1jBoRqIniI",
+	"DDEnXmawOU7fa1jq7HgEeGQ0DI+InuM6MqGKhLHZMkRrsO9r00J5+luFi+/CkqsQu6xQ8NUxY80b+/HT",
+	"bY05jxzlwkxKY7SsxJg2ktO08P8KD7nq/wpNZpM9lN9pPfPBHfgAZbrmEi2E2jkCzf9Ta6os5g4ntIv0",
+	"Fo188h0Qe0BX4cFoHhFZmDMcJjWt1unxw6J1JaVigp4iW18kU2C6sDrSqMXJSMSF5vKZGGcO8nqxoY+u",
+	"7owFsvTvz5tIjYV0Xs4f4TTo/7OMisM5fNrjexW17Y5Kr2t12FZP1/r4eq2Io5twRPkQfOuszSyapeli",
+	"KVVF9l8upHVZcNmBD2Nvu85XMrW3723UWjS4YRFxGxBrutjYsltR7sCha68n3RXYs6jb9L9pTducMEJ5",
+	"TqpGNq+kTXtNlROm9Bv3zUO6KcrjeAsNl29UERt9NmHuYsK8Ke2UvEBTSLm1WIIixMQkyc9KO64pktpv",
+	"gwZdaHnuTbWi4H1rxNpB1EfWi/l5AT93uij1vSjEx2HpZy26tuzkWtVR+6AqRFcQisSZ0PbEhE926kq3",
+	"yBqwdmIMNtWyLlb/wOcVsVrF8VBhR9vv02fHveUtigJ3fy22shQu2Ao3dTAGOc2L/RGmfdwUtMpEgta+",
+	"O6dzGzQHEBt4qPuoOvKZEZ8sI77jOZFWYLf8rNjtnB/AB1z5yValKLEZPqU6HM3zqy2F8AjWhKu58MgB",
+	"jcWS4g4P/1Ul5tmSeG29FLnK/0YRBVozPlSrK/oGW2KLZhHT7bKYXOO2riwgp1rrCnFeOHTph2V17of1",
+	"5dVr63nkyii3lA7xqKhFzvNK9KQd7YVoIEMTLSmLA8JhYotwSVV3akRMz0tKfor5yxapJkmbq3bXZHnV",
+	"ywU+oBjUB2pYXRI8g/7M/k+b/fFgE+4FamxmC889vpWW6Yb6eAgmZs9izu41pDYshfndXGCOd4wF1zuk",
+	"Uv+xx2vTCmx+8YLKoCRzeTWZAhkQSq5oZA8OmB9RZkUGsPi4sBXdCcWRlxWX9Ma4sPrlvNw+QFaNr+rm",
+	"I1ujK6kNDpO/rOp4tkgd56FLy4aAq1KCcvTlpmlRQqbRJj1xJ/NnlNWsKRdPCfaVO6yZIpoOm+5w0XTY",
+	"FHTe3fEcEJ3LtaEK2owr4IppNgaigMpwRBgnKs6GAcEMfHu4pKyw0wTNH02w+Ivz+S/QKQtSzcWMK2dD",
+	"vzozvqg+tMSAtyVcng2Yp6pNDA0raTHfKCeuG28/XATELfJ/rybyFsWeHsB8WaiOtj4bGV7BBY8VrVZ1",
+	"wJuun93vX5f7HWn2BRzatPvzM879Ks0mo80A/cx7T9rj/qVsd3fFuHzZx1vsGvd/h3hwQZGd7rY9x6qr",
+	"mi+v1WXMop1utzjpiolz7uaQ+Qzr96kCWYrM/e+3ytKbj7zJWiamM4i5De41fWGl0b+W1IXn7d0dUxeE",
+	"zDnsi9e7JqOqrFPVuMm7yI/Cft0xh7KU15LdCg1x12gxU3dhP6/NX9EextExzQt51E8QbXBBbK0OVRWj",
+	"ssTaQ4QmgiVnHHFpzutGDLI4ducA7lAPx96Q1+lxe7LJvC7un7S19rB2AlPFxSMdcoTlX7A0CJa/yQvD",
+	"9ri/KiymaK9R9xVrjdjCrwqAeIq/HhR+Y8HBHq3c63Z73HN7LKcJs8XkkuJYB36FTX1uYqtV81vbHsJa",
+	"qRbbfOSEx1pxyQbLQdsaNkX1D8cWGzlThLD5bEz8dfMgvZpwHd232IjY+uw004x3ps6Hx7w9iNlwZMNO",
+	"eCVlXtilUjPHVUijLO6QwzKYZBSOOwnlrjl0xWD2unukcs1txxMiMp+Xsr+KV8gCYe18HOx5+X/CARFD",
+	"oSYmDwhLEogY1RBP11vtm9xEDax0z/bqQk3+zI5P2lO0yP6smJ+PZn0u34nlt7w2++BnNf2WLEoOPw5g",
+	"TRb0RXNNYTxK2K9XKu6TDVeomHQDY6MmQuke/5ZEdKo2iRLElipReNwmEWPAOplY5Y1j9QGvhWkLMD+4",
+	"henqPD9BC5PD5NnK/J/OSMhvA7iauuO7gkOlFiJNACuK2soheTH2L7dAXXnrtqjWt36AnXquZ2wiVX6M",
+	"iPKiommHHBYlsHPbtLn4dV19zBfpfiAlMjfOU8xgctlLhA7MHgF3BQ7uZ/Xxl1Mfv2IRXi70CKQt1WEI",
+	"3ng0b2Ei00yF5KJweKOH+z1+8bU7uItC7Uv824iPpy5Cf6FqRFh/GFnaej+L+tYVxq6zrOXvmWdWKecs",
+	"3lDPesWUPVv89Dlx7zlxb6XEvVq9nDOqwc6nYRD37Vb54W1Qtmqf4jX6KzfOv3/cmjrPzo5ZDVe53OFj",
+	"9U6+T4arK3dRzLxcLc/w9PAiIP2yYd8T2b6XpMKFenOt3MJChd41w/BZqJ6FyiNUE8k0NEpV/nZRSmRV",
+	"mPD7BmlalADZxN2PmQb5LCDPAnIfq06Ztfngy8zTTtGsCPX/bqLmk9Eqf1666LNifXbh/bkWS3N+62rG",
+	"yxJr3kUplbsCdGEIH+8JfegwPg6yoFIiJrLZkP6zcD5bPVUhm5OrOePfMNQVFNXtDC815BxQPrUxN1/O",
+	"wZfvrwv5K/fRTvRms10jJiGs5nsZwf5Gkb50ry6mKfTJxm53xyiJ3e63mx1ySCKm0B1HhOxxLjSZgrbX",
+	"D0Bk9YdNBcMCBPaqX8wGDWwQciQU4PVsURZDj2OZf7x2zbylGoPVYczCaxLSFLva7pL+UHDwVh34ScSx",
+	"mLizL77i2inFC6CcK3FULY5VmkaLykgH3o4MctfqZtaTuNvdmSfKz4JogbSY8a1W1NGJsCrQ7+KotCPv",
+	"z06WV8je7X67IhwBZnS4dF+SgB6J6GFhu4MBsIKu+FlweCI1hy335rfquNXXLqibBwSrENuys2OmagUN",
+	"izUYO5fjnOXLy/D2t7ZiEdJ4JJTe/677XRc3PK79LHXya8QCIou7hMwG5xqmRt4xj3zaqXC/vUJoPnpw",
+	"zoa8naUBlvxvu7tJ3n64yIvjq0onWFR5vgtXbTfAarrKU81lo3aJa2C63+zMirjy9HzacAghoZwOIbKK",
+	"kBI83ZNnEvy92rXT0vM9fxgJErGITEZUG8mhRRm6ymwjF32YwVhBeRXk97fO3FJrJoh4wHLs5eWqxk6r",
+	"gmeZYn6Id6m9y5OoTA5oCMrebplfoouRLaa0RW+lv5nY1y0GxOqHBTy8dFSW4RS8DF5UYey88EBZb0c5",
+	"jaeahTWGKZ4tbz+Bq5EQtaGLR8tbDxhWyy6a2t/L2ymmjZpLYzFNbLm0UmSYhk711fLeUjrMBYAmKWVD",
+	"TpSWWagzWYMOv1uhPy1piLl4GhJD21on+ctO+XJ5j+GIMo6yTuNqZ/jc2/4MaFRYRu5OXSIzI+kbZqtR",
+	"nCaxFxrTWemeaboKJ2EptLx8XV0eV2ieKTrE1Q5qsoGPTfNSKPyKVeU3jtCoQRjQXeYJxOL2LHCFLV3A",
+	"FX3M/m7sHm++n39mIKelPNlSuTep0ToR1dQrXw0g4WycGBGVXRXvVH74h0kDJBuDZOCVvZUmG7iZBkRD",
+	"gT/Xr39831BNCKnTxC/qDWC+T2NBoyot/M0XDj2rJKxqBx2OSCphzGBirKOFumMhFu0V1KFmY/NjHZW0",
+	"EOz8nvVSKyH+VlFNq3M42j5qtKbqWwj3ulpvbXFcd4AmaM+zq4TpJTrVPm/sY4F6tYYU13CjiZBsyPgd",
+	"VW4DgnBoPV+EskHzrtzLQgVse/l0+38BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
