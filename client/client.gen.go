@@ -286,7 +286,8 @@ type Member struct {
 // Role defines model for Role.
 type Role string
 
-// Scope A PAT scope name from the catalogue in `x-scopes` at the top of this document.
+// Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
+// family wildcard `x.*` covering at least one of them (`x-scope-families`).
 //
 // Example: links.read
 type Scope = string
@@ -791,8 +792,10 @@ type ClientInterface interface {
 	// CreateTokenWithBody Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -802,8 +805,10 @@ type ClientInterface interface {
 	// CreateToken Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1400,8 +1405,10 @@ func (c *RawClient) ListTokens(ctx context.Context, handle HandleName, params *L
 // CreateTokenWithBody Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1421,8 +1428,10 @@ func (c *RawClient) CreateTokenWithBody(ctx context.Context, handle HandleName, 
 // CreateToken Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3539,8 +3548,10 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithBodyWithResponse Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3550,8 +3561,10 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithResponse Create a personal access token
 	//
 	// Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-	// The secret is shown only in this response. Scope names must come from
-	// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+	// The secret is shown only in this response. Each scope is a concrete
+	// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+	// of them (see `x-scope-families`); unknown ones are 400
+	// `validation_error` naming them and the valid ones.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7702,8 +7715,10 @@ func (c *ClientWithResponses) ListTokensWithResponse(ctx context.Context, handle
 // CreateTokenWithBodyWithResponse Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7719,8 +7734,10 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // CreateTokenWithResponse Create a personal access token
 //
 // Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-// The secret is shown only in this response. Scope names must come from
-// the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+// The secret is shown only in this response. Each scope is a concrete
+// scope from `x-scopes` or a family wildcard `x.*` covering at least one
+// of them (see `x-scope-families`); unknown ones are 400
+// `validation_error` naming them and the valid ones.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

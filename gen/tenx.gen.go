@@ -283,7 +283,8 @@ type Member struct {
 // Role defines model for Role.
 type Role string
 
-// Scope A PAT scope name from the catalogue in `x-scopes` at the top of this document.
+// Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
+// family wildcard `x.*` covering at least one of them (`x-scope-families`).
 //
 // Example: links.read
 type Scope = string

@@ -92,12 +92,16 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 
 // enforceContract applies the matched operation's declared security, then
 // checks the body size and JSON, then validates the request against the
-// spec. Routes outside the spec fall through to Echo's 404/405.
+// spec. Pages are served as they are; anything else outside the spec is
+// 404 no such route (matchOperation).
 func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		op, ok := s.contract.ops[route{c.Request().Method, c.Path()}]
-		if !ok {
-			return next(c)
+		if isPageRequest(c) {
+			return servePage(c, next)
+		}
+		op, err := s.matchOperation(c)
+		if err != nil {
+			return err
 		}
 		p, err := s.authorize(c, op)
 		if err != nil {

@@ -397,8 +397,10 @@ export interface paths {
         /**
          * Create a personal access token
          * @description Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-         *     The secret is shown only in this response. Scope names must come from
-         *     the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+         *     The secret is shown only in this response. Each scope is a concrete
+         *     scope from `x-scopes` or a family wildcard `x.*` covering at least one
+         *     of them (see `x-scope-families`); unknown ones are 400
+         *     `validation_error` naming them and the valid ones.
          */
         post: operations["createToken"];
         delete?: never;
@@ -675,7 +677,8 @@ export interface components {
             use: string;
         };
         /**
-         * @description A PAT scope name from the catalogue in `x-scopes` at the top of this document.
+         * @description A concrete PAT scope from `x-scopes` at the top of this document, or a
+         *     family wildcard `x.*` covering at least one of them (`x-scope-families`).
          * @example links.read
          */
         Scope: string;
