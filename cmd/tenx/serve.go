@@ -128,7 +128,13 @@ func ensureAdmin(ctx context.Context, cfg config, db *store.DB, sessions *auth.S
 	if cfg.AdminEmail == "" {
 		return nil
 	}
-	_, err := db.FindUserByEmail(ctx, tenx.NormalizeEmail(cfg.AdminEmail))
+	u, err := db.FindUserByEmail(ctx, tenx.NormalizeEmail(cfg.AdminEmail))
+	if err == nil && !u.IsAdmin {
+		// Silently skipping would leave the operator believing the
+		// configured account can administer the platform.
+		return fmt.Errorf("TENX_ADMIN_EMAIL %s belongs to an existing user who is not a platform admin: "+
+			"name another email, or unset TENX_ADMIN_EMAIL", cfg.AdminEmail)
+	}
 	if err == nil {
 		return nil
 	}
