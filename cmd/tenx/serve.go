@@ -65,6 +65,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	ln = server.GuardFraming(ln)
 	defer ln.Close()
 	if !cfg.PublicURLSet {
 		// With port 0 only the listener knows the port that links and the
