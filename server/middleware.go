@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -158,7 +160,21 @@ func (s *Server) readBody(c echo.Context) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	normalizeMediaType(r.Header)
 	return nil
+}
+
+// normalizeMediaType lower-cases the Content-Type's media type and
+// parameter names (RFC 9110 compares them without regard to case), so
+// "APPLICATION/JSON" binds like "application/json".
+func normalizeMediaType(h http.Header) {
+	ct := h.Get("Content-Type")
+	if ct == "" || strings.HasPrefix(ct, "application/json") {
+		return // the common case costs nothing
+	}
+	if mt, params, err := mime.ParseMediaType(ct); err == nil {
+		h.Set("Content-Type", mime.FormatMediaType(mt, params))
+	}
 }
 
 func (s *Server) validate(c echo.Context, op *operation) error {

@@ -424,3 +424,21 @@ func userEmails(l gen.UserList) map[string]bool {
 	}
 	return m
 }
+
+// TestServeRefusesNonAdminAdminEmail: TENX_ADMIN_EMAIL naming an existing
+// user who is not a platform admin stops start-up with a clear message.
+func TestServeRefusesNonAdminAdminEmail(t *testing.T) {
+	env, _ := sqliteEnv(t)
+	srv := mustServe(t, env)
+	call(t, "POST", srv.URL+"/v2/auth/signup", "", map[string]string{"email": "mallory@example.com", "password": "a long password 42"},
+		http.StatusCreated, nil)
+	if err := srv.Stop(t); err != nil {
+		t.Fatal(err)
+	}
+	env["TENX_ADMIN_EMAIL"], env["TENX_ADMIN_PASSWORD"] = "Mallory@example.com", adminPassword
+	var stderr syncBuffer
+	err := run(context.Background(), []string{"serve"}, mapEnv(env), strings.NewReader(""), io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "not a platform admin") {
+		t.Fatalf("serve = %v, want an error saying the user is not a platform admin", err)
+	}
+}
