@@ -96,7 +96,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
-	spec, err := newServedSpec(cfg.PublicURL)
+	spec, err := newServedSpec()
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err := ensureAdmin(ctx, cfg, db, sessions, log); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "tenx listening on %s\n", ln.Addr())
+	// One write: whoever reads the first line finds the pages right after.
+	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
 	return serveHTTP(ctx, ln, srv.Handler(), log)
 }
 
