@@ -94,7 +94,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 		PATs: db, Now: time.Now})
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
-	scfg.PublicURL = cfg.PublicURL
+	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
