@@ -3,7 +3,18 @@
 // ways to authenticate.
 //
 //	c, err := client.New("https://api.example.com", client.WithPAT(os.Getenv("TENX_PAT")))
-//	links, err := c.ListLinksPublicWithResponse(ctx, "acme", nil)
+//	if err != nil {
+//		return err
+//	}
+//	res, err := c.ListLinksPublicWithResponse(ctx, "acme", nil)
+//	if err != nil {
+//		return err // the request did not reach tenx
+//	}
+//	if res.JSON200 == nil {
+//		return fmt.Errorf("list links: %s: %s", res.Status(), res.Body) // the error envelope
+//	}
+//
+// Example (example_test.go) is the same, compiled.
 package client
 
 import (

@@ -41,6 +41,10 @@ type Config struct {
 	UserPerMinute ratelimit.Limit
 	// PublicURL is the base of short links, e.g. https://10x.example.
 	PublicURL string
+	// CORSOrigins are the exact origins (scheme://host[:port]) whose
+	// browsers may call the control plane and auth routes with
+	// credentials; none means no CORS.
+	CORSOrigins []string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -96,7 +100,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
-	spec, err := newServedSpec(cfg.PublicURL)
+	spec, err := newServedSpec()
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +124,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, s.enforceContract)
+	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
 	return e

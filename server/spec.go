@@ -16,17 +16,22 @@ import (
 // servedSpec is the document served at /openapi.json and /openapi.yaml:
 // the embedded spec with this instance as its server, and each
 // operation's description led by its auth mode, for the docs.
+//
+// The server URL is relative ("/"): clients resolve it against where they
+// fetched the spec, so /docs "Try it out" stays same-origin whether the
+// page was opened at localhost, 127.0.0.1 or behind a proxy. The public
+// URL names short links and the JWT issuer, not where the API is reached.
 type servedSpec struct {
 	doc  map[string]any // read-only once built
 	yaml []byte
 }
 
-func newServedSpec(publicURL string) (*servedSpec, error) {
+func newServedSpec() (*servedSpec, error) {
 	doc, err := openapi.Load() // a fresh copy: the contract's stays untouched
 	if err != nil {
 		return nil, err
 	}
-	doc.Servers = openapi3.Servers{{URL: publicURL, Description: "this instance"}}
+	doc.Servers = openapi3.Servers{{URL: "/", Description: "this instance (wherever this document was fetched from)"}}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			a, err := openapi.AccessOf(op)

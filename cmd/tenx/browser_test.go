@@ -24,8 +24,9 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowserDashboard drives the token dashboard at /app/ in a real
-// headless Chromium: sign in, pick a handle, create a token through the
-// scope picker, use its secret from Go, revoke it through the confirmation
+// headless Chromium: a brand-new user signs up and creates a handle, then
+// signs in again, picks a handle, creates a token through the scope
+// picker, uses its secret from Go, revokes it through the confirmation
 // dialog. It saves a screenshot of each state under .ci/out/.
 func TestBrowserDashboard(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
@@ -41,31 +42,33 @@ func TestBrowserDashboard(t *testing.T) {
 	srv := mustServe(t, env)
 	base := srv.URL
 
-	// Through the API: a user who owns one handle and is only a CREATOR on
-	// another user's handle.
+	// Through the API: another user's handle.
 	const email, password = "ops@example.com", "ops-password-123"
-	var ops gen.UserEnvelope
-	call(t, "POST", base+"/v2/auth/signup", "", gen.Credentials{Email: email, Password: password}, http.StatusCreated, &ops)
-	var opsLogin gen.AccessToken
-	call(t, "POST", base+"/v2/auth/login", "", gen.Credentials{Email: email, Password: password}, http.StatusOK, &opsLogin)
-	displayName := "CI Home"
-	call(t, "POST", base+"/v2/handles", opsLogin.AccessToken, gen.HandleCreate{Handle: "ci-home", DisplayName: &displayName},
-		http.StatusCreated, nil)
 	otherCreds := gen.Credentials{Email: "other@example.com", Password: "other-password-1"}
 	call(t, "POST", base+"/v2/auth/signup", "", otherCreds, http.StatusCreated, nil)
 	var otherLogin gen.AccessToken
 	call(t, "POST", base+"/v2/auth/login", "", otherCreds, http.StatusOK, &otherLogin)
 	call(t, "POST", base+"/v2/handles", otherLogin.AccessToken, gen.HandleCreate{Handle: "other-shop"}, http.StatusCreated, nil)
-	call(t, "PUT", base+"/v2/handles/other-shop/collaborators", otherLogin.AccessToken,
-		gen.CollaboratorsReplace{Collaborators: []gen.CollaboratorInput{{UserId: ops.User.Id, Role: "CREATOR"}}},
-		http.StatusOK, nil)
 
 	b := startBrowser(t, outDir)
 
-	// Sign in; a wrong password is explained in words first.
+	// A brand-new user signs up and creates a handle in the dashboard.
 	b.do("open the dashboard", chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")))
 	b.waitJS("focus on the email field", `document.activeElement && document.activeElement.id === "signin-email"`)
 	b.shot("dashboard-signin.png")
+	b.signUp(string(otherCreds.Email), email, password)
+	b.createHandle("other-shop", "ci-home", "CI Home")
+
+	// Through the API: the other user makes the new one a CREATOR on
+	// their handle.
+	var opsLogin gen.AccessToken
+	call(t, "POST", base+"/v2/auth/login", "", gen.Credentials{Email: email, Password: password}, http.StatusOK, &opsLogin)
+	call(t, "PUT", base+"/v2/handles/other-shop/collaborators", otherLogin.AccessToken,
+		gen.CollaboratorsReplace{Collaborators: []gen.CollaboratorInput{{UserId: opsLogin.User.Id, Role: "CREATOR"}}},
+		http.StatusOK, nil)
+
+	// Sign in again; a wrong password is explained in words first.
+	b.do("sign out of the new account", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("signin-form")))
 	b.do("sign in with a wrong password",
 		chromedp.SendKeys(chromedp.ID("signin-email"), email),
 		chromedp.SendKeys(chromedp.ID("signin-password"), "not-the-password"),

@@ -30,6 +30,7 @@ type config struct {
 	PATPerMinute   int
 	HandleBurst    int
 	UserPerMinute  int
+	CORSOrigins    []string
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -84,6 +85,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
+		errs = append(errs, err)
+	}
+	if c.CORSOrigins, err = parseOrigins(env("TENX_CORS_ORIGINS", "")); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateURLs()...)
@@ -144,6 +148,40 @@ func parseCIDRs(list string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
+// parseOrigins reads a comma-separated list of exact origins. Each must be
+// what a browser sends in Origin: scheme://host[:port], nothing more, and
+// never a wildcard (credentials are allowed to these origins).
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		o, ok := origin(s)
+		if !ok {
+			return nil, fmt.Errorf("TENX_CORS_ORIGINS: %q is not an origin: want scheme://host[:port], http or https, no path and no *", s)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// origin returns s as a browser serialises it (lower case, no default
+// port), if s is an origin.
+func origin(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || strings.Contains(s, "*") || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		u.User != nil || u.Opaque != "" || u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" ||
+		strings.HasSuffix(s, "#") {
+		return "", false
+	}
+	host := strings.ToLower(u.Host)
+	if p := u.Port(); (u.Scheme == "http" && p == "80") || (u.Scheme == "https" && p == "443") {
+		host = strings.TrimSuffix(host, ":"+p)
+	}
+	return u.Scheme + "://" + host, true
+}
+
 // LogValue masks secrets so the config can be logged.
 func (c config) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -159,6 +197,7 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
+		slog.Any("cors_origins", c.CORSOrigins),
 	)
 }
 

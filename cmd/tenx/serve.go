@@ -79,7 +79,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err := ensureAdmin(ctx, cfg, db, sessions, log); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "tenx listening on %s\n", ln.Addr())
+	// One write: whoever reads the first line finds the pages right after.
+	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
 	return serveHTTP(ctx, ln, srv.Handler(), log)
 }
 
@@ -94,7 +95,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 		PATs: db, Now: time.Now})
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
-	scfg.PublicURL = cfg.PublicURL
+	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}

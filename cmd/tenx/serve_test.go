@@ -261,12 +261,13 @@ func checkClient(t *testing.T, op string, err error, r interface{ StatusCode() i
 
 // testServer is a running `tenx serve`.
 type testServer struct {
-	URL    string
-	stderr *syncBuffer
-	cancel context.CancelFunc
-	errc   chan error
-	once   sync.Once
-	err    error
+	URL     string
+	Printed string // the lines serve printed when it started
+	stderr  *syncBuffer
+	cancel  context.CancelFunc
+	errc    chan error
+	once    sync.Once
+	err     error
 }
 
 // mustServe starts run("serve") and waits until it listens. It stops the
@@ -281,11 +282,18 @@ func mustServe(t *testing.T, env map[string]string) *testServer {
 		pw.CloseWithError(errors.New("serve returned"))
 		s.errc <- err
 	}()
-	lines := make(chan string, 1)
+	lines := make(chan []string, 1)
 	go func() {
 		r := bufio.NewReader(pr)
-		line, _ := r.ReadString('\n')
-		lines <- line
+		var start []string // "tenx listening on", then where the pages are
+		for range 3 {
+			line, err := r.ReadString('\n')
+			start = append(start, line)
+			if err != nil {
+				break
+			}
+		}
+		lines <- start
 		io.Copy(io.Discard, r) // serve must never block on its stdout
 	}()
 	t.Cleanup(func() {
@@ -297,12 +305,13 @@ func mustServe(t *testing.T, env map[string]string) *testServer {
 		}
 	})
 	select {
-	case line := <-lines:
-		addr, ok := strings.CutPrefix(strings.TrimSpace(line), "tenx listening on ")
+	case start := <-lines:
+		addr, ok := strings.CutPrefix(strings.TrimSpace(start[0]), "tenx listening on ")
 		if !ok {
-			t.Fatalf("serve printed %q, then stopped: %v", line, s.Stop(t))
+			t.Fatalf("serve printed %q, then stopped: %v", start, s.Stop(t))
 		}
 		s.URL = "http://" + addr
+		s.Printed = strings.Join(start, "")
 	case <-time.After(hangGuard):
 		t.Fatal("serve did not start listening")
 	}

@@ -6,7 +6,7 @@
 // (GO=/usr/local/go/bin/go npm test).
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -28,6 +28,15 @@ function assertType<T extends true>(): void {}
 // This file runs as dist/test/live.test.js; the repository root is four levels up.
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const GO = process.env.GO || "go";
+const packageDir = join(repoRoot, "sdk", "typescript");
+
+// readmeExample is the code block after "`example.mjs`:" in the README.
+function readmeExample(): string {
+  const readme = readFileSync(join(packageDir, "README.md"), "utf8");
+  const m = /`example\.mjs`:\s*```js\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m?.[1], "README.md has no `example.mjs`: block");
+  return m[1];
+}
 
 interface Server {
   baseUrl: string;
@@ -167,6 +176,27 @@ describe("tenx SDK against a live server", () => {
     assert.equal(self.data?.tokenId, minted.tokenId);
     assert.equal(self.data?.handle, handle);
     assert.equal(self.data?.name, "sdk-test");
+  });
+
+  it("runs the README's example.mjs as written, in an ESM project", () => {
+    const code = readmeExample();
+    // What `npm install ../tenx/sdk/typescript` makes: a link to this package.
+    const project = mkdtempSync(join(tmpdir(), "tenx-sdk-readme-"));
+    try {
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-app", type: "module" }));
+      mkdirSync(join(project, "node_modules", "@tenx"), { recursive: true });
+      symlinkSync(packageDir, join(project, "node_modules", "@tenx", "sdk"), "dir");
+      writeFileSync(join(project, "example.mjs"), code);
+      const res = spawnSync(process.execPath, ["example.mjs"], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, TENX_URL: server!.baseUrl, TENX_HANDLE: handle, TENX_PAT: minted.token },
+      });
+      assert.equal(res.status, 0, `node example.mjs failed:\n${res.stderr}`);
+      assert.match(res.stdout, new RegExp(`^${server!.baseUrl}/${handle}/\\S+ -> https://`, "m"));
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it("returns typed error envelopes", async () => {
