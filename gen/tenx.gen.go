@@ -7239,6 +7239,8 @@ type FollowLinkResponse307Headers struct {
 type FollowLinkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON410 the response for an HTTP 410 `application/json` response
@@ -7251,6 +7253,11 @@ type FollowLinkResponse struct {
 	Headers302 *FollowLinkResponse302Headers
 	// Headers307 the parsed response headers for an HTTP 307 response
 	Headers307 *FollowLinkResponse307Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FollowLinkResponse) GetJSON400() *BadRequest {
+	return r.JSON400
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -11758,6 +11765,13 @@ func ParseFollowLinkResponse(rsp *http.Response) (*FollowLinkResponse, error) {
 
 	case rsp.StatusCode == 307:
 		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
@@ -16995,6 +17009,20 @@ func (response FollowLink307Response) VisitFollowLinkResponse(w http.ResponseWri
 	return nil
 }
 
+type FollowLink400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FollowLink400JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FollowLink404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response FollowLink404JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
@@ -18381,15 +18409,16 @@ var swaggerSpec = []string{
 	"BOV8L8PY3ynSk+7V5TSBHtna7+wZIbHf+X67TY5JyBS644iQXc6FJlPQ9k4ACK38sKlgWBXA3r8bEsHB",
 	"t0HIkVCAd6aFaQRdjrX38S4085ZqDFYHEQuuSUAT7Gq3Q3pDwaE2nfQXEUVi4g6k1FW8TijeyuRciaNy",
 	"xarCNFpU29mv7cggd61uZj2J+529+UX5VRAtcC1mfKslcXQqrAisd3GU2pH356fLy1bvd75fEQ4fMzqY",
-	"u9A5Bj0S4cPCdgcDYAVZ8avg8EQKAVvqza66cdrXKtTtI4KlgW0t2DFTlSqDuQ7GzuU4I/nihrrDnZ1I",
-	"BDQaCaUPf+j80MENj2s/uzrZ3V4+kfkFP2aDcw1Tw+94N+C0XaJ+e6/PfPTggg15K018rMPfcheGvPlw",
-	"mVWsV6VOsNLxfBeuBK6PJW5VTYmVrcrNqr7pfrs9y+KqpuezhpMBMeV0CKEVhJTgkZssk+Dv5a6dlJ7v",
-	"+cNIkJCFZDKi2nAOzWvDlWYbuujDDMbylVd+dqnqzNWxZoKIB6yRXtx4auy0MniWKOaHeJfYCzaJSuWA",
-	"BqDslZPZzbYY2WJKW/SW+puJfd1iQCy76ryGhlR24wENi6BFGTbrGaiJOaEl6rvCei62hO60+m6sOTvf",
-	"zz9TkFNCOY2mmgWWduAmMQgOqabl1ci+aT9bAE/ElPYzUPAqCVCaTKA/EuKaqLSfNyrD6N7Xd13F0oBh",
-	"qey8qf3dgKX3idm3lLFT37wJOzi0YtoI4iQS09gILUtXoIMRSSSMGUyMaC53alq0Sy0WL+LcAIt6Wghp",
-	"dtlyQodODCDKAhonlA05UVqmgU5lBQP48RpkhrJWjUqDrNJ/E9xvUZAQLWmAOY8aYsNDlR6yl+3iZR2d",
-	"XKT9mGkSjCjjKExpVO4Fn7ft80Zwzg2+MivUXSpMZGqk6pZp41R57G50prOSdKapgfPT7f8FAAD//w==",
+	"u9A5Bj0S4cPCdifpt7bNsMIYvwoOT6R2sCX47HYcp7CtDt4+IlhN2JaPHTNVKUyYq23sXI4zLikutTvc",
+	"2YlEQKORUPrwh84PHdwjufazC5pdB+YTmd8JZPZE1zA1IgKvE5y2SwxjrwKaDzhcsCFvpYmPpftb7o6R",
+	"Nx8usyL3qtQJFkee78JVzfWxKq6qqcqyVbmM1Tfdb7dnpYKq6fms4TBBTDkdQmhlJyV4SidLPvh7uWsn",
+	"2Od7/jASJGQhmYyoNsxG83JypdmGLmAxg7F85ZWf3cM6c9usmSDiAcuqF5ekGtOuDJ4livkh3iX2Tk6i",
+	"UjmgASh7S2V2GS4Gw5jSFr2l/mbCZbcYQ8tuR6+hIZVdkkDDIs5Rhs06E2rCVGi8+q4WnwtHoQeuvhtr",
+	"Ac/3888U5JRQTqOpZoGlHbhJDIJDqml5NbJv2s8WwBMxpf0MFLx9ApQmE+iPhLgmKu3njcowuvf1XVex",
+	"NGBYXTtvan83YOl9YrY6ZezUN2/CDg6tmDayO4nENDZCy9IV6GBEEgljBhMjzcudmhbtUovFizg3wKKe",
+	"FkKa3c+c0KETA4iygMYJZUNOlJZpoFNZwQB+vAaZoaxVo9Igq/TfBPdbFCRESxpgmqSG2PBQpYfsZbt4",
+	"WUcnF2k/ZpoEI8o4ClMalXvB5237vBGcc4OvzHB19xATmRqpumXaOO0fu0ug6awknWlq4Px0+38BAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -90,14 +90,20 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// enforceContract applies the matched operation's declared security, then
-// checks the body size and JSON, then validates the request against the
-// spec. Routes outside the spec fall through to Echo's 404/405.
+// enforceContract refuses parameters the database cannot store, applies
+// the matched operation's declared security, then checks the body size and
+// JSON, then validates the request against the spec. Routes outside the
+// spec fall through to Echo's 404/405.
 func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		op, ok := s.contract.ops[route{c.Request().Method, c.Path()}]
 		if !ok {
 			return next(c)
+		}
+		if op.validate {
+			if err := checkText(c); err != nil {
+				return err
+			}
 		}
 		p, err := s.authorize(c, op)
 		if err != nil {
@@ -151,6 +157,9 @@ func (s *Server) readBody(c echo.Context) error {
 	}
 	if !json.Valid(body) {
 		return tenx.Errorf(tenx.EINVALIDPAYLOAD, "request body is not valid JSON")
+	}
+	if hasEscapedNUL(body) {
+		return tenx.Errorf(tenx.EVALIDATION, "request body: a string contains U+0000")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))

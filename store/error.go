@@ -31,6 +31,8 @@ func translate(err error, op, what string) error {
 		return tenx.Errorf(tenx.ENOTFOUND, "%s not found", what)
 	case isUniqueViolation(err):
 		return tenx.Errorf(tenx.ECONFLICT, "%s already exists", what)
+	case isUnstorableText(err):
+		return &tenx.Error{Code: tenx.EVALIDATION, Message: "text contains U+0000 or a character the database cannot store"}
 	case isUnavailable(err):
 		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database unavailable"}
 	}
@@ -47,6 +49,13 @@ func isUniqueViolation(err error) bool {
 		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
 	return false
+}
+
+// isUnstorableText reports whether Postgres refused text it cannot store:
+// U+0000, bytes that are not UTF-8, or a character outside the database's
+// encoding. The server refuses such input first; this is the backstop.
+func isUnstorableText(err error) bool {
+	return pq.As(err, pqerror.CharacterNotInRepertoire, pqerror.UntranslatableCharacter) != nil
 }
 
 // isForeignKeyViolation reports whether err says a row names a parent that
