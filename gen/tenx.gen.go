@@ -738,6 +738,9 @@ type ClientInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -749,6 +752,9 @@ type ClientInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -849,7 +855,10 @@ type ClientInterface interface {
 
 	// TransferOwnershipWithBody Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -858,7 +867,10 @@ type ClientInterface interface {
 
 	// TransferOwnership Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1267,6 +1279,9 @@ func (c *Client) GetCollaborators(ctx context.Context, handle HandleName, reqEdi
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1288,6 +1303,9 @@ func (c *Client) ReplaceCollaboratorsWithBody(ctx context.Context, handle Handle
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1518,7 +1536,10 @@ func (c *Client) RotateToken(ctx context.Context, handle HandleName, tokenId Tok
 
 // TransferOwnershipWithBody Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1537,7 +1558,10 @@ func (c *Client) TransferOwnershipWithBody(ctx context.Context, handle HandleNam
 
 // TransferOwnership Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3478,6 +3502,9 @@ type ClientWithResponsesInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3489,6 +3516,9 @@ type ClientWithResponsesInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3601,7 +3631,10 @@ type ClientWithResponsesInterface interface {
 
 	// TransferOwnershipWithBodyWithResponse Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3610,7 +3643,10 @@ type ClientWithResponsesInterface interface {
 
 	// TransferOwnershipWithResponse Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7600,6 +7636,9 @@ func (c *ClientWithResponses) GetCollaboratorsWithResponse(ctx context.Context, 
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7617,6 +7656,9 @@ func (c *ClientWithResponses) ReplaceCollaboratorsWithBodyWithResponse(ctx conte
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7807,7 +7849,10 @@ func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, handl
 
 // TransferOwnershipWithBodyWithResponse Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7822,7 +7867,10 @@ func (c *ClientWithResponses) TransferOwnershipWithBodyWithResponse(ctx context.
 
 // TransferOwnershipWithResponse Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18387,38 +18435,40 @@ var swaggerSpec = []string{
 	"dUXtN+Wty8RZzc+lHxaFtR/Wl1cti1fDV0a4JXQIWNYdJ73RRE/a0Z6zBhI00ZKyyCccJrZ+llRVp0bI",
 	"9DynZAeQv05JNXHaXKG6JsurWunvAdmgOlCDdonx+PiG/J82+ePBJtwLVMjM1ox7fCst1Q2l7RBMzJ7F",
 	"nN1rSGxYCvO7ucAc7whrpbdJqXRjl1em5dv84gVFPUnq8mpSBdInlPRpaA8OmB9halkGsG64sMXYCcWR",
-	"l9WFrI1xYeHKeb59gKyauoKZj2yNriQ2OEz+sqJjY5E6ykOXlg0Bl7kE+ejrTdO8+kujTXrqTubPCKtZ",
-	"Uy6aEuwrc1gzRTQdNl2/oumwKei8v1dzQHQu14YqaDGugCum2RiIAiqDEWGcqCgd+gQz8O3hkqI4ThM0",
-	"n5tgqa+rV3/3TVFLai5mXDob+s2Z8XnhoCUGvC3hsjFgnqo0MWtYSov5Tjl23Xrz4dInTsn/vZzIm9dp",
-	"egDzZaE42vlieHgFFzwWo1rVAW+63rjfvy33O67ZV1Bo0+6vnnDuV2g2GW0G6A3tPWmP+9eS3d0F43K1",
-	"jxfQNe7/jvHggiJ7nV17jlWXJV9Wq8uYRXudTn7SFRPn3KUf8xnW7xMFsmCZ+99vFVUzH3mTtYxNZxBz",
-	"699r+sJKo38rqQub7d0dUxeEzCjsq/Vdk1FV1Klq3ORdZkdhv+2YQ1HKa8luhQa4a7SYqbqwN7r5G9rD",
-	"uHVMskIe1RNEW1wQW6tDldmoKLH2EKEJf8kZR1TNWd2IQRpF7hzAHerh2Mvt2l1uTzaZ1/nVkbbWHtZO",
-	"YCq/M6RNLvL6rco6hAPhSrnaAgwNtVyPcmev4GDPQ6IDd/6mlBrfrRV12S1oD2FClCtgPnIWYqXiY4M6",
-	"17awTF6Sw63VVrZSAWxvNPxfNzmxVjytI5AWa/adL05czLhMqnR4wluDiA1HNhaEVzxm1VZKhWxc2TLK",
-	"ojY5LiI8QubHk9y1ga5Cy0HngJSujW3XxG3M5wXvr+KqsUBY4xsH2+jkJxylMCvUROQ+YXEMIaMaoul6",
-	"KrjJd9NASvdsRC6U5BtyfNLum0VGYckmfDSTcPn2KLs1tdkxPivpd2ReB/hxAGsyay+bC/3i+b5etXxw",
-	"j2y56sGk4xNqsw+6/HsS0qnaJkoQWz9E4RmYWIwBi1di6TWOJQFUbXYAYuPBLUxXfPkJWpgcJhsr8386",
-	"TSAr0d+fujO1gkOpQCGN3a0dWM4jq5D+9RaoqzndEuWi0w+wfc7kjM1uys72UJ6XGW2T47wudWabNlek",
-	"roqP+crZDyRE5sZ5imlFLqWI0IHZI+CuwMG9ER9/OfHxFivjcqFHIG39DLPgjeflFmYXzZQtzqt5N7qd",
-	"3+MX37rXOa+evsTpjPh46iz0FyoRhEWBkaTx9inIi06XCLtKspa+Z55ZoZyReEOR6RXz6GxF0k023Sab",
-	"bqVsukoRm3Oqwc6nYRD37U7x4a1ftGqd4bX0KzfOvn/cQjcbZ8eshCvduPCxfFHeJ0PVpQsiZl6ulvx3",
-	"dnzpk17RsFcTbr6XTL+FcnOthL9chN417W/DVBumqmGqiWQaGrkqe7soT7HMTPh9Azctykpsou7HzE3c",
-	"MMiGQe5D6xSplA+uZp523mSJqf93syefjFT583I4N4J148L7cy2W5qTT1YyXJda8i1Iqdy/nwhA+Xt75",
-	"0GF8HGRB+ULGh1lIf8OcG6unzGRzfDVn/BuC6kNecs7QUkPOAeVTG3Oryzn4+v11zn/FPtqx3mwKasgk",
-	"BOV8L8PY3ynSk+7V5TSBHtna7+wZIbHf+X67TY5JyBS644iQXc6FJlPQ9k4ACK38sKlgWBXA3r8bEsHB",
-	"t0HIkVCAd6aFaQRdjrX38S4085ZqDFYHEQuuSUAT7Gq3Q3pDwaE2nfQXEUVi4g6k1FW8TijeyuRciaNy",
-	"xarCNFpU29mv7cggd61uZj2J+529+UX5VRAtcC1mfKslcXQqrAisd3GU2pH356fLy1bvd75fEQ4fMzqY",
-	"u9A5Bj0S4cPCdifpt7bNsMIYvwoOT6R2sCX47HYcp7CtDt4+IlhN2JaPHTNVKUyYq23sXI4zLikutTvc",
-	"2YlEQKORUPrwh84PHdwjufazC5pdB+YTmd8JZPZE1zA1IgKvE5y2SwxjrwKaDzhcsCFvpYmPpftb7o6R",
-	"Nx8usyL3qtQJFkee78JVzfWxKq6qqcqyVbmM1Tfdb7dnpYKq6fms4TBBTDkdQmhlJyV4SidLPvh7uWsn",
-	"2Od7/jASJGQhmYyoNsxG83JypdmGLmAxg7F85ZWf3cM6c9usmSDiAcuqF5ekGtOuDJ4livkh3iX2Tk6i",
-	"UjmgASh7S2V2GS4Gw5jSFr2l/mbCZbcYQ8tuR6+hIZVdkkDDIs5Rhs06E2rCVGi8+q4WnwtHoQeuvhtr",
-	"Ac/3888U5JRQTqOpZoGlHbhJDIJDqml5NbJv2s8WwBMxpf0MFLx9ApQmE+iPhLgmKu3njcowuvf1XVex",
-	"NGBYXTtvan83YOl9YrY6ZezUN2/CDg6tmDayO4nENDZCy9IV6GBEEgljBhMjzcudmhbtUovFizg3wKKe",
-	"FkKa3c+c0KETA4iygMYJZUNOlJZpoFNZwQB+vAaZoaxVo9Igq/TfBPdbFCRESxpgmqSG2PBQpYfsZbt4",
-	"WUcnF2k/ZpoEI8o4ClMalXvB5237vBGcc4OvzHB19xATmRqpumXaOO0fu0ug6awknWlq4Px0+38BAAD/",
-	"/w==",
+	"l9WF7PKXgmehXVeONjb4IDLlRHAgVBNKNIshD/fhySLzasK4OiK0y50fYDISmEuQQEj6wLLDiYilGCif",
+	"jFgEZAjawLTf5XXF8GuDbgjWvCB5gDSfugqej2weryTHOEz+srJsYyI7ykP2sTHpMtsiY3+9rZyXo2k0",
+	"kk9dqYAZ6TlrW0ZTgn1lHnSmiKbDpvtgNB02RcH392pOrM4l/1AFLcYVcMU0GwNRQGUwIowTFaVDn+CR",
+	"AHvapajW0wTN5yZY6gv91V/GUxS3mgtilw6rfnP7iryS0ZIdha0ps7Gonqo0MWtYytP5Tjl23Xrz4dIn",
+	"zur4ezmzOC8c9QD21EJxtPPF8PAKMQGsjrVqRMB0vYkHfFvxAFyzr6DQpu1oPeHcr9BsMtoM0Bvae9Ih",
+	"gK8lu7sLxuVqH2/Ea9yQHuNJCkX2Orv2YK0uS76seJgxi/Y6nfzoLWbyuVtI5lO+3ycKZMEy97/fKsp4",
+	"PvImaxmbziDm1r/XfIqVRv9Wcik227s75lIImVHYV+u7JqOqKJzVuMm7zM7mfttBkKK22JLdCg1w12gx",
+	"U/Wpb3TzN7SHceuYZJVFqkeatrggtniIKrNRUfPtIWIl/pJDl6ias0IWgzSK3MGEOxTosbfttbvcHrUy",
+	"r/O7LG3xPyzmwFR+iUmbXOQFZZX1UAfC1Za1FSEaisse5d5nwcEe0ESP8vzVLTW+WyvqsmvZHsKEKJfk",
+	"fOS0yEoJygZ1rm2lm7xGiFurrWylAtjeaPi/brZkrXhaRyAt1uw7X5y4mHGZVOnwhLcGERuObHAK75zM",
+	"yr+UKuu4OmqURW1yXISchMzPS7l7DF3JmIPOASndY9uuiduYzwveX8VVY4GwxjcOttHJTzhKYVaoich9",
+	"wuIYQkY1RNP1VHCT76aBlO7ZiFwoyTfk+KTdN4uMwpJN+Ggm4fLtUXaNa7NjfFbS78i8MPHjANZk1l42",
+	"Vx7GA4e9aj3jHtly5YxJxyfUpkN0+fckpFO1TZQgtqCJwkM5sRgDVtPEWnAc8wpUbXYAYuPBLUxXDfoJ",
+	"WpgcJhsr8386TSC7M6A/dYd8bXJOVjGRxu4aEawvkpVs/3oL1BXBbolyFewH2D5ncsYmEmWHjSjP6562",
+	"yXFeKDuzTTtdXlsjm2S1uzGbTORZ//P5TodEDLpcT4zS4Dqri2KQ7GpdGtlkWqg0CLBqa5YgJfTI5oU1",
+	"ZTkV5TpNVy57Cm+xxdwtkEXiVJ3Imy8//kCCb26cp5gK5dKgCB1oh7iMMjci7y8n8t5ieWFuOQyLkJgF",
+	"bzx0uDAjaqb2c14SvdFV/h6/+NY95XkJ+iWOcsTHU2ehv1CdJaysjCSNV3hBXrm7RNhVkrX0PfPMCuWM",
+	"xBsqda+Y+2fLum4yADcZgCtlAFYqAZ1TDXY+DYO4b3eKD2/9olXrDO/2X7lx9v3jVgvaOGhmJVzp2oqP",
+	"5dsGPxmqLt2yMfNytYTFs+NLn/SKhr2aEPm9ZCculJtrJSnmIvSuqYobptowVQ1TTSTT0MhV2dtFuZVl",
+	"ZsLvG7hpUSZlE3U/Zj7lhkE2DHIfWqdI/3xwNfO0cz1LTP2/m/H5ZKTKn5d3uhGsGxfen2uxNCfKrma8",
+	"LLHmXWRVuctNF6Yd4A2oD516gIMsqAGJR6ptGsKGOTdWT5nJ5vhqzvg3BNWHvG6foaWGPAnKpzZOWJcn",
+	"8fX765z/in20Y73ZtNmQSQjKOWqGsb9TpCfdq8tpAj2ytd/ZM0Jiv/P9dpsck5ApdMcRIbucC02moO3F",
+	"ChBa+WHT17C0gr3EOCSCgw3nTUZCAV48F6YRdDleYIAXyrnwIMbsIhZck4Am2NVuh/SGgteXL/hFRJGY",
+	"uEM0dWXDE4pXWzlX4qhc9qswjRYVyPZrOzLIXaubWU/ifmdvflF+FUQLXIsZ32pJHJ0KKwLrXRylduT9",
+	"+eny2t/7ne9XhMPHLJSs8EQMeiTCh4XtTtJvbZthhTF+FRyeSAFmS/DZFUNOYVsdvH1EsCSzrcE7ZqpS",
+	"3TFX29i5HGdcUtwMeLizE4mARiOh9OEPnR86uEdy7WcXNLtTzScyv1jJ7ImuYWpEBN7JOG2XGMbepzQf",
+	"cLhgQ95KEx/vP2i5i1refLjMbgpQpU6wwvR8F670sI+lhVVNaZutyo22vul+uz0rFVRNz2cNByBiyukQ",
+	"Qis7KcGTRVnCxN/LXTvBPt/zh5EgIQvJZES1YTaa1+QrzTZ0AYsZjOUrr/zsMtuZK3vNBBEPWJu+uGnW",
+	"mHZl8CxRzA/xLrEXmxKVygENQNmrPrMbhTEYxpS26C31NxMuu8UYWnbFfA0NqeymCRoWcY4ybNaZUBOm",
+	"QuPVdwUNXTgKPXD13VgLeL6ff6Ygp4RyGk01CyztwE1iEBxSTcurkX3TfrYAnogp7WegYMoKKE0m0B8J",
+	"cU1U2s8blWF07+u7rmJpwLBEed7U/m7A0vvEbHXK2Klv3oQdHFoxbWR3EompLV6EdAU6GJFEwpjBxEjz",
+	"cqemRbvUYvEizg2wqKeFkGaXXCd06MQAoiygcULZkBOlZRroVFYwgB+vQWYoa9WoNMgq/TfB/RYFCdGS",
+	"BpjaqSE2PFTpIXvZLl7W0clF2o+ZJsGIMo7ClEblXvB52z5vBOfc4CszXN1lzkSmRqpumTZO+8fuJm06",
+	"K0lnmho4P93+XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -124,8 +124,24 @@ func (db *DB) now() time.Time {
 	return db.clock().UTC().Truncate(time.Millisecond)
 }
 
-// inTx runs fn in a transaction and commits it if fn succeeds.
+// inTx runs fn in a transaction and commits it if fn succeeds. A
+// transaction aborted by a deadlock, a serialization failure or a busy
+// SQLite is run again (see isRetryable), so fn must do nothing outside tx
+// that cannot be done twice.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.tryTx(ctx, fn)
+		if err == nil || !isRetryable(err) || attempt == txAttempts {
+			return err
+		}
+		if pause(ctx, attempt+1) != nil {
+			return err
+		}
+	}
+}
+
+// tryTx is one attempt of inTx.
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err

@@ -33,6 +33,8 @@ func translate(err error, op, what string) error {
 		return tenx.Errorf(tenx.ECONFLICT, "%s already exists", what)
 	case isUnstorableText(err):
 		return &tenx.Error{Code: tenx.EVALIDATION, Message: "text contains U+0000 or a character the database cannot store"}
+	case isRetryable(err):
+		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database busy; retry"}
 	case isUnavailable(err):
 		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database unavailable"}
 	}
