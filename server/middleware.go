@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -86,6 +87,19 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 				err = errors.New("panic recovered")
 			}
 		}()
+		return next(c)
+	}
+}
+
+// withDeadline gives the request's context the database deadline, in this
+// one place: the store bounds every socket read and write by it, so a hung
+// database costs a request at most DBTimeout and answers 503 unavailable.
+func (s *Server) withDeadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DBTimeout)
+		defer cancel()
+		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}
 }

@@ -41,6 +41,9 @@ type Config struct {
 	UserPerMinute ratelimit.Limit
 	// PublicURL is the base of short links, e.g. https://10x.example.
 	PublicURL string
+	// DBTimeout is how long a request may wait for the database in all
+	// before it answers 503 unavailable (default 5s).
+	DBTimeout time.Duration
 }
 
 // DefaultConfig returns the documented defaults.
@@ -55,6 +58,7 @@ func DefaultConfig() Config {
 		HandleBurst:     ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
 		UserPerMinute:   ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
 		PublicURL:       "http://localhost:8080",
+		DBTimeout:       5 * time.Second,
 	}
 }
 
@@ -96,6 +100,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
+	if cfg.DBTimeout <= 0 {
+		cfg.DBTimeout = DefaultConfig().DBTimeout
+	}
 	spec, err := newServedSpec(cfg.PublicURL)
 	if err != nil {
 		return nil, err
@@ -120,7 +127,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, s.recoverPanic, s.enforceContract)
+	e.Use(withRequestID, s.accessLog, s.recoverPanic, s.withDeadline, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
 	return e

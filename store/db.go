@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"  // registers the "postgres" driver
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"tenx"
@@ -61,7 +60,7 @@ func Open(ctx context.Context, url string, clock tenx.Clock) (*DB, error) {
 	}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return open(DialectPostgres, "postgres", url, clock)
+		return openPostgres(url, clock)
 	case strings.HasPrefix(url, "sqlite:"):
 		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), clock)
 	}

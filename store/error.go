@@ -1,12 +1,14 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -76,6 +78,9 @@ func isUnavailable(err error) bool {
 	var opErr *net.OpError
 	switch {
 	case errors.As(err, &opErr),
+		errors.Is(err, context.DeadlineExceeded), // the request's database deadline
+		errors.Is(err, context.Canceled),
+		errors.Is(err, os.ErrDeadlineExceeded),
 		errors.Is(err, driver.ErrBadConn),
 		errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.ECONNRESET),
@@ -88,7 +93,8 @@ func isUnavailable(err error) bool {
 		return false
 	}
 	switch pqErr.Code {
-	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow:
+	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow,
+		pqerror.QueryCanceled: // statement_timeout, or a cancel request on a deadline
 		return true
 	}
 	return pqErr.Code.Class() == pqerror.ClassConnectionException
