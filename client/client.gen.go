@@ -734,6 +734,9 @@ type ClientInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -745,6 +748,9 @@ type ClientInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -849,7 +855,10 @@ type ClientInterface interface {
 
 	// TransferOwnershipWithBody Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -858,7 +867,10 @@ type ClientInterface interface {
 
 	// TransferOwnership Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1267,6 +1279,9 @@ func (c *RawClient) GetCollaborators(ctx context.Context, handle HandleName, req
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1288,6 +1303,9 @@ func (c *RawClient) ReplaceCollaboratorsWithBody(ctx context.Context, handle Han
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1522,7 +1540,10 @@ func (c *RawClient) RotateToken(ctx context.Context, handle HandleName, tokenId 
 
 // TransferOwnershipWithBody Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1541,7 +1562,10 @@ func (c *RawClient) TransferOwnershipWithBody(ctx context.Context, handle Handle
 
 // TransferOwnership Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3482,6 +3506,9 @@ type ClientWithResponsesInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3493,6 +3520,9 @@ type ClientWithResponsesInterface interface {
 	// The owner is always kept and must not be listed. At most 100
 	// collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 	// role, a duplicate or too long a list is 400 `invalid_collaborators`.
+	// Concurrent replacements run one at a time and the last one wins; a
+	// caller who stopped being the owner meanwhile gets 403
+	// `insufficient_role`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3609,7 +3639,10 @@ type ClientWithResponsesInterface interface {
 
 	// TransferOwnershipWithBodyWithResponse Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3618,7 +3651,10 @@ type ClientWithResponsesInterface interface {
 
 	// TransferOwnershipWithResponse Make another user the OWNER
 	//
-	// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+	// The old owner becomes an OPERATOR. A missing id is 400
+	// `new_owner_required`. Transfers of one handle run one at a time: of
+	// two sent at once by its owner, one succeeds and the other is 403
+	// `insufficient_role`, because its caller is no longer the owner.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7247,6 +7283,8 @@ type FollowLinkResponse307Headers struct {
 type FollowLinkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON410 the response for an HTTP 410 `application/json` response
@@ -7259,6 +7297,11 @@ type FollowLinkResponse struct {
 	Headers302 *FollowLinkResponse302Headers
 	// Headers307 the parsed response headers for an HTTP 307 response
 	Headers307 *FollowLinkResponse307Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FollowLinkResponse) GetJSON400() *BadRequest {
+	return r.JSON400
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7601,6 +7644,9 @@ func (c *ClientWithResponses) GetCollaboratorsWithResponse(ctx context.Context, 
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7618,6 +7664,9 @@ func (c *ClientWithResponses) ReplaceCollaboratorsWithBodyWithResponse(ctx conte
 // The owner is always kept and must not be listed. At most 100
 // collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
 // role, a duplicate or too long a list is 400 `invalid_collaborators`.
+// Concurrent replacements run one at a time and the last one wins; a
+// caller who stopped being the owner meanwhile gets 403
+// `insufficient_role`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7812,7 +7861,10 @@ func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, handl
 
 // TransferOwnershipWithBodyWithResponse Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7827,7 +7879,10 @@ func (c *ClientWithResponses) TransferOwnershipWithBodyWithResponse(ctx context.
 
 // TransferOwnershipWithResponse Make another user the OWNER
 //
-// The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+// The old owner becomes an OPERATOR. A missing id is 400
+// `new_owner_required`. Transfers of one handle run one at a time: of
+// two sent at once by its owner, one succeeds and the other is 403
+// `insufficient_role`, because its caller is no longer the owner.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11770,6 +11825,13 @@ func ParseFollowLinkResponse(rsp *http.Response) (*FollowLinkResponse, error) {
 
 	case rsp.StatusCode == 307:
 		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound

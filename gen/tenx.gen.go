@@ -5698,6 +5698,20 @@ func (response FollowLink307Response) VisitFollowLinkResponse(w http.ResponseWri
 	return nil
 }
 
+type FollowLink400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FollowLink400JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FollowLink404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response FollowLink404JSONResponse) VisitFollowLinkResponse(w http.ResponseWriter) error {

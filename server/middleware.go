@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -92,10 +93,24 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// enforceContract applies the matched operation's declared security, then
-// checks the body size and JSON, then validates the request against the
-// spec. Pages are served as they are; anything else outside the spec is
-// 404 no such route (matchOperation).
+// withDeadline gives the request's context the database deadline, in this
+// one place: the store bounds every socket read and write by it, so a hung
+// database costs a request at most DBTimeout and answers 503 unavailable.
+func (s *Server) withDeadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DBTimeout)
+		defer cancel()
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
+
+// enforceContract refuses parameters the database cannot store, applies
+// the matched operation's declared security, then checks the body size and
+// JSON, then validates the request against the spec. Pages are served as
+// they are; anything else outside the spec is 404 no such route
+// (matchOperation).
 func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if isPageRequest(c) {
@@ -104,6 +119,11 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 		op, err := s.matchOperation(c)
 		if err != nil {
 			return err
+		}
+		if op.validate {
+			if err := checkText(c); err != nil {
+				return err
+			}
 		}
 		p, err := s.authorize(c, op)
 		if err != nil {
@@ -157,6 +177,9 @@ func (s *Server) readBody(c echo.Context) error {
 	}
 	if !json.Valid(body) {
 		return tenx.Errorf(tenx.EINVALIDPAYLOAD, "request body is not valid JSON")
+	}
+	if hasEscapedNUL(body) {
+		return tenx.Errorf(tenx.EVALIDATION, "request body: a string contains U+0000")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))

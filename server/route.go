@@ -35,6 +35,10 @@ func (s *Server) matchOperation(c echo.Context) (*operation, error) {
 	if op.id == followLinkID && !tenx.ValidHandleName(c.Param("handle")) {
 		// No handle can have this name (v2, .well-known, docs, mcp, ...):
 		// an API-looking path, answered without reading the database.
+		// Text no database can store is refused as everywhere else.
+		if err := checkText(c); err != nil {
+			return nil, err
+		}
 		return nil, errNoSuchRoute()
 	}
 	return op, nil

@@ -45,6 +45,9 @@ type Config struct {
 	// browsers may call the control plane and auth routes with
 	// credentials; none means no CORS.
 	CORSOrigins []string
+	// DBTimeout is how long a request may wait for the database in all
+	// before it answers 503 unavailable (default 5s).
+	DBTimeout time.Duration
 }
 
 // DefaultConfig returns the documented defaults.
@@ -59,6 +62,7 @@ func DefaultConfig() Config {
 		HandleBurst:     ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
 		UserPerMinute:   ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
 		PublicURL:       "http://localhost:8080",
+		DBTimeout:       5 * time.Second,
 	}
 }
 
@@ -100,6 +104,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
+	if cfg.DBTimeout <= 0 {
+		cfg.DBTimeout = DefaultConfig().DBTimeout
+	}
 	spec, err := newServedSpec()
 	if err != nil {
 		return nil, err
@@ -124,7 +131,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.enforceContract)
+	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
 	return e

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,7 +13,8 @@ import (
 )
 
 // tcpProxy forwards a local port to Postgres and can cut every connection,
-// so a test sees the real driver errors of a database going away.
+// so a test sees the real driver errors of a database going away, or
+// freeze them, so it sees a database that hangs.
 type tcpProxy struct {
 	t      *testing.T
 	addr   string
@@ -22,13 +22,63 @@ type tcpProxy struct {
 	mu     sync.Mutex
 	ln     net.Listener
 	conns  []net.Conn
+	// thawed is closed while bytes flow; freeze replaces it with an open
+	// channel that thaw closes.
+	thawed chan struct{}
 }
 
 func startProxy(t *testing.T, target string) *tcpProxy {
-	p := &tcpProxy{t: t, target: target}
+	p := &tcpProxy{t: t, target: target, thawed: make(chan struct{})}
+	close(p.thawed)
 	p.listen("127.0.0.1:0")
 	t.Cleanup(p.stop)
+	t.Cleanup(p.thaw) // let frozen pumps finish
 	return p
+}
+
+// freeze stops forwarding bytes in either direction, on open and new
+// connections alike, without closing anything: connections are still
+// accepted, as by a server that is hung rather than down.
+func (p *tcpProxy) freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-p.thawed:
+		p.thawed = make(chan struct{})
+	default: // already frozen
+	}
+}
+
+// thaw forwards again, the bytes held while frozen first.
+func (p *tcpProxy) thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-p.thawed:
+	default:
+		close(p.thawed)
+	}
+}
+
+// pump copies src to dst, holding each chunk while the proxy is frozen.
+func (p *tcpProxy) pump(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			thawed := p.thawed
+			p.mu.Unlock()
+			<-thawed
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (p *tcpProxy) listen(addr string) {
@@ -56,8 +106,8 @@ func (p *tcpProxy) accept(ln net.Listener) {
 		p.mu.Lock()
 		p.conns = append(p.conns, c, up)
 		p.mu.Unlock()
-		go func() { _, _ = io.Copy(up, c); up.Close() }()
-		go func() { _, _ = io.Copy(c, up); c.Close() }()
+		go p.pump(up, c)
+		go p.pump(c, up)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"  // registers the "postgres" driver
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"tenx"
@@ -61,7 +60,7 @@ func Open(ctx context.Context, url string, clock tenx.Clock) (*DB, error) {
 	}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return open(DialectPostgres, "postgres", url, clock)
+		return openPostgres(url, clock)
 	case strings.HasPrefix(url, "sqlite:"):
 		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), clock)
 	}
@@ -138,8 +137,24 @@ func (db *DB) now() time.Time {
 	return db.clock().UTC().Truncate(time.Millisecond)
 }
 
-// inTx runs fn in a transaction and commits it if fn succeeds.
+// inTx runs fn in a transaction and commits it if fn succeeds. A
+// transaction aborted by a deadlock, a serialization failure or a busy
+// SQLite is run again (see isRetryable), so fn must do nothing outside tx
+// that cannot be done twice.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.tryTx(ctx, fn)
+		if err == nil || !isRetryable(err) || attempt == txAttempts {
+			return err
+		}
+		if pause(ctx, attempt+1) != nil {
+			return err
+		}
+	}
+}
+
+// tryTx is one attempt of inTx.
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err

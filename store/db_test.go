@@ -178,3 +178,18 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestUnstorableText: Postgres refuses U+0000 and bytes that are not UTF-8
+// in text (SQLSTATE 22021); the store reports validation_error, not an
+// internal error. The server refuses such input before it gets here.
+func TestUnstorableText(t *testing.T) {
+	t.Parallel()
+	db, _ := mustOpen(t, storetest.PostgresURL(t))
+	u := mustCreateUser(t, db, "owner@example.com")
+	for _, name := range []string{"a\x00b", "a\xffb"} {
+		_, err := db.FindRole(t.Context(), name, u.ID)
+		checkCode(t, err, tenx.EVALIDATION)
+		err = db.CreateHandle(t.Context(), &tenx.Handle{Name: name, OwnerID: u.ID})
+		checkCode(t, err, tenx.EVALIDATION)
+	}
+}

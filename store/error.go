@@ -1,12 +1,14 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -31,6 +33,10 @@ func translate(err error, op, what string) error {
 		return tenx.Errorf(tenx.ENOTFOUND, "%s not found", what)
 	case isUniqueViolation(err):
 		return tenx.Errorf(tenx.ECONFLICT, "%s already exists", what)
+	case isUnstorableText(err):
+		return &tenx.Error{Code: tenx.EVALIDATION, Message: "text contains U+0000 or a character the database cannot store"}
+	case isRetryable(err):
+		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database busy; retry"}
 	case isUnavailable(err):
 		return &tenx.Error{Code: tenx.EUNAVAILABLE, Message: "database unavailable"}
 	}
@@ -49,6 +55,13 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// isUnstorableText reports whether Postgres refused text it cannot store:
+// U+0000, bytes that are not UTF-8, or a character outside the database's
+// encoding. The server refuses such input first; this is the backstop.
+func isUnstorableText(err error) bool {
+	return pq.As(err, pqerror.CharacterNotInRepertoire, pqerror.UntranslatableCharacter) != nil
+}
+
 // isForeignKeyViolation reports whether err says a row names a parent that
 // does not exist, such as a link of an unknown handle.
 func isForeignKeyViolation(err error) bool {
@@ -65,6 +78,9 @@ func isUnavailable(err error) bool {
 	var opErr *net.OpError
 	switch {
 	case errors.As(err, &opErr),
+		errors.Is(err, context.DeadlineExceeded), // the request's database deadline
+		errors.Is(err, context.Canceled),
+		errors.Is(err, os.ErrDeadlineExceeded),
 		errors.Is(err, driver.ErrBadConn),
 		errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.ECONNRESET),
@@ -77,7 +93,8 @@ func isUnavailable(err error) bool {
 		return false
 	}
 	switch pqErr.Code {
-	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow:
+	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow,
+		pqerror.QueryCanceled: // statement_timeout, or a cancel request on a deadline
 		return true
 	}
 	return pqErr.Code.Class() == pqerror.ClassConnectionException

@@ -104,13 +104,18 @@ func (db *DB) FindHandlesForUser(ctx context.Context, userID string) ([]tenx.Han
 }
 
 // UpdateHandle applies upd and returns the new handle; ENOTFOUND for an
-// unknown name. UpdatedAt moves only when something changes.
+// unknown name. UpdatedAt moves only when something changes. Like every
+// write to a handle's settings or roles, it needs the acting user to still
+// be OWNER (see lockHandleAs): EINSUFFICIENTROLE otherwise.
 func (db *DB) UpdateHandle(ctx context.Context, name string, upd tenx.HandleUpdate) (*tenx.Handle, error) {
 	if upd.DisplayName == nil {
 		return db.FindHandle(ctx, name)
 	}
 	var row handleRow
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := db.lockHandleAs(ctx, tx, name, tenx.RoleOwner); err != nil {
+			return err
+		}
 		return get(ctx, tx, &row, `
 			UPDATE handles SET display_name = ?, updated_at = ? WHERE name = ?
 			RETURNING `+handleColumns, *upd.DisplayName, toMillis(now), name)
@@ -123,8 +128,12 @@ func (db *DB) UpdateHandle(ctx context.Context, name string, upd tenx.HandleUpda
 
 // DeleteHandle removes the handle with its memberships, tokens and links
 // (by foreign key cascade); ENOTFOUND if missing. Its audit events stay.
+// The acting user must still be OWNER (see lockHandleAs).
 func (db *DB) DeleteHandle(ctx context.Context, name string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		if _, err := db.lockHandleAs(ctx, tx, name, tenx.RoleOwner); err != nil {
+			return err
+		}
 		n, err := exec(ctx, tx, `DELETE FROM handles WHERE name = ?`, name)
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
@@ -171,13 +180,13 @@ func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Coll
 // id that does not exist is EINVALIDCOLLABORATORS; an unknown handle is
 // ENOTFOUND. In the same transaction it revokes every active PAT of the
 // handle whose creator is no longer OWNER or OPERATOR, and returns their
-// ids in order.
+// ids in order. The acting user must still be OWNER (see lockHandleAs).
 func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator, audit *tenx.AuditEvent) ([]string, error) {
 	var revoked []string
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		h, err := findHandle(ctx, tx, handle)
+		h, err := db.lockHandleAs(ctx, tx, handle, tenx.RoleOwner)
 		if err != nil {
-			return translate(err, "find handle", "handle")
+			return err
 		}
 		if err := tenx.ValidateCollaborators(h.OwnerID, list); err != nil {
 			return err
@@ -260,19 +269,21 @@ func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator)
 
 // TransferOwnership makes newOwnerID the OWNER of the handle and the old
 // owner an OPERATOR. An unknown handle or user is ENOTFOUND; transferring to
-// the current owner changes nothing.
+// the current owner changes nothing. The acting user must still be OWNER
+// (see lockHandleAs): of two concurrent transfers by one owner, the second
+// is EINSUFFICIENTROLE.
 func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, audit *tenx.AuditEvent) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		h, err := findHandle(ctx, tx, handle)
+		h, err := db.lockHandleAs(ctx, tx, handle, tenx.RoleOwner)
 		if err != nil {
-			return translate(err, "find handle", "handle")
+			return err
 		}
 		if h.OwnerID == newOwnerID {
 			return nil
 		}
 		var id string
 		if err := get(ctx, tx, &id, `SELECT id FROM users WHERE id = ?`, newOwnerID); err != nil {
-			return translate(err, "find new owner", "user")
+			return notFound(err, "user")
 		}
 		if err := transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now); err != nil {
 			return err

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"tenx"
 )
@@ -42,7 +44,10 @@ func decodePageToken(token string) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(b) == 0 {
+	// The key is compared with text columns: Postgres refuses U+0000 and
+	// bytes that are not UTF-8 (SQLSTATE 22021), so such a token is as
+	// malformed as one that is not base64.
+	if err != nil || len(b) == 0 || bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
 		return "", errMalformedPageToken()
 	}
 	return string(b), nil

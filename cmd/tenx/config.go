@@ -26,6 +26,7 @@ type config struct {
 	AutoMigrate    bool
 	TrustedProxies []*net.IPNet
 	AccessTTL      time.Duration
+	DBTimeout      time.Duration
 	MaxBodyBytes   int64
 	PATPerMinute   int
 	HandleBurst    int
@@ -68,6 +69,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.AccessTTL, err = time.ParseDuration(env("TENX_ACCESS_TOKEN_TTL", "15m")); err != nil || c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
 		errs = append(errs, errors.New("TENX_ACCESS_TOKEN_TTL must be a duration between 1m and 24h"))
+	}
+	if c.DBTimeout, err = time.ParseDuration(env("TENX_DB_TIMEOUT", "5s")); err != nil || c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
+		errs = append(errs, errors.New("TENX_DB_TIMEOUT must be a duration between 100ms and 5m"))
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
@@ -194,6 +198,7 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("auto_migrate", c.AutoMigrate),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 		slog.String("access_token_ttl", c.AccessTTL.String()),
+		slog.String("db_timeout", c.DBTimeout.String()),
 		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),

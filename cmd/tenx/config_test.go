@@ -22,6 +22,7 @@ func defaultConfig() config {
 		LogLevel:      slog.LevelInfo,
 		AutoMigrate:   true,
 		AccessTTL:     15 * time.Minute,
+		DBTimeout:     5 * time.Second,
 		MaxBodyBytes:  1 << 20,
 		PATPerMinute:  120,
 		HandleBurst:   600,
@@ -74,7 +75,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_REDIS_URL": "rediss://cache:6380", "TENX_DATABASE_URL": "postgresql://h/db",
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
-				"TENX_RATELIMIT_USER_PER_MINUTE": "50",
+				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_DB_TIMEOUT": "2500ms",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -82,6 +83,7 @@ func TestLoadConfig(t *testing.T) {
 				c.RedisURL, c.DatabaseURL = "rediss://cache:6380", "postgresql://h/db"
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
+				c.DBTimeout = 2500 * time.Millisecond
 			},
 		},
 		{
@@ -127,6 +129,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "ttl too short", env: map[string]string{"TENX_ACCESS_TOKEN_TTL": "5s"}, want: []string{"TENX_ACCESS_TOKEN_TTL"}},
 		{name: "ttl too long", env: map[string]string{"TENX_ACCESS_TOKEN_TTL": "25h"}, want: []string{"TENX_ACCESS_TOKEN_TTL"}},
 		{name: "ttl not a duration", env: map[string]string{"TENX_ACCESS_TOKEN_TTL": "15"}, want: []string{"TENX_ACCESS_TOKEN_TTL"}},
+		{name: "db timeout too short", env: map[string]string{"TENX_DB_TIMEOUT": "1ms"}, want: []string{"TENX_DB_TIMEOUT"}},
+		{name: "db timeout not a duration", env: map[string]string{"TENX_DB_TIMEOUT": "5"}, want: []string{"TENX_DB_TIMEOUT"}},
 		{name: "body too small", env: map[string]string{"TENX_MAX_BODY_BYTES": "10"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "body not a number", env: map[string]string{"TENX_MAX_BODY_BYTES": "1MB"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "pat rate", env: map[string]string{"TENX_RATELIMIT_PAT_PER_MINUTE": "0"},

@@ -95,6 +95,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 		PATs: db, Now: time.Now})
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
+	scfg.DBTimeout = cfg.DBTimeout
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
