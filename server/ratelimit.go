@@ -27,7 +27,8 @@ func newRateLimits(cfg Config) rateLimits {
 }
 
 // rateLimit spends the caller's budgets: a PAT's per (handle, token, source
-// IP) and then its handle's shared burst, or a JWT user's own. Every
+// IP) and then its handle's shared burst, or a JWT user's own. The source IP
+// is the one authorize put in the context, computed once per request. Every
 // limited response carries the RateLimit-Policy and RateLimit fields.
 func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 	if p == nil {
@@ -47,7 +48,7 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 	// One call for both budgets: one Redis round trip, and the handle's
 	// burst is spent only if the narrower budget allowed the request.
 	budgets := []ratelimit.Budget{
-		{Key: "pat:" + p.Handle + ":" + p.TokenID + ":" + c.RealIP(), Limit: s.limits.pat},
+		{Key: "pat:" + p.Handle + ":" + p.TokenID + ":" + tenx.ClientIPFromContext(ctx), Limit: s.limits.pat},
 		{Key: "handle:" + p.Handle, Limit: s.limits.handle},
 	}
 	results, err := s.Limiter.AllowAll(ctx, budgets)
