@@ -141,11 +141,10 @@ func (r *Redis) AllowAll(ctx context.Context, budgets []Budget) ([]Result, error
 func (r *Redis) run(ctx context.Context, budgets []Budget) ([]Result, error) {
 	keys := make([]string, len(budgets))
 	args := make([]any, 0, 2*len(budgets))
-	limits := make([]Limit, len(budgets))
 	for i, b := range budgets {
-		limits[i], _ = b.Limit.normalize() // validated by the caller
-		keys[i] = keyPrefix + limits[i].Name + ":" + b.Key
-		args = append(args, max(limits[i].interval().Microseconds(), 1), limits[i].Burst)
+		l, _ := b.Limit.normalize() // validated by the caller
+		keys[i] = keyPrefix + l.Name + ":" + b.Key
+		args = append(args, max(l.interval().Microseconds(), 1), l.Burst)
 	}
 	vals, err := gcraScript.Run(ctx, r.client, keys, args...).Int64Slice()
 	if err != nil {
@@ -158,9 +157,10 @@ func (r *Redis) run(ctx context.Context, budgets []Budget) ([]Result, error) {
 	out := make([]Result, n)
 	for i := range out {
 		v := vals[4*i : 4*i+4]
+		l, _ := budgets[i].Limit.normalize()
 		out[i] = Result{
 			Allowed:    v[0] == 1,
-			Limit:      limits[i],
+			Limit:      l,
 			Remaining:  int(v[1]),
 			ResetAfter: time.Duration(v[2]) * time.Microsecond,
 			RetryAfter: time.Duration(v[3]) * time.Microsecond,
