@@ -30,6 +30,11 @@ func (c *CountingLimiter) Allow(ctx context.Context, key string, l ratelimit.Lim
 	return c.Limiter.Allow(ctx, key, l)
 }
 
+func (c *CountingLimiter) AllowAll(ctx context.Context, b []ratelimit.Budget) ([]ratelimit.Result, error) {
+	c.calls.Add(1)
+	return c.Limiter.AllowAll(ctx, b)
+}
+
 // LogCounter is a slog handler that counts records per level, to assert that
 // state changes are logged once and not per request.
 type LogCounter struct {

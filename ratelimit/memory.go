@@ -104,6 +104,26 @@ func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
 	return d.result, nil
 }
 
+// AllowAll implements Limiter: one Allow per budget, in order, until one is
+// refused. Limits are checked first, so an invalid one spends nothing.
+func (m *Memory) AllowAll(ctx context.Context, budgets []Budget) ([]Result, error) {
+	if err := validate(budgets); err != nil {
+		return nil, err
+	}
+	out := make([]Result, 0, len(budgets))
+	for _, b := range budgets {
+		res, err := m.Allow(ctx, b.Key, b.Limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+		if !res.Allowed {
+			break
+		}
+	}
+	return out, nil
+}
+
 // Len reports how many keys are held, for metrics and tests.
 func (m *Memory) Len() int {
 	n := 0

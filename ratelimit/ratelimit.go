@@ -24,6 +24,20 @@ type Limiter interface {
 	// Allow spends one request from key's budget under l. The error is for
 	// invalid limits only: an unavailable backend is not the caller's problem.
 	Allow(ctx context.Context, key string, l Limit) (Result, error)
+	// AllowAll spends one request from each budget in order and stops at
+	// the first refusal, so a refused request spends no wider budget. It
+	// returns the results up to and including that refusal; the last one is
+	// the decision. A backend with a network in between does it in one
+	// round trip. An empty list is allowed and returns no results.
+	AllowAll(ctx context.Context, budgets []Budget) ([]Result, error)
+}
+
+// Budget is one key under one limit, a step of AllowAll.
+type Budget struct {
+	// Key identifies whose budget this is, e.g. "handle:acme".
+	Key string
+	// Limit is the policy the key is held to.
+	Limit Limit
 }
 
 // Limit is a policy: Rate requests per Period, allowing bursts of up to Burst.
@@ -71,6 +85,16 @@ func (l Limit) normalize() (Limit, error) {
 		return l, fmt.Errorf("%w %q: rate %d per %s, burst %d", ErrInvalidLimit, l.Name, l.Rate, l.Period, l.Burst)
 	}
 	return l, nil
+}
+
+// validate rejects a list with any invalid limit, before anything is spent.
+func validate(budgets []Budget) error {
+	for _, b := range budgets {
+		if _, err := b.Limit.normalize(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // interval is the emission interval: the time one request "costs". It never

@@ -28,9 +28,15 @@ func MustRedisOptions(tb testing.TB) *redis.Options {
 	if url == "" {
 		tb.Skip("TENX_TEST_REDIS_URL not set: skipping Redis")
 	}
+	return MustShortOptions(tb, url)
+}
+
+// MustShortOptions parses url and sets the short timeouts NewRedis documents.
+func MustShortOptions(tb testing.TB, url string) *redis.Options {
+	tb.Helper()
 	opt, err := redis.ParseURL(url)
 	if err != nil {
-		tb.Fatalf("parse TENX_TEST_REDIS_URL: %v", err)
+		tb.Fatalf("parse %q: %v", url, err)
 	}
 	opt.DialTimeout = 100 * time.Millisecond
 	opt.DialerRetries = 1
@@ -136,6 +142,7 @@ func TestRedis_Down_FallsBack(t *testing.T) {
 	fallback := &CountingLimiter{Limiter: ratelimit.NewMemory(clock.Now, 0)}
 	logs := NewLogCounter()
 	r := ratelimit.NewRedis(client, fallback, slog.New(logs))
+	t.Cleanup(func() { r.Close() })
 	l := ratelimit.Limit{Name: "pat", Rate: 3, Period: time.Minute, Burst: 3}
 
 	// The answers are the fallback's, fake clock included.
@@ -176,7 +183,8 @@ func TestRedis_Recovers(t *testing.T) {
 	client := MustRedisClient(t, opt)
 	fallback := &CountingLimiter{Limiter: ratelimit.NewMemory(nil, 0)}
 	logs := NewLogCounter()
-	r := ratelimit.NewRedis(client, fallback, slog.New(logs))
+	r := ratelimit.NewRedis(client, fallback, slog.New(logs), ratelimit.WithBreaker(ratelimit.Breaker{ProbeInterval: time.Hour}))
+	t.Cleanup(func() { r.Close() })
 	key, l := UniqueKey(t), perHour3
 
 	MustAllow(t, r, key, l)
@@ -185,7 +193,14 @@ func TestRedis_Recovers(t *testing.T) {
 	if n := fallback.calls.Load(); n != 3 {
 		t.Fatalf("while down: fallback called %d times, want 3", n)
 	}
+	if !r.BreakerOpen() {
+		t.Fatal("breaker still closed after 3 consecutive failures")
+	}
 	down.Store(false)
+	// The breaker closes when a probe finds Redis answering, not before.
+	if err := r.Probe(context.Background()); err != nil || r.BreakerOpen() {
+		t.Fatalf("probe after recovery: %v, open %v; want the breaker closed", err, r.BreakerOpen())
+	}
 
 	// Redis still holds the one request spent before the outage.
 	if got, want := Allowed(t, r, key, l, 3), []bool{true, true, false}; !cmp.Equal(got, want) {

@@ -27,7 +27,8 @@ func newRateLimits(cfg Config) rateLimits {
 }
 
 // rateLimit spends the caller's budgets: a PAT's per (handle, token, source
-// IP) and then its handle's shared burst, or a JWT user's own. Every
+// IP) and then its handle's shared burst, or a JWT user's own. The source IP
+// is the one authorize put in the context, computed once per request. Every
 // limited response carries the RateLimit-Policy and RateLimit fields.
 func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 	if p == nil {
@@ -44,22 +45,23 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 		h[headerRateLimit] = []string{res.Header()}
 		return refusal(res)
 	}
-	res, err := s.Limiter.Allow(ctx, "pat:"+p.Handle+":"+p.TokenID+":"+c.RealIP(), s.limits.pat)
+	// One call for both budgets: one Redis round trip, and the handle's
+	// burst is spent only if the narrower budget allowed the request.
+	budgets := []ratelimit.Budget{
+		{Key: "pat:" + p.Handle + ":" + p.TokenID + ":" + tenx.ClientIPFromContext(ctx), Limit: s.limits.pat},
+		{Key: "handle:" + p.Handle, Limit: s.limits.handle},
+	}
+	results, err := s.Limiter.AllowAll(ctx, budgets)
 	if err != nil {
 		return err
 	}
 	h[headerRateLimitPolicy] = []string{s.limits.patPolicy}
-	state := res.Header()
-	if res.Allowed { // a refused request spends no wider budget
-		var shared ratelimit.Result
-		if shared, err = s.Limiter.Allow(ctx, "handle:"+p.Handle, s.limits.handle); err != nil {
-			return err
-		}
-		state += ", " + shared.Header()
-		res = shared
+	state := results[0].Header()
+	for _, r := range results[1:] {
+		state += ", " + r.Header()
 	}
 	h[headerRateLimit] = []string{state}
-	return refusal(res)
+	return refusal(results[len(results)-1])
 }
 
 // refusal is rate_limited when res was refused.

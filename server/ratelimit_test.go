@@ -124,7 +124,9 @@ func TestRedisDownFallsBackToMemory(t *testing.T) {
 	dead := "redis://" + ln.Addr().String() + "/0"
 	ln.Close()
 	e := MustOpenServer(t, smallLimits(2, 100, 100), withLimiter(func(c *clock) ratelimit.Limiter {
-		return ratelimit.NewRedis(redisClient(t, dead), ratelimit.NewMemory(c.Now, 100), slog.New(slog.DiscardHandler))
+		r := ratelimit.NewRedis(redisClient(t, dead), ratelimit.NewMemory(c.Now, 100), slog.New(slog.DiscardHandler))
+		t.Cleanup(func() { r.Close() }) // stops the breaker's probe
+		return r
 	}))
 	owner := e.MustSignup(t, "owner@example.com")
 	e.MustCreateHandle(t, owner, "acme")

@@ -106,7 +106,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling
-// back to memory whenever Redis fails.
+// back to memory whenever Redis fails and while its breaker is open.
 func newLimiter(cfg config, log *slog.Logger) ratelimit.Limiter {
 	mem := ratelimit.NewMemory(time.Now, 100_000)
 	if cfg.RedisURL == "" {
@@ -117,10 +117,13 @@ func newLimiter(cfg config, log *slog.Logger) ratelimit.Limiter {
 		log.Error("TENX_REDIS_URL is not valid; limiting in memory", "err", err)
 		return mem
 	}
-	// Short timeouts and no retries: a request must never wait seconds on a
-	// Redis that is down; the limiter falls back to memory instead.
-	opts.DialTimeout, opts.DialerRetries = 100*time.Millisecond, 1
+	// Short timeouts and no retries: a request waits at most about 50ms on a
+	// hung Redis (the dial, a full pool, or the one script round trip), and
+	// only until the limiter's breaker opens; after that it uses memory
+	// without touching Redis until a background probe finds it answering.
+	opts.DialTimeout, opts.DialerRetries = 50*time.Millisecond, 1
 	opts.ReadTimeout, opts.WriteTimeout = 50*time.Millisecond, 50*time.Millisecond
+	opts.PoolTimeout = 50 * time.Millisecond
 	opts.MaxRetries = -1
 	return ratelimit.NewRedis(redis.NewClient(opts), mem, log)
 }
