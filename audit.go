@@ -27,10 +27,18 @@ type AuditEvent struct {
 	CreatedAt    time.Time
 }
 
+// AuditFilter selects the audit events of one handle.
+type AuditFilter struct {
+	Handle string
+
+	Limit     int
+	NextToken string
+}
+
 // AuditService stores audit events.
 type AuditService interface {
 	// CreateAuditEvent inserts e, setting ID and CreatedAt.
 	CreateAuditEvent(ctx context.Context, e *AuditEvent) error
 	// FindAuditEvents lists a handle's events, newest first.
-	FindAuditEvents(ctx context.Context, handle string, page Page) ([]*AuditEvent, string, error)
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
 }

@@ -42,6 +42,14 @@ func (t *Token) Usable(now time.Time) string {
 	return ""
 }
 
+// TokenFilter selects the active tokens of one handle.
+type TokenFilter struct {
+	Handle string
+
+	Limit     int
+	NextToken string
+}
+
 // TokenService stores personal access tokens. Its writes take the audit
 // event of the action (nil for none) and store both in one transaction.
 type TokenService interface {
@@ -51,7 +59,7 @@ type TokenService interface {
 	FindTokenByID(ctx context.Context, id string) (*Token, error)
 	// FindTokens lists the handle's active (not revoked, not expired)
 	// tokens, newest first, one page at a time.
-	FindTokens(ctx context.Context, handle string, page Page) ([]*Token, string, error)
+	FindTokens(ctx context.Context, f TokenFilter) ([]*Token, string, error)
 	// RevokeToken revokes an active token of the handle; an unknown,
 	// revoked or expired one (or one of another handle) is ENOTFOUND.
 	RevokeToken(ctx context.Context, handle, id string, audit *AuditEvent) error

@@ -42,7 +42,9 @@ func (s *Server) mintToken(ctx context.Context, p *tenx.Principal, handle, name 
 
 // ListTokens lists the handle's active tokens, without secrets.
 func (s *Server) ListTokens(ctx context.Context, req gen.ListTokensRequestObject) (gen.ListTokensResponseObject, error) {
-	list, next, err := s.Tokens.FindTokens(ctx, req.Handle, pageOf(req.Params.Limit, req.Params.NextToken))
+	f := tenx.TokenFilter{Handle: req.Handle}
+	f.Limit, f.NextToken = listParams(req.Params.Limit, req.Params.NextToken)
+	list, next, err := s.Tokens.FindTokens(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -123,19 +125,6 @@ func (s *Server) GetTokenSelf(ctx context.Context, req gen.GetTokenSelfRequestOb
 		Scopes: t.Scopes, ExpiresAt: t.ExpiresAt}}, nil
 }
 
-// ListAuditEvents pages through the handle's audit trail.
-func (s *Server) ListAuditEvents(ctx context.Context, req gen.ListAuditEventsRequestObject) (gen.ListAuditEventsResponseObject, error) {
-	list, next, err := s.Audit.FindAuditEvents(ctx, req.Handle, pageOf(req.Params.Limit, req.Params.NextToken))
-	if err != nil {
-		return nil, err
-	}
-	out := gen.ListAuditEvents200JSONResponse{Events: make([]gen.AuditEvent, 0, len(list)), NextToken: optional(next)}
-	for _, e := range list {
-		out.Events = append(out.Events, toAPIAuditEvent(e))
-	}
-	return out, nil
-}
-
 // auditEvent describes an action of the caller on a handle; the store
 // records it in the action's own transaction.
 func auditEvent(ctx context.Context, handle, action, target string) *tenx.AuditEvent {
@@ -146,20 +135,16 @@ func auditEvent(ctx context.Context, handle, action, target string) *tenx.AuditE
 	return e
 }
 
-func pageOf(limit *int, token *string) tenx.Page {
-	p := tenx.Page{Limit: tenx.DefaultPageLimit}
-	if limit != nil {
-		p.Limit = *limit
+func toAPIToken(t *tenx.Token) gen.Token {
+	out := gen.Token{TokenId: t.ID, Name: t.Name, Scopes: t.Scopes, CreatedAt: t.CreatedAt.UTC(),
+		CreatedBy: t.CreatedBy, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt}
+	if t.LastUsedIP != "" {
+		out.LastUsedIp = &t.LastUsedIP
 	}
-	if token != nil {
-		p.Token = *token
-	}
-	return p
+	return out
 }
 
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+func toAPITokenCreated(t *tenx.Token, secret string) gen.TokenCreated {
+	return gen.TokenCreated{TokenId: t.ID, Name: t.Name, Scopes: t.Scopes, CreatedAt: t.CreatedAt.UTC(),
+		ExpiresAt: t.ExpiresAt, Token: secret}
 }

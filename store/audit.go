@@ -78,17 +78,17 @@ func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.
 	return nil
 }
 
-// FindAuditEvents lists a handle's events, newest first, including those of
-// a handle since deleted. page.Token is the nextToken of the previous page;
-// nextToken is empty on the last page.
-func (db *DB) FindAuditEvents(ctx context.Context, handle string, page tenx.Page) ([]*tenx.AuditEvent, string, error) {
-	after, err := decodeTimeCursor(page.Token)
+// FindAuditEvents lists the events of f.Handle, newest first, including
+// those of a handle since deleted. f.NextToken is the nextToken of the
+// previous page; nextToken is empty on the last page.
+func (db *DB) FindAuditEvents(ctx context.Context, f tenx.AuditFilter) ([]*tenx.AuditEvent, string, error) {
+	after, err := decodeTimeCursor(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(page.Limit)
+	limit := pageLimit(f.Limit)
 	cond, condArgs := timeCursorClause(after)
-	args := append([]any{handle}, condArgs...)
+	args := append([]any{f.Handle}, condArgs...)
 	var rows []auditRow
 	err = query(ctx, db.db, &rows, `SELECT `+auditColumns+` FROM audit_events
 		WHERE handle = ?`+cond+`

@@ -52,7 +52,7 @@ func TestAuditedWritesAreAtomic(t *testing.T) {
 		if err := db.RevokeToken(t.Context(), "acme", tok.ID, event(tenx.AuditTokenRevoked, tok.ID)); err != nil {
 			t.Fatal(err)
 		}
-		events, _, err := db.FindAuditEvents(t.Context(), "acme", tenx.Page{Limit: 10})
+		events, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "acme", Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -439,7 +439,7 @@ func TestDeleteHandleCascades(t *testing.T) {
 			}
 		}
 		// Audit events outlive the handle.
-		events, _, err := db.FindAuditEvents(t.Context(), "shop", tenx.Page{})
+		events, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "shop"})
 		if err != nil || len(events) != 1 || events[0].ID != event.ID {
 			t.Errorf("events after delete = %v, %v; want [%s]", events, err, event.ID)
 		}

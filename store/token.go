@@ -123,17 +123,17 @@ func (db *DB) FindTokenByID(ctx context.Context, id string) (*tenx.Token, error)
 	return row.toToken()
 }
 
-// FindTokens lists the handle's active tokens, newest first. page.Token is
-// the nextToken of the previous page; nextToken is empty on the last page.
-// An unknown handle has no tokens.
-func (db *DB) FindTokens(ctx context.Context, handle string, page tenx.Page) ([]*tenx.Token, string, error) {
-	after, err := decodeTimeCursor(page.Token)
+// FindTokens lists the active tokens of f.Handle, newest first.
+// f.NextToken is the nextToken of the previous page; nextToken is empty on
+// the last page. An unknown handle has no tokens.
+func (db *DB) FindTokens(ctx context.Context, f tenx.TokenFilter) ([]*tenx.Token, string, error) {
+	after, err := decodeTimeCursor(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(page.Limit)
+	limit := pageLimit(f.Limit)
 	cond, condArgs := timeCursorClause(after)
-	args := append([]any{handle, toMillis(db.now())}, condArgs...)
+	args := append([]any{f.Handle, toMillis(db.now())}, condArgs...)
 	var rows []tokenRow
 	err = query(ctx, db.db, &rows, `SELECT `+tokenColumns+` FROM tokens
 		WHERE handle = ? AND `+activeToken+cond+`

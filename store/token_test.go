@@ -43,7 +43,7 @@ func mustFindToken(t *testing.T, db *store.DB, id string) *tenx.Token {
 // want, by id.
 func checkTokens(t *testing.T, db *store.DB, handle string, want ...string) {
 	t.Helper()
-	tokens, next, err := db.FindTokens(t.Context(), handle, tenx.Page{Limit: tenx.MaxPageLimit})
+	tokens, next, err := db.FindTokens(t.Context(), tenx.TokenFilter{Handle: handle, Limit: tenx.MaxListLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +146,8 @@ func TestFindTokensPages(t *testing.T) {
 		for _, tok := range tokens {
 			want = append(want, tok.ID)
 		}
-		find := func(ctx context.Context, p tenx.Page) ([]*tenx.Token, string, error) {
-			return db.FindTokens(ctx, "shop", p)
+		find := func(ctx context.Context, limit int, next string) ([]*tenx.Token, string, error) {
+			return db.FindTokens(ctx, tenx.TokenFilter{Handle: "shop", Limit: limit, NextToken: next})
 		}
 		for _, tt := range []struct {
 			limit     int
