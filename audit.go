@@ -35,10 +35,11 @@ type AuditFilter struct {
 	NextToken string
 }
 
-// AuditService stores audit events.
+// AuditService reads the audit trail. Events are written by the store
+// itself, in the transaction of each audited write (CreateToken,
+// RevokeToken, RotateToken, ReplaceCollaborators, TransferOwnership,
+// CreateSession), with the actor and address taken from the context.
 type AuditService interface {
-	// CreateAuditEvent inserts e, setting ID and CreatedAt.
-	CreateAuditEvent(ctx context.Context, e *AuditEvent) error
 	// FindAuditEvents lists a handle's events, newest first.
 	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
 }

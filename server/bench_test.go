@@ -119,7 +119,7 @@ func benchPAT(b *testing.B, d benchDeps) string {
 	}
 	id, token, hash := auth.NewPAT()
 	t := &tenx.Token{ID: id, Handle: "bench", Name: "bench", Scopes: []string{"links.read"}, SecretHash: hash, CreatedBy: u.ID}
-	if err := d.db.CreateToken(ctx, t, nil); err != nil {
+	if err := d.db.CreateToken(ctx, t); err != nil {
 		b.Fatal(err)
 	}
 	return token

@@ -78,8 +78,7 @@ func (s *Server) GetCollaborators(ctx context.Context, req gen.GetCollaboratorsR
 func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollaboratorsRequestObject) (gen.ReplaceCollaboratorsResponseObject, error) {
 	// The store checks the list against the owner inside its transaction.
 	list := fromAPICollaborators(req.Body.Collaborators)
-	audit := auditEvent(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
-	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list, audit)
+	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +97,7 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 	if req.Body.NewOwnerUserId == nil || *req.Body.NewOwnerUserId == "" {
 		return nil, &tenx.Error{Code: tenx.ENEWOWNERREQUIRED, Field: "newOwnerUserId", Message: "newOwnerUserId is required"}
 	}
-	audit := auditEvent(ctx, req.Handle, tenx.AuditOwnershipTransferred, *req.Body.NewOwnerUserId)
-	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId, audit); err != nil {
+	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId); err != nil {
 		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 			return nil, tenx.Errorf(tenx.ENOTFOUND, "user %q not found", *req.Body.NewOwnerUserId)
 		}

@@ -20,7 +20,7 @@ func (s *Server) CreateToken(ctx context.Context, req gen.CreateTokenRequestObje
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Tokens.CreateToken(ctx, t, auditEvent(ctx, req.Handle, tenx.AuditTokenCreated, t.ID)); err != nil {
+	if err := s.Tokens.CreateToken(ctx, t); err != nil {
 		return nil, err
 	}
 	return gen.CreateToken201JSONResponse(toAPITokenCreated(t, secret)), nil
@@ -80,8 +80,7 @@ func (s *Server) activeToken(ctx context.Context, handle, id string) (*tenx.Toke
 // RevokeToken revokes a token at once, here and (within a second) on every
 // instance.
 func (s *Server) RevokeToken(ctx context.Context, req gen.RevokeTokenRequestObject) (gen.RevokeTokenResponseObject, error) {
-	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRevoked, req.TokenId)
-	if err := s.Tokens.RevokeToken(ctx, req.Handle, req.TokenId, audit); err != nil {
+	if err := s.Tokens.RevokeToken(ctx, req.Handle, req.TokenId); err != nil {
 		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 			return nil, tenx.Errorf(tenx.ENOTFOUND, "token %q not found", req.TokenId)
 		}
@@ -106,8 +105,7 @@ func (s *Server) RotateToken(ctx context.Context, req gen.RotateTokenRequestObje
 	if err != nil {
 		return nil, err
 	}
-	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRotated, old.ID)
-	if err := s.Tokens.RotateToken(ctx, req.Handle, old.ID, next, s.Sessions.Now().Add(overlap), audit); err != nil {
+	if err := s.Tokens.RotateToken(ctx, req.Handle, old.ID, next, s.Sessions.Now().Add(overlap)); err != nil {
 		return nil, err
 	}
 	s.Auth.ForgetToken(old.ID)
@@ -123,16 +121,6 @@ func (s *Server) GetTokenSelf(ctx context.Context, req gen.GetTokenSelfRequestOb
 	}
 	return gen.GetTokenSelf200JSONResponse{Body: gen.TokenSelf{TokenId: t.ID, Name: t.Name, Handle: t.Handle,
 		Scopes: t.Scopes, ExpiresAt: t.ExpiresAt}}, nil
-}
-
-// auditEvent describes an action of the caller on a handle; the store
-// records it in the action's own transaction.
-func auditEvent(ctx context.Context, handle, action, target string) *tenx.AuditEvent {
-	e := &tenx.AuditEvent{Handle: handle, Action: action, TargetID: target, IP: tenx.ClientIPFromContext(ctx)}
-	if p := tenx.PrincipalFromContext(ctx); p != nil {
-		e.ActorUserID, e.ActorTokenID = p.UserID, p.TokenID
-	}
-	return e
 }
 
 func toAPIToken(t *tenx.Token) gen.Token {

@@ -171,8 +171,8 @@ func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Coll
 // id that does not exist is EINVALIDCOLLABORATORS; an unknown handle is
 // ENOTFOUND. In the same transaction it revokes every active PAT of the
 // handle whose creator is no longer OWNER or OPERATOR, and returns their
-// ids in order.
-func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator, audit *tenx.AuditEvent) ([]string, error) {
+// ids in order, and records collaborators.replaced.
+func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) ([]string, error) {
 	var revoked []string
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := findHandle(ctx, tx, handle)
@@ -191,7 +191,7 @@ func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []te
 		if revoked, err = revokeOrphanedTokens(ctx, tx, handle, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditCollaboratorsReplaced})
 	})
 	if err != nil {
 		return nil, translate(err, "replace collaborators", "collaborator")
@@ -259,9 +259,10 @@ func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator)
 }
 
 // TransferOwnership makes newOwnerID the OWNER of the handle and the old
-// owner an OPERATOR. An unknown handle or user is ENOTFOUND; transferring to
-// the current owner changes nothing.
-func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, audit *tenx.AuditEvent) error {
+// owner an OPERATOR, and records ownership.transferred. An unknown handle or
+// user is ENOTFOUND; transferring to the current owner changes nothing and
+// records nothing.
+func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := findHandle(ctx, tx, handle)
 		if err != nil {
@@ -277,7 +278,7 @@ func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, 
 		if err := transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditOwnershipTransferred, TargetID: newOwnerID})
 	})
 	return translate(err, "transfer ownership", "handle")
 }
