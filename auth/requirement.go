@@ -38,7 +38,7 @@ func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Cr
 			return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE,
 				Message: "this operation needs a signed-in user's JWT; personal access tokens are not accepted"}
 		}
-		return a.AuthenticatePAT(ctx, cred.Token, handle, req.PATScopes)
+		return a.pats.Verify(ctx, cred.Token, handle, req.PATScopes)
 	}
 	if !req.JWT {
 		return nil, tenx.Errorf(tenx.EINVALIDTOKENFORMAT, "this operation needs a personal access token (patv1_...)")

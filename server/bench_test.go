@@ -76,7 +76,7 @@ func newBenchServer(b *testing.B, cacheTTL time.Duration) (*Server, benchDeps) {
 		Auth: authn, Now: time.Now, SessionTTL: time.Hour}
 	cfg := DefaultConfig()
 	cfg.PATPerMinute.Rate, cfg.HandleBurst.Rate, cfg.UserPerMinute.Rate = 1e9, 1e9, 1e9 // measure, do not limit
-	s, err := New(cfg, Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
+	s, err := New(cfg, Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions, PATs: authn.PATs(),
 		Keys: keys, Limiter: ratelimit.NewMemory(nil, 0), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)

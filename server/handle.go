@@ -61,7 +61,7 @@ func (s *Server) DeleteHandle(ctx context.Context, req gen.DeleteHandleRequestOb
 	if err := s.Handles.DeleteHandle(ctx, req.Handle); err != nil {
 		return nil, err
 	}
-	s.Auth.ForgetHandle(req.Handle)
+	s.PATs.ForgetHandle(req.Handle)
 	return gen.DeleteHandle204Response{}, nil
 }
 
@@ -82,9 +82,7 @@ func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollab
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range revoked {
-		s.Auth.ForgetToken(id) // their creator left or fell below OPERATOR
-	}
+	s.PATs.Forget(revoked...) // their creator left or fell below OPERATOR
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	cfg := st.cfg
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
-	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
+	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions, PATs: authn.PATs(),
 		Keys: keys, Limiter: st.limiter(c), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatal(err)

@@ -97,7 +97,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
-	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
+	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions, PATs: authn.PATs(),
 		Keys: keys, Limiter: newLimiter(cfg, log), Logger: log})
 	return srv, sessions, err
 }
