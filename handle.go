@@ -112,8 +112,9 @@ type HandleService interface {
 	DeleteHandle(ctx context.Context, name string) error
 	// FindRole returns the user's role on the handle, ENOTFOUND if none.
 	FindRole(ctx context.Context, handle, userID string) (Role, error)
-	// FindCollaborators lists the non-owner members, by user id.
-	FindCollaborators(ctx context.Context, handle string) ([]Collaborator, error)
+	// FindCollaborators returns the owner's user id and the non-owner
+	// members, by user id; ENOTFOUND for an unknown handle.
+	FindCollaborators(ctx context.Context, handle string) (ownerID string, list []Collaborator, err error)
 	// ReplaceCollaborators replaces the non-owner members in one transaction;
 	// an unknown user id is EINVALIDCOLLABORATORS. In the same transaction
 	// it revokes the handle's PATs whose creator is no longer OWNER or

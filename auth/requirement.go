@@ -25,7 +25,7 @@ type Requirement struct {
 
 // Authorize authenticates cred and checks it against req, returning the
 // caller. handle is the operation's `handle` path parameter, or "". Errors
-// carry the public codes of PRODUCT.md section 5.
+// carry the public codes (tenx.E*) the spec documents for each case.
 func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Credential, present bool, handle string) (*tenx.Principal, error) {
 	if req.Public {
 		return nil, nil

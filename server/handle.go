@@ -108,16 +108,13 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 	return gen.TransferOwnership200JSONResponse(out), nil
 }
 
+// members reads the owner and collaborators in one store call.
 func (s *Server) members(ctx context.Context, handle string) (gen.Collaborators, error) {
-	h, err := s.Handles.FindHandle(ctx, handle)
+	owner, list, err := s.Handles.FindCollaborators(ctx, handle)
 	if err != nil {
 		return gen.Collaborators{}, err
 	}
-	list, err := s.Handles.FindCollaborators(ctx, handle)
-	if err != nil {
-		return gen.Collaborators{}, err
-	}
-	return toAPICollaborators(h.OwnerID, list), nil
+	return toAPICollaborators(owner, list), nil
 }
 
 func toAPIHandle(h *tenx.Handle, role tenx.Role) gen.Handle {

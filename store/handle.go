@@ -145,25 +145,28 @@ func (db *DB) FindRole(ctx context.Context, handle, userID string) (tenx.Role, e
 	return tenx.Role(role), nil
 }
 
-// FindCollaborators lists the non-owner members by user id; ENOTFOUND for
-// an unknown handle.
-func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Collaborator, error) {
-	if _, err := findHandle(ctx, db.db, handle); err != nil {
-		return nil, translate(err, "find collaborators", "handle")
-	}
+// FindCollaborators returns the owner and the non-owner members by user
+// id, in one read of the handle's members; ENOTFOUND for an unknown handle
+// (every handle has its owner among its members).
+func (db *DB) FindCollaborators(ctx context.Context, handle string) (string, []tenx.Collaborator, error) {
 	var rows []memberRow
 	err := query(ctx, db.db, &rows, `
-		SELECT user_id, role FROM handle_members
-		WHERE handle = ? AND role <> 'OWNER'
-		ORDER BY user_id`, handle)
-	if err != nil {
-		return nil, translate(err, "find collaborators", "collaborator")
+		SELECT user_id, role FROM handle_members WHERE handle = ? ORDER BY user_id`, handle)
+	if err == nil && len(rows) == 0 {
+		err = sql.ErrNoRows
 	}
-	list := make([]tenx.Collaborator, 0, len(rows))
+	if err != nil {
+		return "", nil, translate(err, "find collaborators", "handle")
+	}
+	owner, list := "", make([]tenx.Collaborator, 0, len(rows)-1)
 	for _, r := range rows {
+		if r.Role == string(tenx.RoleOwner) {
+			owner = r.UserID
+			continue
+		}
 		list = append(list, tenx.Collaborator{UserID: r.UserID, Role: tenx.Role(r.Role)})
 	}
-	return list, nil
+	return owner, list, nil
 }
 
 // ReplaceCollaborators replaces the non-owner members of a handle in one
@@ -213,8 +216,9 @@ func replaceMembers(ctx context.Context, tx *sqlx.Tx, handle string, list []tenx
 }
 
 // revokeOrphanedTokens revokes the handle's active PATs whose creator may no
-// longer manage PATs (PRODUCT.md section 3: offboarding a contractor must
-// not leave their tokens working) and returns their ids in order.
+// longer manage PATs (offboarding a contractor, or demoting them below
+// OPERATOR, must not leave their tokens working) and returns their ids in
+// order.
 func revokeOrphanedTokens(ctx context.Context, tx *sqlx.Tx, handle string, now time.Time) ([]string, error) {
 	ids := []string{}
 	err := query(ctx, tx, &ids, `

@@ -264,9 +264,12 @@ func mustCreateUsers(t *testing.T, db *store.DB, names ...string) map[string]str
 // it sorts by user id as FindCollaborators promises.
 func checkCollaborators(t *testing.T, db *store.DB, handle string, want []tenx.Collaborator) {
 	t.Helper()
-	got, err := db.FindCollaborators(t.Context(), handle)
+	owner, got, err := db.FindCollaborators(t.Context(), handle)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if h, err := db.FindHandle(t.Context(), handle); err != nil || h.OwnerID != owner {
+		t.Errorf("owner %q, want the handle's (%v, %v)", owner, h, err)
 	}
 	slices.SortFunc(want, func(a, b tenx.Collaborator) int { return strings.Compare(a.UserID, b.UserID) })
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -279,7 +282,7 @@ func TestFindCollaboratorsOfUnknownHandle(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, url string) {
 		t.Parallel()
 		db, _ := mustOpen(t, url)
-		_, err := db.FindCollaborators(t.Context(), "nope")
+		_, _, err := db.FindCollaborators(t.Context(), "nope")
 		checkCode(t, err, tenx.ENOTFOUND)
 	})
 }
