@@ -16,12 +16,12 @@ build:
 test: ## every test, with the race detector (Postgres/Redis tests need TENX_TEST_*_URL)
 	$(GO) test -race -count=1 $(PKGS)
 
-gen: ## regenerate gen/ and docs/endpoint-coverage.md from openapi/openapi.yaml
+gen: ## bundle openapi/src/ into openapi/openapi.yaml, then regenerate gen/, the Go SDK and the coverage map
 	$(GO) generate ./openapi/
 
-GENERATED := gen/ docs/endpoint-coverage.md
+GENERATED := openapi/openapi.yaml gen/ client/client.gen.go docs/endpoint-coverage.md
 
-gen-check: gen ## fail when gen/ or the coverage map is stale
+gen-check: gen ## fail when the bundle, gen/, the Go SDK or the coverage map is stale
 	@git diff --exit-code -- $(GENERATED) || (echo "generated files are stale: run 'make gen' and commit" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- $(GENERATED))" || (echo "generated files are untracked: run 'make gen' and commit" >&2; exit 1)
 

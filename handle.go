@@ -18,7 +18,14 @@ var handlePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,31}$`)
 // reservedHandles would shadow the server's own top-level routes, since
 // short links live at /{handle}/{slug}.
 var reservedHandles = map[string]bool{"api": true, "app": true, "docs": true, "healthz": true,
-	"readyz": true, "openapi": true, "static": true, "assets": true, "well-known": true, "admin": true}
+	"readyz": true, "openapi": true, "static": true, "assets": true, "well-known": true, "admin": true,
+	"mcp": true}
+
+// ValidHandleName reports whether name can name a handle: it matches the
+// pattern and is not reserved for the server's own routes.
+func ValidHandleName(name string) bool {
+	return handlePattern.MatchString(name) && !reservedHandles[name]
+}
 
 // Handle is a named creator workspace. Its creator is its first OWNER.
 type Handle struct {

@@ -13,6 +13,9 @@ type Credential struct {
 	Token string
 	// PAT is true for a personal access token, false for a JWT.
 	PAT bool
+	// APIKey is true when the token came in x-api-key, the header of the
+	// PAT scheme: a JWT there is refused rather than accepted.
+	APIKey bool
 }
 
 // ExtractCredential reads the caller's credential from the headers. A
@@ -21,7 +24,7 @@ type Credential struct {
 // credential at all.
 func ExtractCredential(h http.Header) (c Credential, ok bool) {
 	if key := strings.TrimSpace(h.Get("X-Api-Key")); key != "" {
-		return Credential{Token: key, PAT: strings.HasPrefix(key, PATPrefix)}, true
+		return Credential{Token: key, PAT: strings.HasPrefix(key, PATPrefix), APIKey: true}, true
 	}
 	authz := h.Get("Authorization")
 	scheme, token, found := strings.Cut(authz, " ")

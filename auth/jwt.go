@@ -49,6 +49,7 @@ func (t *Tokens) Issue(userID, sessionID string) (string, time.Time, error) {
 	now := t.now().Truncate(time.Second)
 	exp := now.Add(t.ttl)
 	claims := AccessClaims{SessionID: sessionID, RegisteredClaims: jwt.RegisteredClaims{
+		ID:        newJTI(),
 		Issuer:    t.issuer,
 		Subject:   userID,
 		Audience:  jwt.ClaimStrings{Audience},

@@ -180,3 +180,25 @@ func segment(t *testing.T, json string) string {
 	t.Helper()
 	return base64.RawURLEncoding.EncodeToString([]byte(json))
 }
+
+// TestTokensCarryUniqueJTI: two access tokens minted for the same session
+// in the same second differ, each with its own jti.
+func TestTokensCarryUniqueJTI(t *testing.T) {
+	t.Parallel()
+	e := mustOpenSQLiteEnv(t)
+	seen := make(map[string]bool)
+	for range 3 {
+		tok, _, err := e.tokens.Issue("usr_1", "ses_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims, err := e.tokens.Verify(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(claims.ID) < 16 || seen[claims.ID] {
+			t.Fatalf("jti %q: empty, short or repeated (seen %v)", claims.ID, seen)
+		}
+		seen[claims.ID] = true
+	}
+}

@@ -13,6 +13,14 @@ func newOpaqueToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// newJTI returns a unique JWT id (128 random bits): two access tokens minted
+// in the same second for the same session still differ.
+func newJTI() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
 // HashToken returns the SHA-256 of an opaque token; only hashes are stored.
 func HashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))

@@ -33,6 +33,10 @@ func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Cr
 	if !present {
 		return nil, tenx.Errorf(tenx.EMISSINGBEARER, "this operation needs a bearer token")
 	}
+	if cred.APIKey && !cred.PAT {
+		return nil, tenx.Errorf(tenx.EINVALIDTOKEN,
+			"x-api-key carries personal access tokens (patv1_...) only; send a signed-in user's token as Authorization: Bearer")
+	}
 	if cred.PAT {
 		if !req.PAT {
 			return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE,

@@ -1,5 +1,6 @@
 // Package client is tenx's Go SDK: the client generated from the spec
-// (package gen), with the two ways to authenticate.
+// (client.gen.go, with its own models; `make gen` writes it), with the two
+// ways to authenticate.
 //
 //	c, err := client.New("https://api.example.com", client.WithPAT(os.Getenv("TENX_PAT")))
 //	links, err := c.ListLinksPublicWithResponse(ctx, "acme", nil)
@@ -8,19 +9,17 @@ package client
 import (
 	"context"
 	"net/http"
-
-	"tenx/gen"
 )
 
 // Client is the generated client with typed responses.
-type Client = gen.ClientWithResponses
+type Client = ClientWithResponses
 
 // Option configures a Client.
-type Option = gen.ClientOption
+type Option = ClientOption
 
 // New returns a client for the API at baseURL.
 func New(baseURL string, opts ...Option) (*Client, error) {
-	return gen.NewClientWithResponses(baseURL, opts...)
+	return NewClientWithResponses(baseURL, opts...)
 }
 
 // WithPAT authenticates every request with a personal access token in
@@ -31,7 +30,7 @@ func WithPAT(token string) Option { return withHeader("X-Api-Key", token) }
 func WithJWT(accessToken string) Option { return withHeader("Authorization", "Bearer "+accessToken) }
 
 func withHeader(name, value string) Option {
-	return gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	return WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set(name, value)
 		return nil
 	})

@@ -8,7 +8,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// YAML is the contract exactly as written.
+// YAML is the contract, openapi.yaml exactly as `make gen` bundled it from
+// src/.
 //
 //go:embed openapi.yaml
 var YAML []byte

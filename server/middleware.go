@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -92,12 +94,16 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 
 // enforceContract applies the matched operation's declared security, then
 // checks the body size and JSON, then validates the request against the
-// spec. Routes outside the spec fall through to Echo's 404/405.
+// spec. Pages are served as they are; anything else outside the spec is
+// 404 no such route (matchOperation).
 func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		op, ok := s.contract.ops[route{c.Request().Method, c.Path()}]
-		if !ok {
-			return next(c)
+		if isPageRequest(c) {
+			return servePage(c, next)
+		}
+		op, err := s.matchOperation(c)
+		if err != nil {
+			return err
 		}
 		p, err := s.authorize(c, op)
 		if err != nil {
@@ -154,7 +160,21 @@ func (s *Server) readBody(c echo.Context) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	normalizeMediaType(r.Header)
 	return nil
+}
+
+// normalizeMediaType lower-cases the Content-Type's media type and
+// parameter names (RFC 9110 compares them without regard to case), so
+// "APPLICATION/JSON" binds like "application/json".
+func normalizeMediaType(h http.Header) {
+	ct := h.Get("Content-Type")
+	if ct == "" || strings.HasPrefix(ct, "application/json") {
+		return // the common case costs nothing
+	}
+	if mt, params, err := mime.ParseMediaType(ct); err == nil {
+		h.Set("Content-Type", mime.FormatMediaType(mt, params))
+	}
 }
 
 func (s *Server) validate(c echo.Context, op *operation) error {

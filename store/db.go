@@ -73,7 +73,7 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 	if path == "" {
 		return nil, fmt.Errorf("open database: sqlite url needs a path (sqlite:PATH)")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db, err := open(DialectSQLite, "sqlite", path+"?"+sqlitePragmas, clock)
@@ -85,6 +85,20 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return db, nil
+}
+
+// createPrivate makes the database file, and its directory when missing,
+// readable by this user only: it holds password hashes and the JWT signing
+// keys. SQLite gives its -wal and -shm files the database file's mode.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func open(dialect, driver, dsn string, clock tenx.Clock) (*DB, error) {

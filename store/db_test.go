@@ -158,3 +158,23 @@ func TestUnavailable(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLiteFilesArePrivate: the database, its WAL and shared-memory files
+// hold password hashes and signing keys, so only their owner may read them.
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "tenx.db")
+	db := storetest.MustOpen(t, "sqlite:"+path, clocktest.New(time.Now()).Now)
+	if err := db.CreateUser(t.Context(), &tenx.User{Email: "a@example.com", PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", p, perm)
+		}
+	}
+}

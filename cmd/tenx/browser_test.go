@@ -91,11 +91,13 @@ func TestBrowserDashboard(t *testing.T) {
 	// The user's own handle: no tokens yet; create one with the picker.
 	b.pickHandle("ci-home")
 	b.waitJS("the empty token list", `document.getElementById("tokens-status").textContent.includes("no active API tokens")`)
-	b.waitJS("the scope picker", `document.querySelectorAll("#scope-groups fieldset").length >= 9`)
+	b.waitJS("the scope picker", `document.querySelectorAll("#scope-groups fieldset").length >= 11`)
 	b.wantText("scope-groups", "List and read links.")
 	b.do("create a token",
 		chromedp.SendKeys(chromedp.ID("create-name"), "ci-links"),
 		chromedp.Click(chromedp.CSS(`#scope-groups input[value="links.read"]`)),
+		chromedp.Click(chromedp.CSS(`#scope-groups input[value="analytics.read"]`)),
+		chromedp.Click(chromedp.CSS(`#scope-groups input[value="webhooks.*"]`)),
 		chromedp.Click(chromedp.ID("create-submit")),
 		chromedp.WaitVisible(chromedp.ID("secret-panel")))
 	secret := b.run("read the secret", chromedp.Value(chromedp.ID("secret-value")))

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	sdk "tenx/client"
-	"tenx/gen"
 )
 
 // TestGoSDK drives a real server through the Go SDK: sign up, log in,
@@ -18,8 +17,8 @@ func TestGoSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := gen.Credentials{Email: "sdk@example.com", Password: "sdk-password-123"}
-	signup, err := anon.SignupWithResponse(ctx, gen.Signup(creds))
+	creds := sdk.Credentials{Email: "sdk@example.com", Password: "sdk-password-123"}
+	signup, err := anon.SignupWithResponse(ctx, sdk.Signup(creds))
 	checkClient(t, "signup", err, signup, http.StatusCreated)
 	login, err := anon.LoginWithResponse(ctx, creds)
 	checkClient(t, "login", err, login, http.StatusOK)
@@ -28,9 +27,9 @@ func TestGoSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := owner.CreateHandleWithResponse(ctx, gen.HandleCreate{Handle: "sdk-shop"})
+	h, err := owner.CreateHandleWithResponse(ctx, sdk.HandleCreate{Handle: "sdk-shop"})
 	checkClient(t, "createHandle", err, h, http.StatusCreated)
-	minted, err := owner.CreateTokenWithResponse(ctx, "sdk-shop", gen.TokenCreate{Name: "ci", Scopes: []string{"links.write"}})
+	minted, err := owner.CreateTokenWithResponse(ctx, "sdk-shop", sdk.TokenCreate{Name: "ci", Scopes: []string{"links.write"}})
 	checkClient(t, "createToken", err, minted, http.StatusCreated)
 
 	bot, err := sdk.New(srv.URL, sdk.WithPAT(minted.JSON201.Token))
@@ -38,7 +37,7 @@ func TestGoSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	title := "Launch"
-	up, err := bot.UpsertLinkPublicWithResponse(ctx, "sdk-shop", "launch", gen.LinkInput{DestinationUrl: "https://example.com/launch", Title: &title})
+	up, err := bot.UpsertLinkPublicWithResponse(ctx, "sdk-shop", "launch", sdk.LinkInput{DestinationUrl: "https://example.com/launch", Title: &title})
 	checkClient(t, "upsertLink", err, up, http.StatusCreated)
 	list, err := bot.ListLinksPublicWithResponse(ctx, "sdk-shop", nil)
 	checkClient(t, "listLinks", err, list, http.StatusOK)

@@ -66,6 +66,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	ln = server.GuardFraming(ln)
 	defer ln.Close()
 	if !cfg.PublicURLSet {
 		// With port 0 only the listener knows the port that links and the
@@ -119,7 +120,13 @@ func ensureAdmin(ctx context.Context, cfg config, db *store.DB, sessions *auth.S
 	if cfg.AdminEmail == "" {
 		return nil
 	}
-	_, err := db.FindUserByEmail(ctx, tenx.NormalizeEmail(cfg.AdminEmail))
+	u, err := db.FindUserByEmail(ctx, tenx.NormalizeEmail(cfg.AdminEmail))
+	if err == nil && !u.IsAdmin {
+		// Silently skipping would leave the operator believing the
+		// configured account can administer the platform.
+		return fmt.Errorf("TENX_ADMIN_EMAIL %s belongs to an existing user who is not a platform admin: "+
+			"name another email, or unset TENX_ADMIN_EMAIL", cfg.AdminEmail)
+	}
 	if err == nil {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	sdk "tenx/client"
 	"tenx/gen"
 	"tenx/store/storetest"
 )
@@ -209,7 +210,7 @@ func walkGenClient(t *testing.T, base string) {
 	t.Helper()
 	ctx := t.Context()
 	var token string
-	c, err := gen.NewClientWithResponses(base, gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	c, err := sdk.NewClientWithResponses(base, sdk.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		if token != "" {
 			r.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -218,24 +219,24 @@ func walkGenClient(t *testing.T, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := gen.Credentials{Email: "bob@example.com", Password: "bob-password-12"}
-	signup, err := c.SignupWithResponse(ctx, gen.Signup(creds))
+	creds := sdk.Credentials{Email: "bob@example.com", Password: "bob-password-12"}
+	signup, err := c.SignupWithResponse(ctx, sdk.Signup(creds))
 	checkClient(t, "signup", err, signup, http.StatusCreated)
 	login, err := c.LoginWithResponse(ctx, creds)
 	checkClient(t, "login", err, login, http.StatusOK)
 	token = login.JSON200.AccessToken
-	created, err := c.CreateHandleWithResponse(ctx, gen.HandleCreate{Handle: "bob-shop"})
+	created, err := c.CreateHandleWithResponse(ctx, sdk.HandleCreate{Handle: "bob-shop"})
 	checkClient(t, "createHandle", err, created, http.StatusCreated)
-	if created.JSON201.Role != gen.OWNER || created.JSON201.OwnerId != signup.JSON201.User.Id {
+	if created.JSON201.Role != sdk.OWNER || created.JSON201.OwnerId != signup.JSON201.User.Id {
 		t.Fatalf("client createHandle = %+v, want bob's own handle", created.JSON201)
 	}
-	taken, err := c.CreateHandleWithResponse(ctx, gen.HandleCreate{Handle: "bob-shop"})
+	taken, err := c.CreateHandleWithResponse(ctx, sdk.HandleCreate{Handle: "bob-shop"})
 	checkClient(t, "createHandle again", err, taken, http.StatusConflict)
 	if taken.JSON409.Error != "conflict" {
 		t.Fatalf("client createHandle again: error %q, want conflict", taken.JSON409.Error)
 	}
 	cookie := refreshCookie(t, login.HTTPResponse)
-	refreshed, err := c.RefreshWithResponse(ctx, &gen.RefreshParams{Underscore10xAdminRefresh: &cookie.Value})
+	refreshed, err := c.RefreshWithResponse(ctx, &sdk.RefreshParams{Underscore10xAdminRefresh: &cookie.Value})
 	checkClient(t, "refresh", err, refreshed, http.StatusOK)
 	token = refreshed.JSON200.AccessToken
 	list, err := c.ListHandlesWithResponse(ctx)
@@ -422,4 +423,22 @@ func userEmails(l gen.UserList) map[string]bool {
 		m[u.Email] = true
 	}
 	return m
+}
+
+// TestServeRefusesNonAdminAdminEmail: TENX_ADMIN_EMAIL naming an existing
+// user who is not a platform admin stops start-up with a clear message.
+func TestServeRefusesNonAdminAdminEmail(t *testing.T) {
+	env, _ := sqliteEnv(t)
+	srv := mustServe(t, env)
+	call(t, "POST", srv.URL+"/v2/auth/signup", "", map[string]string{"email": "mallory@example.com", "password": "a long password 42"},
+		http.StatusCreated, nil)
+	if err := srv.Stop(t); err != nil {
+		t.Fatal(err)
+	}
+	env["TENX_ADMIN_EMAIL"], env["TENX_ADMIN_PASSWORD"] = "Mallory@example.com", adminPassword
+	var stderr syncBuffer
+	err := run(context.Background(), []string{"serve"}, mapEnv(env), strings.NewReader(""), io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "not a platform admin") {
+		t.Fatalf("serve = %v, want an error saying the user is not a platform admin", err)
+	}
 }

@@ -555,7 +555,8 @@
   }
 
   // ---------------------------------------------------------------------
-  // Scope picker, from the x-scopes catalogue of the served spec.
+  // Scope picker, from the x-scopes catalogue of the served spec, with the
+  // family wildcards of x-scope-families last in each group.
 
   const groupTitles = {
     links: "Links",
@@ -567,6 +568,8 @@
     tracking: "Tracking templates",
     chain: "Chain signals",
     personalization: "Personalization",
+    audit: "Audit events",
+    usage: "Usage meters",
   };
 
   async function loadScopes() {
@@ -576,6 +579,7 @@
       const spec = await api("GET", "/openapi.json", { auth: false });
       scopes = spec && Array.isArray(spec["x-scopes"]) ? spec["x-scopes"] : null;
       if (!scopes || scopes.length === 0) throw new Error("the API did not publish its scopes");
+      if (Array.isArray(spec["x-scope-families"])) scopes = scopes.concat(spec["x-scope-families"]);
     } catch (err) {
       status.textContent = "Could not load the list of scopes. " + describe(err) + " Reload the page to try again.";
       status.classList.add("error-text");

@@ -4,15 +4,103 @@
  */
 
 export interface paths {
-    "/openapi.json": {
+    "/v2/handles": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** This API's OpenAPI document, as JSON */
-        get: operations["getOpenAPIJSON"];
+        /** Handles the caller can reach, with their role */
+        get: operations["listHandles"];
+        put?: never;
+        /** Create a handle; the caller becomes its OWNER */
+        post: operations["createHandle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** One handle */
+        get: operations["getHandle"];
+        put?: never;
+        post?: never;
+        /** Delete a handle and everything in it */
+        delete: operations["deleteHandle"];
+        options?: never;
+        head?: never;
+        /** Change a handle's settings */
+        patch: operations["updateHandle"];
+        trace?: never;
+    };
+    "/v2/handles/{handle}/collaborators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The owner and collaborators of a handle */
+        get: operations["getCollaborators"];
+        /**
+         * Replace the whole collaborator list
+         * @description The owner is always kept and must not be listed. At most 100
+         *     collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
+         *     role, a duplicate or too long a list is 400 `invalid_collaborators`.
+         */
+        put: operations["replaceCollaborators"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make another user the OWNER
+         * @description The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+         */
+        post: operations["transferOwnership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's links (JWT, CREATOR+) */
+        get: operations["listLinks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -21,15 +109,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/openapi.yaml": {
+    "/v2/handles/{handle}/links/{slug}": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
             cookie?: never;
         };
-        /** This API's OpenAPI document, as YAML */
-        get: operations["getOpenAPIYAML"];
+        /** One link (JWT, CREATOR+) */
+        get: operations["getLink"];
+        /**
+         * Create or replace a link (JWT, CREATOR+)
+         * @description Answers 201 when the link was created and 200 when it was replaced.
+         */
+        put: operations["upsertLink"];
+        post?: never;
+        /** Delete a link (JWT, CREATOR+) */
+        delete: operations["deleteLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's links (PAT, `links.read`) */
+        get: operations["listLinksPublic"];
         put?: never;
         post?: never;
         delete?: never;
@@ -38,49 +153,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/healthz": {
+    "/v2/public/handles/{handle}/links/{slug}": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
             cookie?: never;
         };
-        /** Liveness probe */
-        get: operations["getHealth"];
-        put?: never;
+        /** One link (PAT, `links.read`) */
+        get: operations["getLinkPublic"];
+        /**
+         * Create or replace a link (PAT, `links.write`)
+         * @description Answers 201 when the link was created and 200 when it was replaced.
+         */
+        put: operations["upsertLinkPublic"];
         post?: never;
-        delete?: never;
+        /** Delete a link (PAT, `links.write`) */
+        delete: operations["deleteLinkPublic"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/readyz": {
+    "/{handle}/{slug}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Readiness probe (database reachable) */
-        get: operations["getReady"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Public keys that verify access tokens */
-        get: operations["getJWKS"];
+        /**
+         * Follow a short link (public); counts the visit
+         * @description Redirects with the link's `redirectType` (302 or 307). A disabled or
+         *     not yet started link is 404; an expired one, one whose schedule
+         *     ended, or one at its click cap is 410 `gone`.
+         */
+        get: operations["followLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -186,63 +297,16 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v2/handles": {
+    "/openapi.json": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Handles the caller can reach, with their role */
-        get: operations["listHandles"];
+        /** This API's OpenAPI document, as JSON */
+        get: operations["getOpenAPIJSON"];
         put?: never;
-        /** Create a handle; the caller becomes its OWNER */
-        post: operations["createHandle"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/handles/{handle}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        /** One handle */
-        get: operations["getHandle"];
-        put?: never;
-        post?: never;
-        /** Delete a handle and everything in it */
-        delete: operations["deleteHandle"];
-        options?: never;
-        head?: never;
-        /** Change a handle's settings */
-        patch: operations["updateHandle"];
-        trace?: never;
-    };
-    "/v2/handles/{handle}/collaborators": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        /** The owner and collaborators of a handle */
-        get: operations["getCollaborators"];
-        /**
-         * Replace the whole collaborator list
-         * @description The owner is always kept and must not be listed. At most 100
-         *     collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
-         *     role, a duplicate or too long a list is 400 `invalid_collaborators`.
-         */
-        put: operations["replaceCollaborators"];
         post?: never;
         delete?: never;
         options?: never;
@@ -250,22 +314,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v2/handles/{handle}/transfer-ownership": {
+    "/openapi.yaml": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
+            path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** This API's OpenAPI document, as YAML */
+        get: operations["getOpenAPIYAML"];
         put?: never;
-        /**
-         * Make another user the OWNER
-         * @description The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
-         */
-        post: operations["transferOwnership"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness probe (database reachable) */
+        get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public keys that verify access tokens */
+        get: operations["getJWKS"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -287,8 +397,10 @@ export interface paths {
         /**
          * Create a personal access token
          * @description Returns 201 with the full token `patv1_<tokenId>.<secret>` in `token`.
-         *     The secret is shown only in this response. Scope names must come from
-         *     the catalogue in `x-scopes`; unknown ones are 400 `validation_error`.
+         *     The secret is shown only in this response. Each scope is a concrete
+         *     scope from `x-scopes` or a family wildcard `x.*` covering at least one
+         *     of them (see `x-scope-families`); unknown ones are 400
+         *     `validation_error` naming them and the valid ones.
          */
         post: operations["createToken"];
         delete?: never;
@@ -364,94 +476,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v2/handles/{handle}/links": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        /** List the handle's links (JWT, CREATOR+) */
-        get: operations["listLinks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/handles/{handle}/links/{slug}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-                slug: components["parameters"]["Slug"];
-            };
-            cookie?: never;
-        };
-        /** One link (JWT, CREATOR+) */
-        get: operations["getLink"];
-        /**
-         * Create or replace a link (JWT, CREATOR+)
-         * @description Answers 201 when the link was created and 200 when it was replaced.
-         */
-        put: operations["upsertLink"];
-        post?: never;
-        /** Delete a link (JWT, CREATOR+) */
-        delete: operations["deleteLink"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/public/handles/{handle}/links": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        /** List the handle's links (PAT, `links.read`) */
-        get: operations["listLinksPublic"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/public/handles/{handle}/links/{slug}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-                slug: components["parameters"]["Slug"];
-            };
-            cookie?: never;
-        };
-        /** One link (PAT, `links.read`) */
-        get: operations["getLinkPublic"];
-        /**
-         * Create or replace a link (PAT, `links.write`)
-         * @description Answers 201 when the link was created and 200 when it was replaced.
-         */
-        put: operations["upsertLinkPublic"];
-        post?: never;
-        /** Delete a link (PAT, `links.write`) */
-        delete: operations["deleteLinkPublic"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v2/public/handles/{handle}/tokens/self": {
         parameters: {
             query?: never;
@@ -488,28 +512,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/{handle}/{slug}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Follow a short link (public); counts the visit
-         * @description Redirects with the link's `redirectType` (302 or 307). A disabled or
-         *     not yet started link is 404; an expired one, one whose schedule
-         *     ended, or one at its click cap is 410 `gone`.
-         */
-        get: operations["followLink"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -528,6 +530,131 @@ export interface components {
             field?: string;
             /** @description The scopes that would have passed, on `insufficient_scope`. */
             requiredScopes?: string[];
+        };
+        /** @enum {string} */
+        Role: "CREATOR" | "OPERATOR" | "OWNER";
+        HandleCreate: {
+            handle: string;
+            displayName?: string;
+        };
+        HandleUpdate: {
+            displayName?: string;
+        };
+        Handle: {
+            handle: string;
+            displayName: string;
+            ownerId: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        HandleList: {
+            handles: components["schemas"]["Handle"][];
+        };
+        Member: {
+            userId: string;
+            role: components["schemas"]["Role"];
+        };
+        Collaborators: {
+            owner: components["schemas"]["Member"];
+            collaborators: components["schemas"]["Member"][];
+        };
+        CollaboratorInput: {
+            userId: string;
+            /** @description `CREATOR` or `OPERATOR`; anything else is 400 `invalid_collaborators`. */
+            role: string;
+        };
+        CollaboratorsReplace: {
+            /** @description At most 100 entries; more is 400 `invalid_collaborators`. */
+            collaborators: components["schemas"]["CollaboratorInput"][];
+        };
+        TransferOwnership: {
+            /** @description Required; missing or empty is 400 `new_owner_required`. */
+            newOwnerUserId?: string;
+        };
+        LinkInput: {
+            /** @description An absolute http(s) URL. */
+            destinationUrl: string;
+            title?: string;
+            tags?: string[];
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @default 302
+             * @enum {integer}
+             */
+            redirectType?: 302 | 307;
+            /** Format: date-time */
+            scheduledStartAt?: string;
+            /** Format: date-time */
+            scheduledEndAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: int64 */
+            maxClicks?: number;
+        };
+        Link: {
+            slug: string;
+            /** @description The public short URL. */
+            url: string;
+            destinationUrl: string;
+            title: string;
+            tags: string[];
+            enabled: boolean;
+            /** @enum {integer} */
+            redirectType: 302 | 307;
+            /** Format: date-time */
+            scheduledStartAt?: string;
+            /** Format: date-time */
+            scheduledEndAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** Format: int64 */
+            maxClicks?: number;
+            /** Format: int64 */
+            clickCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LinkList: {
+            links: components["schemas"]["Link"][];
+            nextToken?: string;
+        };
+        /** @description Login credentials; the password policy is not repeated here so a login reveals nothing of it. */
+        Credentials: {
+            /** Format: email */
+            email: string;
+            /** Format: password */
+            password: string;
+        };
+        Signup: {
+            /** Format: email */
+            email: string;
+            /**
+             * Format: password
+             * @description 10 to 256 characters.
+             */
+            password: string;
+        };
+        UserEnvelope: {
+            user: components["schemas"]["User"];
+        };
+        AccessToken: {
+            /** @description An EdDSA-signed JWT; it always carries `exp`. */
+            accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description Seconds until the token expires. */
+            expiresIn: number;
+            user: components["schemas"]["User"];
+        };
+        Me: {
+            user: components["schemas"]["User"];
+            handles: components["schemas"]["Handle"][];
         };
         Health: {
             /** @example ok */
@@ -550,7 +677,8 @@ export interface components {
             use: string;
         };
         /**
-         * @description A PAT scope name from the catalogue in `x-scopes` at the top of this document.
+         * @description A concrete PAT scope from `x-scopes` at the top of this document, or a
+         *     family wildcard `x.*` covering at least one of them (`x-scope-families`).
          * @example links.read
          */
         Scope: string;
@@ -622,72 +750,6 @@ export interface components {
             events: components["schemas"]["AuditEvent"][];
             nextToken?: string;
         };
-        LinkInput: {
-            /** @description An absolute http(s) URL. */
-            destinationUrl: string;
-            title?: string;
-            tags?: string[];
-            /** @default true */
-            enabled?: boolean;
-            /**
-             * @default 302
-             * @enum {integer}
-             */
-            redirectType?: 302 | 307;
-            /** Format: date-time */
-            scheduledStartAt?: string;
-            /** Format: date-time */
-            scheduledEndAt?: string;
-            /** Format: date-time */
-            expiresAt?: string;
-            /** Format: int64 */
-            maxClicks?: number;
-        };
-        Link: {
-            slug: string;
-            /** @description The public short URL. */
-            url: string;
-            destinationUrl: string;
-            title: string;
-            tags: string[];
-            enabled: boolean;
-            /** @enum {integer} */
-            redirectType: 302 | 307;
-            /** Format: date-time */
-            scheduledStartAt?: string;
-            /** Format: date-time */
-            scheduledEndAt?: string;
-            /** Format: date-time */
-            expiresAt?: string;
-            /** Format: int64 */
-            maxClicks?: number;
-            /** Format: int64 */
-            clickCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        LinkList: {
-            links: components["schemas"]["Link"][];
-            nextToken?: string;
-        };
-        /** @description Login credentials; the password policy is not repeated here so a login reveals nothing of it. */
-        Credentials: {
-            /** Format: email */
-            email: string;
-            /** Format: password */
-            password: string;
-        };
-        Signup: {
-            /** Format: email */
-            email: string;
-            /**
-             * Format: password
-             * @description 10 to 256 characters.
-             */
-            password: string;
-        };
         User: {
             /** @example usr_4fH2kQ9sLm0pXc7RtY1a */
             id: string;
@@ -696,69 +758,10 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UserEnvelope: {
-            user: components["schemas"]["User"];
-        };
         UserList: {
             users: components["schemas"]["User"][];
             /** @description Pass as `nextToken` for the next page; absent on the last page. */
             nextToken?: string;
-        };
-        AccessToken: {
-            /** @description An EdDSA-signed JWT; it always carries `exp`. */
-            accessToken: string;
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description Seconds until the token expires. */
-            expiresIn: number;
-            user: components["schemas"]["User"];
-        };
-        Me: {
-            user: components["schemas"]["User"];
-            handles: components["schemas"]["Handle"][];
-        };
-        /** @enum {string} */
-        Role: "CREATOR" | "OPERATOR" | "OWNER";
-        HandleCreate: {
-            handle: string;
-            displayName?: string;
-        };
-        HandleUpdate: {
-            displayName?: string;
-        };
-        Handle: {
-            handle: string;
-            displayName: string;
-            ownerId: string;
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        HandleList: {
-            handles: components["schemas"]["Handle"][];
-        };
-        Member: {
-            userId: string;
-            role: components["schemas"]["Role"];
-        };
-        Collaborators: {
-            owner: components["schemas"]["Member"];
-            collaborators: components["schemas"]["Member"][];
-        };
-        CollaboratorInput: {
-            userId: string;
-            /** @description `CREATOR` or `OPERATOR`; anything else is 400 `invalid_collaborators`. */
-            role: string;
-        };
-        CollaboratorsReplace: {
-            /** @description At most 100 entries; more is 400 `invalid_collaborators`. */
-            collaborators: components["schemas"]["CollaboratorInput"][];
-        };
-        TransferOwnership: {
-            /** @description Required; missing or empty is 400 `new_owner_required`. */
-            newOwnerUserId?: string;
         };
     };
     responses: {
@@ -860,11 +863,11 @@ export interface components {
     };
     parameters: {
         HandleName: string;
-        TokenId: string;
-        Slug: string;
         Limit: number;
         /** @description The opaque `nextToken` of the previous page. */
         NextToken: string;
+        Slug: string;
+        TokenId: string;
     };
     requestBodies: never;
     headers: {
@@ -877,255 +880,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getOpenAPIJSON: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The OpenAPI 3.0 document. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, unknown>;
-                };
-            };
-            500: components["responses"]["InternalError"];
-        };
-    };
-    getOpenAPIYAML: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The OpenAPI 3.0 document. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/yaml": Record<string, unknown>;
-                };
-            };
-            500: components["responses"]["InternalError"];
-        };
-    };
-    getHealth: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The process is up. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-            500: components["responses"]["InternalError"];
-        };
-    };
-    getReady: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Ready to serve. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getJWKS: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The JSON Web Key Set. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JWKS"];
-                };
-            };
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    signup: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Signup"];
-            };
-        };
-        responses: {
-            /** @description The account was created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserEnvelope"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Credentials"];
-            };
-        };
-        responses: {
-            /** @description Signed in. */
-            200: {
-                headers: {
-                    /** @description The refresh cookie. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccessToken"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    refresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: {
-                _10x_admin_refresh?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A new access token; the cookie was rotated. */
-            200: {
-                headers: {
-                    /** @description The rotated refresh cookie. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccessToken"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The session ended and the refresh cookie was cleared. */
-            204: {
-                headers: {
-                    /** @description Clears the refresh cookie. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The caller. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Me"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
     listHandles: {
         parameters: {
             query?: never;
@@ -1365,199 +1119,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listTokens: {
-        parameters: {
-            query?: {
-                limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextToken` of the previous page. */
-                nextToken?: components["parameters"]["NextToken"];
-            };
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page of active tokens, newest first. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    createToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenCreate"];
-            };
-        };
-        responses: {
-            /** @description The token, with its secret (shown once). */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenCreated"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-                tokenId: components["parameters"]["TokenId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The token. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Token"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    revokeToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-                tokenId: components["parameters"]["TokenId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The token was revoked. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    rotateToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-                tokenId: components["parameters"]["TokenId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenRotate"];
-            };
-        };
-        responses: {
-            /** @description The new token, with its secret (shown once). */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenCreated"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listAuditEvents: {
-        parameters: {
-            query?: {
-                limit?: components["parameters"]["Limit"];
-                /** @description The opaque `nextToken` of the previous page. */
-                nextToken?: components["parameters"]["NextToken"];
-            };
-            header?: never;
-            path: {
-                handle: components["parameters"]["HandleName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page of events. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditEventList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1853,6 +1414,484 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    followLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Go to the destination. */
+            302: {
+                headers: {
+                    /** @description The destination URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Go to the destination, keeping the method. */
+            307: {
+                headers: {
+                    /** @description The destination URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Signup"];
+            };
+        };
+        responses: {
+            /** @description The account was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    /** @description The refresh cookie. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                _10x_admin_refresh?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new access token; the cookie was rotated. */
+            200: {
+                headers: {
+                    /** @description The rotated refresh cookie. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended and the refresh cookie was cleared. */
+            204: {
+                headers: {
+                    /** @description Clears the refresh cookie. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOpenAPIJSON: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.0 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOpenAPIYAML: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.0 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": Record<string, unknown>;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getJWKS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON Web Key Set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JWKS"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of active tokens, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token, with its secret (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                tokenId: components["parameters"]["TokenId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                tokenId: components["parameters"]["TokenId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token was revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                tokenId: components["parameters"]["TokenId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenRotate"];
+            };
+        };
+        responses: {
+            /** @description The new token, with its secret (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getTokenSelf: {
         parameters: {
             query?: never;
@@ -1910,42 +1949,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    followLink: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                handle: string;
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Go to the destination. */
-            302: {
-                headers: {
-                    /** @description The destination URL. */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Go to the destination, keeping the method. */
-            307: {
-                headers: {
-                    /** @description The destination URL. */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            404: components["responses"]["NotFound"];
-            410: components["responses"]["Gone"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
