@@ -27,10 +27,19 @@ type AuditEvent struct {
 	CreatedAt    time.Time
 }
 
-// AuditService stores audit events.
+// AuditFilter selects the audit events of one handle.
+type AuditFilter struct {
+	Handle string
+
+	Limit     int
+	NextToken string
+}
+
+// AuditService reads the audit trail. Events are written by the store
+// itself, in the transaction of each audited write (CreateToken,
+// RevokeToken, RotateToken, ReplaceCollaborators, TransferOwnership,
+// CreateSession), with the actor and address taken from the context.
 type AuditService interface {
-	// CreateAuditEvent inserts e, setting ID and CreatedAt.
-	CreateAuditEvent(ctx context.Context, e *AuditEvent) error
 	// FindAuditEvents lists a handle's events, newest first.
-	FindAuditEvents(ctx context.Context, handle string, page Page) ([]*AuditEvent, string, error)
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, string, error)
 }

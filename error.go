@@ -5,8 +5,9 @@ import (
 	"fmt"
 )
 
-// Public error codes. They are the product's contract (PRODUCT.md section 5):
-// clients switch on them, so a code is never renamed.
+// Public error codes. They are the product's contract, listed with their
+// statuses in the README and by the error responses of the spec
+// (openapi/openapi.yaml): clients switch on them, so a code is never renamed.
 const (
 	EMISSINGBEARER      = "missing_bearer_token"
 	EINVALIDTOKEN       = "invalid_token"

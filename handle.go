@@ -104,9 +104,8 @@ func (u HandleUpdate) Validate() error {
 	return nil
 }
 
-// HandleService stores handles and who may reach them. Writes that are
-// audited take their audit event (nil for none) and store both in one
-// transaction.
+// HandleService stores handles and who may reach them. Its audited writes
+// record their audit event in their own transaction.
 type HandleService interface {
 	// CreateHandle inserts h and makes h.OwnerID its OWNER; a taken name is ECONFLICT.
 	CreateHandle(ctx context.Context, h *Handle) error
@@ -120,14 +119,15 @@ type HandleService interface {
 	DeleteHandle(ctx context.Context, name string) error
 	// FindRole returns the user's role on the handle, ENOTFOUND if none.
 	FindRole(ctx context.Context, handle, userID string) (Role, error)
-	// FindCollaborators lists the non-owner members, by user id.
-	FindCollaborators(ctx context.Context, handle string) ([]Collaborator, error)
+	// FindCollaborators returns the owner's user id and the non-owner
+	// members, by user id; ENOTFOUND for an unknown handle.
+	FindCollaborators(ctx context.Context, handle string) (ownerID string, list []Collaborator, err error)
 	// ReplaceCollaborators replaces the non-owner members in one transaction;
 	// an unknown user id is EINVALIDCOLLABORATORS. In the same transaction
 	// it revokes the handle's PATs whose creator is no longer OWNER or
 	// OPERATOR, and returns their ids.
-	ReplaceCollaborators(ctx context.Context, handle string, list []Collaborator, audit *AuditEvent) (revokedTokenIDs []string, err error)
+	ReplaceCollaborators(ctx context.Context, handle string, list []Collaborator) (revokedTokenIDs []string, err error)
 	// TransferOwnership makes newOwnerID the OWNER and the old owner an
 	// OPERATOR; an unknown user is ENOTFOUND.
-	TransferOwnership(ctx context.Context, handle, newOwnerID string, audit *AuditEvent) error
+	TransferOwnership(ctx context.Context, handle, newOwnerID string) error
 }

@@ -92,7 +92,9 @@ type LinkFilter struct {
 	Tag     string // only links carrying this tag
 	Q       string // case-insensitive substring of slug, title or destination
 	Enabled *bool
-	Page    Page
+
+	Limit     int
+	NextToken string
 }
 
 // LinkService stores links.

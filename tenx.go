@@ -11,18 +11,16 @@ import (
 // Clock returns the current time. Services take one so tests control time.
 type Clock func() time.Time
 
-// Page asks for one page of a list: at most Limit items after the opaque
-// cursor Token returned by the previous page.
-type Page struct {
-	Limit int
-	Token string
-}
+// Every list is read one page at a time through its filter (LinkFilter,
+// TokenFilter, ...), which ends in the same two fields: Limit, at most how
+// many items (0 means DefaultListLimit, and MaxListLimit caps it), and
+// NextToken, the opaque cursor the previous page returned ("" for the first).
 
-// DefaultPageLimit is used when a caller asks for no particular page size.
-const DefaultPageLimit = 50
+// DefaultListLimit is used when a caller asks for no particular page size.
+const DefaultListLimit = 50
 
-// MaxPageLimit bounds every page.
-const MaxPageLimit = 100
+// MaxListLimit bounds every page of a list.
+const MaxListLimit = 100
 
 // Pinger reports whether the backing database can be reached.
 type Pinger interface {

@@ -42,23 +42,31 @@ func (t *Token) Usable(now time.Time) string {
 	return ""
 }
 
-// TokenService stores personal access tokens. Its writes take the audit
-// event of the action (nil for none) and store both in one transaction.
+// TokenFilter selects the active tokens of one handle.
+type TokenFilter struct {
+	Handle string
+
+	Limit     int
+	NextToken string
+}
+
+// TokenService stores personal access tokens. Its writes record their
+// audit event in their own transaction.
 type TokenService interface {
 	// CreateToken inserts t (CreatedAt set by the store); a taken ID is ECONFLICT.
-	CreateToken(ctx context.Context, t *Token, audit *AuditEvent) error
+	CreateToken(ctx context.Context, t *Token) error
 	// FindTokenByID returns the token whatever its state; ENOTFOUND if unknown.
 	FindTokenByID(ctx context.Context, id string) (*Token, error)
 	// FindTokens lists the handle's active (not revoked, not expired)
 	// tokens, newest first, one page at a time.
-	FindTokens(ctx context.Context, handle string, page Page) ([]*Token, string, error)
+	FindTokens(ctx context.Context, f TokenFilter) ([]*Token, string, error)
 	// RevokeToken revokes an active token of the handle; an unknown,
 	// revoked or expired one (or one of another handle) is ENOTFOUND.
-	RevokeToken(ctx context.Context, handle, id string, audit *AuditEvent) error
+	RevokeToken(ctx context.Context, handle, id string) error
 	// RotateToken, in one transaction, inserts next and makes the active
 	// token oldID of the handle expire at oldExpiresAt (never later than it
 	// already would); ENOTFOUND when oldID is not active.
-	RotateToken(ctx context.Context, handle, oldID string, next *Token, oldExpiresAt time.Time, audit *AuditEvent) error
+	RotateToken(ctx context.Context, handle, oldID string, next *Token, oldExpiresAt time.Time) error
 	// TouchToken records a use of the token.
 	TouchToken(ctx context.Context, id string, at time.Time, ip string) error
 }

@@ -37,6 +37,12 @@ func ValidateCredentials(email, password string) error {
 	return nil
 }
 
+// UserFilter selects users; today every user.
+type UserFilter struct {
+	Limit     int
+	NextToken string
+}
+
 // UserService stores users.
 type UserService interface {
 	// CreateUser inserts u, setting ID and CreatedAt; a taken email is ECONFLICT.
@@ -46,5 +52,5 @@ type UserService interface {
 	// FindUserByEmail looks up a normalized email; ENOTFOUND if unknown.
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	// FindUsers lists users by id order, one page at a time.
-	FindUsers(ctx context.Context, page Page) (users []*User, nextToken string, err error)
+	FindUsers(ctx context.Context, f UserFilter) (users []*User, nextToken string, err error)
 }

@@ -40,15 +40,15 @@ type env struct {
 	sessions *auth.Sessions
 }
 
-// option changes the Authenticator's configuration.
-type option func(*auth.AuthenticatorConfig)
+// option changes the auth services' configuration.
+type option func(*auth.Config)
 
 func withCacheTTL(d time.Duration) option {
-	return func(c *auth.AuthenticatorConfig) { c.CacheTTL = d }
+	return func(c *auth.Config) { c.CacheTTL = d }
 }
 
 func withMaxCached(n int) option {
-	return func(c *auth.AuthenticatorConfig) { c.MaxCached = n }
+	return func(c *auth.Config) { c.MaxCached = n }
 }
 
 // mustOpenEnv opens a migrated database at url and builds the auth services
@@ -57,20 +57,16 @@ func mustOpenEnv(tb testing.TB, url string, opts ...option) *env {
 	tb.Helper()
 	c := newClock()
 	db := storetest.MustOpen(tb, url, c.Now)
-	keys, err := auth.LoadKeySet(tb.Context(), db)
-	if err != nil {
-		tb.Fatalf("load key set: %v", err)
-	}
-	tokens := auth.NewTokens(keys, testIssuer, accessTTL, c.Now)
-	cfg := auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db, PATs: db,
-		Now: c.Now, CacheTTL: cacheTTL}
+	cfg := auth.Config{Issuer: testIssuer, AccessTTL: accessTTL, SessionTTL: sessionTTL,
+		Hasher: auth.FastPasswordHasher(), Now: c.Now, CacheTTL: cacheTTL}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	authn := auth.NewAuthenticator(cfg)
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(),
-		Tokens: tokens, Auth: authn, Now: c.Now, SessionTTL: sessionTTL}
-	return &env{db: db, clock: c, keys: keys, tokens: tokens, authn: authn, sessions: sessions}
+	s, err := auth.New(tb.Context(), cfg, auth.Stores{Users: db, Sessions: db, Handles: db, Tokens: db, Keys: db})
+	if err != nil {
+		tb.Fatalf("auth services: %v", err)
+	}
+	return &env{db: db, clock: c, keys: s.Keys, tokens: s.Tokens, authn: s.Authenticator, sessions: s.Sessions}
 }
 
 // mustOpenSQLiteEnv is mustOpenEnv on a new SQLite file.

@@ -19,20 +19,14 @@ type Authenticator struct {
 	users    tenx.UserService
 	sessions tenx.SessionService
 	handles  tenx.HandleService
-	pats     tenx.TokenService
+	pats     *PATs
 	now      tenx.Clock
 	cacheTTL time.Duration
 
 	jwtCache *ttlCache[[32]byte, tenx.Principal]
-	patCache *ttlCache[string, tenx.Token]
 	// forgets counts evictions: a lookup that raced one (read the store
 	// before a revocation, would cache after it) must not cache its result.
 	forgets atomic.Uint64
-	patTTL  time.Duration
-	// touched remembers which tokens had their last use recorded in the
-	// last TouchEvery, so lastUsedAt costs one write a minute, not one a request.
-	touched    *ttlCache[string, struct{}]
-	touchEvery time.Duration
 }
 
 // AuthenticatorConfig wires an Authenticator.
@@ -51,8 +45,8 @@ type AuthenticatorConfig struct {
 	MaxCached int
 	// PATCacheTTL bounds how long a PAT looked up here is trusted without
 	// re-reading it (default 1s), which is how a revocation made on another
-	// instance takes effect within a second. Revocations made here evict at
-	// once (ForgetToken).
+	// instance takes effect within a second. Revocations made here (through
+	// PATs) evict at once.
 	PATCacheTTL time.Duration
 	// TouchEvery coalesces lastUsedAt writes (default 1m).
 	TouchEvery time.Duration
@@ -73,11 +67,14 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 		cfg.TouchEvery = time.Minute
 	}
 	return &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
-		handles: cfg.Handles, pats: cfg.PATs, now: cfg.Now, cacheTTL: cfg.CacheTTL,
-		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached),
-		patCache: newTTLCache[string, tenx.Token](cfg.MaxCached), patTTL: cfg.PATCacheTTL,
-		touched: newTTLCache[string, struct{}](cfg.MaxCached), touchEvery: cfg.TouchEvery}
+		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL,
+		pats:     newPATs(cfg.PATs, cfg.Now, cfg.PATCacheTTL, cfg.MaxCached, cfg.TouchEvery),
+		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached)}
 }
+
+// PATs is the lifecycle of personal access tokens whose cache this
+// Authenticator verifies them through.
+func (a *Authenticator) PATs() *PATs { return a.pats }
 
 // AuthenticateJWT verifies an access token and its session and returns the
 // user as a principal.

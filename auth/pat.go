@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"hash/crc32"
@@ -22,13 +21,11 @@ const (
 	maxTokenIDChars = 44
 )
 
-const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
 // NewPAT mints a personal access token: its id, the full token string to
 // show once, and the hash to store.
 func NewPAT() (id, token string, hash []byte) {
-	id = tokenIDPrefix + randomBase62(tokenIDRandom)
-	body := PATPrefix + id + "." + randomBase62(secretRandom)
+	id = tokenIDPrefix + tenx.RandomBase62(tokenIDRandom)
+	body := PATPrefix + id + "." + tenx.RandomBase62(secretRandom)
 	token = body + checksum(body)
 	return id, token, HashToken(token)
 }
@@ -66,25 +63,10 @@ func checksumOf(body string) [checksumLength]byte {
 	n := crc32.ChecksumIEEE([]byte(body))
 	var b [checksumLength]byte
 	for i := checksumLength - 1; i >= 0; i-- {
-		b[i] = base62[n%62]
+		b[i] = tenx.Base62[n%62]
 		n /= 62
 	}
 	return b
-}
-
-func randomBase62(n int) string {
-	out := make([]byte, n)
-	buf := make([]byte, n*2)
-	for i := 0; i < n; {
-		_, _ = rand.Read(buf)
-		for _, c := range buf {
-			if c < 248 && i < n { // 248 = 4*62: keeps the draw uniform
-				out[i] = base62[c%62]
-				i++
-			}
-		}
-	}
-	return string(out)
 }
 
 func isBase62(s string) bool {

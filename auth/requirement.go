@@ -25,7 +25,7 @@ type Requirement struct {
 
 // Authorize authenticates cred and checks it against req, returning the
 // caller. handle is the operation's `handle` path parameter, or "". Errors
-// carry the public codes of PRODUCT.md section 5.
+// carry the public codes (tenx.E*) the spec documents for each case.
 func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Credential, present bool, handle string) (*tenx.Principal, error) {
 	if req.Public {
 		return nil, nil
@@ -42,7 +42,7 @@ func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Cr
 			return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE,
 				Message: "this operation needs a signed-in user's JWT; personal access tokens are not accepted"}
 		}
-		return a.AuthenticatePAT(ctx, cred.Token, handle, req.PATScopes)
+		return a.pats.Verify(ctx, cred.Token, handle, req.PATScopes)
 	}
 	if !req.JWT {
 		return nil, tenx.Errorf(tenx.EINVALIDTOKENFORMAT, "this operation needs a personal access token (patv1_...)")

@@ -25,7 +25,7 @@ func TestAuthorize(t *testing.T) {
 		if _, err := e.db.ReplaceCollaborators(t.Context(), "acme", []tenx.Collaborator{
 			{UserID: users["operator"].User.ID, Role: tenx.RoleOperator},
 			{UserID: users["creator"].User.ID, Role: tenx.RoleCreator},
-		}, nil); err != nil {
+		}); err != nil {
 			t.Fatal(err)
 		}
 		jwtOf := func(name string) auth.Credential { return auth.Credential{Token: users[name].AccessToken} }

@@ -13,8 +13,8 @@ type Scope struct {
 	Description string
 }
 
-// Scopes is the catalogue of concrete PAT scopes (PRODUCT.md section 4);
-// operations declare only these. The spec publishes the same table as
+// Scopes is the catalogue of concrete PAT scopes; operations declare only
+// these. The spec publishes the same table as
 // `x-scopes`; a test keeps them equal.
 var Scopes = []Scope{
 	{"links.read", "List and read links."},

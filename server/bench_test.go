@@ -1,8 +1,7 @@
-package server
+package server_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,8 +10,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"tenx"
+	"tenx/app"
 	"tenx/auth"
 	"tenx/ratelimit"
+	"tenx/server"
 	"tenx/store"
 	"tenx/store/storetest"
 )
@@ -32,17 +33,17 @@ func BenchmarkBareEcho(b *testing.B) {
 // enforcement with a JWT from the verified-token cache).
 func BenchmarkJWTChain(b *testing.B) {
 	s, token := benchServer(b)
-	serveLoop(b, s.echo, token)
+	serveLoop(b, s.Handler(), token)
 }
 
 // BenchmarkJWTChainUncached is the same chain with the cache disabled
 // (every request verifies the signature and reads session and user).
 func BenchmarkJWTChainUncached(b *testing.B) {
 	s, token := benchServerWith(b, time.Nanosecond)
-	serveLoop(b, s.echo, token)
+	serveLoop(b, s.Handler(), token)
 }
 
-func benchServer(b *testing.B) (*Server, string) { return benchServerWith(b, 0) }
+func benchServer(b *testing.B) (*server.Server, string) { return benchServerWith(b, 0) }
 
 // benchDeps are the real services behind a benchmark server.
 type benchDeps struct {
@@ -50,7 +51,7 @@ type benchDeps struct {
 	sessions *auth.Sessions
 }
 
-func benchServerWith(b *testing.B, cacheTTL time.Duration) (*Server, string) {
+func benchServerWith(b *testing.B, cacheTTL time.Duration) (*server.Server, string) {
 	s, d := newBenchServer(b, cacheTTL)
 	if _, err := d.sessions.Signup(context.Background(), "bench@example.com", "bench password", false); err != nil {
 		b.Fatal(err)
@@ -62,31 +63,24 @@ func benchServerWith(b *testing.B, cacheTTL time.Duration) (*Server, string) {
 	return s, g.AccessToken
 }
 
-func newBenchServer(b *testing.B, cacheTTL time.Duration) (*Server, benchDeps) {
+// newBenchServer builds the server as cmd/tenx does, with limits too high
+// to bite, and adds GET /bench (JWT) and GET /bench/{handle} (PAT,
+// links.read) serving trivial.
+func newBenchServer(b *testing.B, cacheTTL time.Duration) (*server.Server, benchDeps) {
 	db := storetest.MustOpen(b, storetest.SQLiteURL(b), time.Now)
-	ctx := context.Background()
-	keys, err := auth.LoadKeySet(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	tokens := auth.NewTokens(keys, "http://tenx.test", 24*time.Hour, time.Now)
-	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
-		PATs: db, Now: time.Now, CacheTTL: cacheTTL, PATCacheTTL: cacheTTL})
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
-		Auth: authn, Now: time.Now, SessionTTL: time.Hour}
-	cfg := DefaultConfig()
+	cfg := server.DefaultConfig()
+	cfg.SessionTTL = time.Hour
 	cfg.PATPerMinute.Rate, cfg.HandleBurst.Rate, cfg.UserPerMinute.Rate = 1e9, 1e9, 1e9 // measure, do not limit
-	s, err := New(cfg, Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
-		Keys: keys, Limiter: ratelimit.NewMemory(nil, 0), Logger: slog.New(slog.DiscardHandler)})
+	a, err := app.New(context.Background(), app.Config{Server: cfg, Issuer: "http://tenx.test",
+		Auth: auth.Config{AccessTTL: 24 * time.Hour, Hasher: auth.FastPasswordHasher(), CacheTTL: cacheTTL,
+			PATCacheTTL: cacheTTL},
+		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now}, db)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s.contract.ops[route{http.MethodGet, "/bench"}] = &operation{requirement: auth.Requirement{JWT: true}}
-	s.echo.GET("/bench", trivial)
-	s.contract.ops[route{http.MethodGet, "/bench/:handle"}] = &operation{
-		requirement: auth.Requirement{PAT: true, PATScopes: []string{"links.read"}}}
-	s.echo.GET("/bench/:handle", trivial)
-	return s, benchDeps{db: db, sessions: sessions}
+	a.Server.AddRoute(http.MethodGet, "/bench", auth.Requirement{JWT: true}, trivial)
+	a.Server.AddRoute(http.MethodGet, "/bench/:handle", auth.Requirement{PAT: true, PATScopes: []string{"links.read"}}, trivial)
+	return a.Server, benchDeps{db: db, sessions: a.Auth.Sessions}
 }
 
 func serveLoop(b *testing.B, h http.Handler, token string) { serveLoopPath(b, h, "/bench", token) }
@@ -119,7 +113,7 @@ func benchPAT(b *testing.B, d benchDeps) string {
 	}
 	id, token, hash := auth.NewPAT()
 	t := &tenx.Token{ID: id, Handle: "bench", Name: "bench", Scopes: []string{"links.read"}, SecretHash: hash, CreatedBy: u.ID}
-	if err := d.db.CreateToken(ctx, t, nil); err != nil {
+	if err := d.db.CreateToken(ctx, t); err != nil {
 		b.Fatal(err)
 	}
 	return token
@@ -130,5 +124,5 @@ func benchPAT(b *testing.B, d benchDeps) string {
 func BenchmarkPATChain(b *testing.B) {
 	s, d := newBenchServer(b, 0)
 	token := benchPAT(b, d)
-	serveLoopPath(b, s.echo, "/bench/bench", token)
+	serveLoopPath(b, s.Handler(), "/bench/bench", token)
 }

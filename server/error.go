@@ -98,7 +98,7 @@ func fromEchoError(he *echo.HTTPError) *tenx.Error {
 	case http.StatusNotFound:
 		return tenx.Errorf(tenx.ENOTFOUND, "no such route")
 	case http.StatusMethodNotAllowed:
-		return tenx.Errorf(tenx.ENOTFOUND, "no such route") // never 405 (PRODUCT.md section 7)
+		return tenx.Errorf(tenx.ENOTFOUND, "no such route") // never 405: see errNoSuchRoute
 	case http.StatusRequestEntityTooLarge:
 		return tenx.Errorf(tenx.EPAYLOADTOOLARGE, "request body is too large")
 	case http.StatusUnsupportedMediaType:

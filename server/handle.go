@@ -61,7 +61,7 @@ func (s *Server) DeleteHandle(ctx context.Context, req gen.DeleteHandleRequestOb
 	if err := s.Handles.DeleteHandle(ctx, req.Handle); err != nil {
 		return nil, err
 	}
-	s.Auth.ForgetHandle(req.Handle)
+	s.PATs.ForgetHandle(req.Handle)
 	return gen.DeleteHandle204Response{}, nil
 }
 
@@ -78,14 +78,11 @@ func (s *Server) GetCollaborators(ctx context.Context, req gen.GetCollaboratorsR
 func (s *Server) ReplaceCollaborators(ctx context.Context, req gen.ReplaceCollaboratorsRequestObject) (gen.ReplaceCollaboratorsResponseObject, error) {
 	// The store checks the list against the owner inside its transaction.
 	list := fromAPICollaborators(req.Body.Collaborators)
-	audit := auditEvent(ctx, req.Handle, tenx.AuditCollaboratorsReplaced, "")
-	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list, audit)
+	revoked, err := s.Handles.ReplaceCollaborators(ctx, req.Handle, list)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range revoked {
-		s.Auth.ForgetToken(id) // their creator left or fell below OPERATOR
-	}
+	s.PATs.Forget(revoked...) // their creator left or fell below OPERATOR
 	out, err := s.members(ctx, req.Handle)
 	if err != nil {
 		return nil, err
@@ -98,8 +95,7 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 	if req.Body.NewOwnerUserId == nil || *req.Body.NewOwnerUserId == "" {
 		return nil, &tenx.Error{Code: tenx.ENEWOWNERREQUIRED, Field: "newOwnerUserId", Message: "newOwnerUserId is required"}
 	}
-	audit := auditEvent(ctx, req.Handle, tenx.AuditOwnershipTransferred, *req.Body.NewOwnerUserId)
-	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId, audit); err != nil {
+	if err := s.Handles.TransferOwnership(ctx, req.Handle, *req.Body.NewOwnerUserId); err != nil {
 		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 			return nil, tenx.Errorf(tenx.ENOTFOUND, "user %q not found", *req.Body.NewOwnerUserId)
 		}
@@ -112,14 +108,43 @@ func (s *Server) TransferOwnership(ctx context.Context, req gen.TransferOwnershi
 	return gen.TransferOwnership200JSONResponse(out), nil
 }
 
+// members reads the owner and collaborators in one store call.
 func (s *Server) members(ctx context.Context, handle string) (gen.Collaborators, error) {
-	h, err := s.Handles.FindHandle(ctx, handle)
+	owner, list, err := s.Handles.FindCollaborators(ctx, handle)
 	if err != nil {
 		return gen.Collaborators{}, err
 	}
-	list, err := s.Handles.FindCollaborators(ctx, handle)
-	if err != nil {
-		return gen.Collaborators{}, err
+	return toAPICollaborators(owner, list), nil
+}
+
+func toAPIHandle(h *tenx.Handle, role tenx.Role) gen.Handle {
+	return gen.Handle{Handle: h.Name, DisplayName: h.DisplayName, OwnerId: h.OwnerID,
+		Role: gen.Role(role), CreatedAt: h.CreatedAt.UTC(), UpdatedAt: h.UpdatedAt.UTC()}
+}
+
+func toAPIHandles(list []tenx.HandleAccess) []gen.Handle {
+	out := make([]gen.Handle, 0, len(list))
+	for i := range list {
+		out = append(out, toAPIHandle(&list[i].Handle, list[i].Role))
 	}
-	return toAPICollaborators(h.OwnerID, list), nil
+	return out
+}
+
+func toAPICollaborators(ownerID string, list []tenx.Collaborator) gen.Collaborators {
+	out := gen.Collaborators{
+		Owner:         gen.Member{UserId: ownerID, Role: gen.OWNER},
+		Collaborators: make([]gen.Member, 0, len(list)),
+	}
+	for _, c := range list {
+		out.Collaborators = append(out.Collaborators, gen.Member{UserId: c.UserID, Role: gen.Role(c.Role)})
+	}
+	return out
+}
+
+func fromAPICollaborators(in []gen.CollaboratorInput) []tenx.Collaborator {
+	out := make([]tenx.Collaborator, 0, len(in))
+	for _, c := range in {
+		out = append(out, tenx.Collaborator{UserID: c.UserId, Role: tenx.Role(c.Role)})
+	}
+	return out
 }

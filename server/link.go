@@ -30,7 +30,8 @@ func (s *Server) ListLinksPublic(ctx context.Context, req gen.ListLinksPublicReq
 }
 
 func (s *Server) listLinks(ctx context.Context, handle string, p gen.ListLinksPublicParams) (gen.LinkList, error) {
-	f := tenx.LinkFilter{Handle: handle, Enabled: p.Enabled, Page: pageOf(p.Limit, p.NextToken)}
+	f := tenx.LinkFilter{Handle: handle, Enabled: p.Enabled}
+	f.Limit, f.NextToken = listParams(p.Limit, p.NextToken)
 	if p.Tag != nil {
 		f.Tag = *p.Tag
 	}
@@ -152,4 +153,34 @@ func (s *Server) FollowLink(ctx context.Context, req gen.FollowLinkRequestObject
 		return gen.FollowLink307Response{Headers: gen.FollowLink307ResponseHeaders{Location: &l.DestinationURL}}, nil
 	}
 	return gen.FollowLink302Response{Headers: gen.FollowLink302ResponseHeaders{Location: &l.DestinationURL}}, nil
+}
+
+func (s *Server) toAPILink(l *tenx.Link) gen.Link {
+	tags := l.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return gen.Link{Slug: l.Slug, Url: s.shortURL(l.Handle, l.Slug), DestinationUrl: l.DestinationURL, Title: l.Title,
+		Tags: tags, Enabled: l.Enabled, RedirectType: gen.LinkRedirectType(l.RedirectType),
+		ScheduledStartAt: l.ScheduledStartAt, ScheduledEndAt: l.ScheduledEndAt, ExpiresAt: l.ExpiresAt,
+		MaxClicks: l.MaxClicks, ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
+}
+
+func fromAPILinkInput(handle, slug string, in *gen.LinkInput) *tenx.Link {
+	l := &tenx.Link{Handle: handle, Slug: slug, DestinationURL: in.DestinationUrl, Enabled: true, RedirectType: 302,
+		ScheduledStartAt: in.ScheduledStartAt, ScheduledEndAt: in.ScheduledEndAt, ExpiresAt: in.ExpiresAt,
+		MaxClicks: in.MaxClicks}
+	if in.Title != nil {
+		l.Title = *in.Title
+	}
+	if in.Tags != nil {
+		l.Tags = *in.Tags
+	}
+	if in.Enabled != nil {
+		l.Enabled = *in.Enabled
+	}
+	if in.RedirectType != nil {
+		l.RedirectType = int(*in.RedirectType)
+	}
+	return l
 }

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func BenchmarkLoadLinks(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		loadRun(b, s.echo, "/v2/public/handles/bench/links", token)
+		loadRun(b, s.Handler(), "/v2/public/handles/bench/links", token)
 	})
 }
 

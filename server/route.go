@@ -10,7 +10,8 @@ import (
 )
 
 // errNoSuchRoute is the answer for any method and path no operation or
-// page serves (PRODUCT.md section 7): 404, never 405, never a short link.
+// page serves: 404, never 405 (an unknown method is an unknown route), and
+// never the short-link handler.
 func errNoSuchRoute() error { return tenx.Errorf(tenx.ENOTFOUND, "no such route") }
 
 // followLinkID is the short-link operation, /{handle}/{slug}.

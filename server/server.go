@@ -70,12 +70,12 @@ func DefaultConfig() Config {
 type Deps struct {
 	Users    tenx.UserService
 	Handles  tenx.HandleService
-	Tokens   tenx.TokenService
 	Audit    tenx.AuditService
 	Links    tenx.LinkService
 	DB       tenx.Pinger
 	Auth     *auth.Authenticator
 	Sessions *auth.Sessions
+	PATs     *auth.PATs
 	Keys     *auth.KeySet
 	Limiter  ratelimit.Limiter
 	Logger   *slog.Logger

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"tenx"
+	"tenx/app"
 	"tenx/auth"
 	"tenx/ratelimit"
 	"tenx/server"
@@ -55,30 +55,23 @@ func mustOpenServerAt(tb testing.TB, url string, opts ...option) *env {
 	return mustBuild(tb, db, c, opts...)
 }
 
+// mustBuild builds the server on db as cmd/tenx does (app.New), with the
+// test clock, a fast password hasher and an in-memory limiter.
 func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	tb.Helper()
-	keys, err := auth.LoadKeySet(context.Background(), db)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tokens := auth.NewTokens(keys, "http://tenx.test", 15*time.Minute, c.Now)
-	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
-		PATs: db, Now: c.Now})
 	st := settings{cfg: server.DefaultConfig(),
 		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) }}
 	for _, o := range opts {
 		o(&st)
 	}
-	cfg := st.cfg
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
-		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
-	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
-		Keys: keys, Limiter: st.limiter(c), Logger: slog.New(slog.DiscardHandler)})
+	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
+		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: auth.FastPasswordHasher()},
+		Limiter: st.limiter(c), Now: c.Now}, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	// Every response any test provokes is checked against the spec.
-	return &env{t: tb, h: validating(tb, srv.Handler()), db: db, clock: c, authn: authn}
+	return &env{t: tb, h: validating(tb, a.Server.Handler()), db: db, clock: c, authn: a.Auth.Authenticator}
 }
 
 // request is one call; token goes in Authorization: Bearer unless empty.

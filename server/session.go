@@ -42,7 +42,6 @@ func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.Log
 	if err != nil {
 		return nil, err
 	}
-	s.auditLogin(ctx, g.User.ID)
 	cookie := s.refreshCookie(g.RefreshToken, s.cfg.SessionTTL)
 	return gen.Login200JSONResponse{Body: s.accessToken(g), Headers: gen.Login200ResponseHeaders{SetCookie: &cookie}}, nil
 }
@@ -112,13 +111,4 @@ func (s *Server) throttle(ctx context.Context, key string, l ratelimit.Limit) er
 			RetryAfterSeconds: res.RetryAfterSeconds()}
 	}
 	return nil
-}
-
-// auditLogin records a login. The session already exists, so a failed
-// write is logged rather than failing the login.
-func (s *Server) auditLogin(ctx context.Context, userID string) {
-	e := &tenx.AuditEvent{Action: tenx.AuditLogin, ActorUserID: userID, TargetID: userID, IP: tenx.ClientIPFromContext(ctx)}
-	if err := s.Audit.CreateAuditEvent(ctx, e); err != nil {
-		s.log.Error("login audit event lost", "err", err, "user", userID)
-	}
 }

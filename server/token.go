@@ -5,44 +5,23 @@ import (
 	"time"
 
 	"tenx"
-	"tenx/auth"
 	"tenx/gen"
 )
 
 // CreateToken mints a PAT for the handle; the secret is in this answer only.
 func (s *Server) CreateToken(ctx context.Context, req gen.CreateTokenRequestObject) (gen.CreateTokenResponseObject, error) {
-	scopes, err := auth.ValidateScopes(req.Body.Scopes)
+	t, secret, err := s.PATs.Create(ctx, req.Handle, req.Body.Name, req.Body.Scopes, req.Body.ExpiresInDays)
 	if err != nil {
-		return nil, err
-	}
-	p := tenx.PrincipalFromContext(ctx)
-	t, secret, err := s.mintToken(ctx, p, req.Handle, req.Body.Name, scopes, req.Body.ExpiresInDays)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Tokens.CreateToken(ctx, t, auditEvent(ctx, req.Handle, tenx.AuditTokenCreated, t.ID)); err != nil {
 		return nil, err
 	}
 	return gen.CreateToken201JSONResponse(toAPITokenCreated(t, secret)), nil
 }
 
-// mintToken builds a new token of the handle created by p.
-func (s *Server) mintToken(ctx context.Context, p *tenx.Principal, handle, name string, scopes []string, days *int) (*tenx.Token, string, error) {
-	if name == "" || len([]rune(name)) > tenx.MaxTokenNameLength {
-		return nil, "", &tenx.Error{Code: tenx.EVALIDATION, Field: "name", Message: "name must be 1 to 64 characters"}
-	}
-	id, secret, hash := auth.NewPAT()
-	t := &tenx.Token{ID: id, Handle: handle, Name: name, Scopes: scopes, SecretHash: hash, CreatedBy: p.UserID}
-	if days != nil {
-		exp := s.Sessions.Now().Add(time.Duration(*days) * 24 * time.Hour)
-		t.ExpiresAt = &exp
-	}
-	return t, secret, nil
-}
-
 // ListTokens lists the handle's active tokens, without secrets.
 func (s *Server) ListTokens(ctx context.Context, req gen.ListTokensRequestObject) (gen.ListTokensResponseObject, error) {
-	list, next, err := s.Tokens.FindTokens(ctx, req.Handle, pageOf(req.Params.Limit, req.Params.NextToken))
+	f := tenx.TokenFilter{Handle: req.Handle}
+	f.Limit, f.NextToken = listParams(req.Params.Limit, req.Params.NextToken)
+	list, next, err := s.PATs.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -55,67 +34,39 @@ func (s *Server) ListTokens(ctx context.Context, req gen.ListTokensRequestObject
 
 // GetToken returns one active token of the handle.
 func (s *Server) GetToken(ctx context.Context, req gen.GetTokenRequestObject) (gen.GetTokenResponseObject, error) {
-	t, err := s.activeToken(ctx, req.Handle, req.TokenId)
+	t, err := s.PATs.Find(ctx, req.Handle, req.TokenId)
 	if err != nil {
 		return nil, err
 	}
 	return gen.GetToken200JSONResponse(toAPIToken(t)), nil
 }
 
-// activeToken finds a token of the handle that still works; anything else
-// is not_found, as for an id that never existed.
-func (s *Server) activeToken(ctx context.Context, handle, id string) (*tenx.Token, error) {
-	t, err := s.Tokens.FindTokenByID(ctx, id)
-	if err != nil && tenx.ErrorCode(err) != tenx.ENOTFOUND {
-		return nil, err
-	}
-	if t == nil || t.Handle != handle || t.Usable(s.Sessions.Now()) != "" {
-		return nil, tenx.Errorf(tenx.ENOTFOUND, "token %q not found", id)
-	}
-	return t, nil
-}
-
 // RevokeToken revokes a token at once, here and (within a second) on every
 // instance.
 func (s *Server) RevokeToken(ctx context.Context, req gen.RevokeTokenRequestObject) (gen.RevokeTokenResponseObject, error) {
-	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRevoked, req.TokenId)
-	if err := s.Tokens.RevokeToken(ctx, req.Handle, req.TokenId, audit); err != nil {
-		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
-			return nil, tenx.Errorf(tenx.ENOTFOUND, "token %q not found", req.TokenId)
-		}
+	if err := s.PATs.Revoke(ctx, req.Handle, req.TokenId); err != nil {
 		return nil, err
 	}
-	s.Auth.ForgetToken(req.TokenId)
 	return gen.RevokeToken204Response{}, nil
 }
 
 // RotateToken replaces a token by a new one with the same name and scopes;
 // the old one works for the overlap, then stops.
 func (s *Server) RotateToken(ctx context.Context, req gen.RotateTokenRequestObject) (gen.RotateTokenResponseObject, error) {
-	old, err := s.activeToken(ctx, req.Handle, req.TokenId)
-	if err != nil {
-		return nil, err
-	}
 	overlap := time.Duration(0)
 	if req.Body.OverlapSeconds != nil {
 		overlap = time.Duration(*req.Body.OverlapSeconds) * time.Second
 	}
-	next, secret, err := s.mintToken(ctx, tenx.PrincipalFromContext(ctx), req.Handle, old.Name, old.Scopes, req.Body.ExpiresInDays)
+	next, secret, err := s.PATs.Rotate(ctx, req.Handle, req.TokenId, overlap, req.Body.ExpiresInDays)
 	if err != nil {
 		return nil, err
 	}
-	audit := auditEvent(ctx, req.Handle, tenx.AuditTokenRotated, old.ID)
-	if err := s.Tokens.RotateToken(ctx, req.Handle, old.ID, next, s.Sessions.Now().Add(overlap), audit); err != nil {
-		return nil, err
-	}
-	s.Auth.ForgetToken(old.ID)
 	return gen.RotateToken201JSONResponse(toAPITokenCreated(next, secret)), nil
 }
 
 // GetTokenSelf lets a PAT describe itself.
-func (s *Server) GetTokenSelf(ctx context.Context, req gen.GetTokenSelfRequestObject) (gen.GetTokenSelfResponseObject, error) {
-	p := tenx.PrincipalFromContext(ctx)
-	t, err := s.Tokens.FindTokenByID(ctx, p.TokenID)
+func (s *Server) GetTokenSelf(ctx context.Context, _ gen.GetTokenSelfRequestObject) (gen.GetTokenSelfResponseObject, error) {
+	t, err := s.PATs.Self(ctx, tenx.PrincipalFromContext(ctx).TokenID)
 	if err != nil {
 		return nil, err
 	}
@@ -123,43 +74,16 @@ func (s *Server) GetTokenSelf(ctx context.Context, req gen.GetTokenSelfRequestOb
 		Scopes: t.Scopes, ExpiresAt: t.ExpiresAt}}, nil
 }
 
-// ListAuditEvents pages through the handle's audit trail.
-func (s *Server) ListAuditEvents(ctx context.Context, req gen.ListAuditEventsRequestObject) (gen.ListAuditEventsResponseObject, error) {
-	list, next, err := s.Audit.FindAuditEvents(ctx, req.Handle, pageOf(req.Params.Limit, req.Params.NextToken))
-	if err != nil {
-		return nil, err
+func toAPIToken(t *tenx.Token) gen.Token {
+	out := gen.Token{TokenId: t.ID, Name: t.Name, Scopes: t.Scopes, CreatedAt: t.CreatedAt.UTC(),
+		CreatedBy: t.CreatedBy, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt}
+	if t.LastUsedIP != "" {
+		out.LastUsedIp = &t.LastUsedIP
 	}
-	out := gen.ListAuditEvents200JSONResponse{Events: make([]gen.AuditEvent, 0, len(list)), NextToken: optional(next)}
-	for _, e := range list {
-		out.Events = append(out.Events, toAPIAuditEvent(e))
-	}
-	return out, nil
+	return out
 }
 
-// auditEvent describes an action of the caller on a handle; the store
-// records it in the action's own transaction.
-func auditEvent(ctx context.Context, handle, action, target string) *tenx.AuditEvent {
-	e := &tenx.AuditEvent{Handle: handle, Action: action, TargetID: target, IP: tenx.ClientIPFromContext(ctx)}
-	if p := tenx.PrincipalFromContext(ctx); p != nil {
-		e.ActorUserID, e.ActorTokenID = p.UserID, p.TokenID
-	}
-	return e
-}
-
-func pageOf(limit *int, token *string) tenx.Page {
-	p := tenx.Page{Limit: tenx.DefaultPageLimit}
-	if limit != nil {
-		p.Limit = *limit
-	}
-	if token != nil {
-		p.Token = *token
-	}
-	return p
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+func toAPITokenCreated(t *tenx.Token, secret string) gen.TokenCreated {
+	return gen.TokenCreated{TokenId: t.ID, Name: t.Name, Scopes: t.Scopes, CreatedAt: t.CreatedAt.UTC(),
+		ExpiresAt: t.ExpiresAt, Token: secret}
 }

@@ -9,14 +9,9 @@ import (
 
 // ListUsers pages through every user (platform admins only).
 func (s *Server) ListUsers(ctx context.Context, req gen.ListUsersRequestObject) (gen.ListUsersResponseObject, error) {
-	page := tenx.Page{Limit: tenx.DefaultPageLimit}
-	if req.Params.Limit != nil {
-		page.Limit = *req.Params.Limit
-	}
-	if req.Params.NextToken != nil {
-		page.Token = *req.Params.NextToken
-	}
-	users, next, err := s.Users.FindUsers(ctx, page)
+	var f tenx.UserFilter
+	f.Limit, f.NextToken = listParams(req.Params.Limit, req.Params.NextToken)
+	users, next, err := s.Users.FindUsers(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -28,4 +23,8 @@ func (s *Server) ListUsers(ctx context.Context, req gen.ListUsersRequestObject) 
 		out.NextToken = &next
 	}
 	return out, nil
+}
+
+func toAPIUser(u *tenx.User) gen.User {
+	return gen.User{Id: u.ID, Email: u.Email, IsAdmin: u.IsAdmin, CreatedAt: u.CreatedAt.UTC()}
 }

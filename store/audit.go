@@ -50,23 +50,23 @@ func (r auditRow) toAuditEvent() *tenx.AuditEvent {
 
 const auditColumns = `id, handle, action, actor_user_id, actor_token_id, target_id, ip, created_at`
 
-// CreateAuditEvent inserts e, setting its ID and CreatedAt. An event with no
-// handle (a login, say) is stored with a NULL handle and is listed by no
-// handle.
-func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
-	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		return insertAudit(ctx, tx, e, now)
-	})
-	return translate(err, "create audit event", "audit event")
+// record is the one place where a write leaves its trace, inside the
+// write's own transaction, so that nothing changes without it: the audit
+// row of e now, and (from the webhooks issue on) the outbox event of the
+// same change beside it. The actor is the authenticated caller in ctx
+// unless e names one (a login has no caller yet); the address is the
+// caller's. An event with no handle (a login) is listed by no handle.
+func record(ctx context.Context, tx *sqlx.Tx, now time.Time, e tenx.AuditEvent) error {
+	if p := tenx.PrincipalFromContext(ctx); p != nil && e.ActorUserID == "" {
+		e.ActorUserID, e.ActorTokenID = p.UserID, p.TokenID
+	}
+	e.IP = tenx.ClientIPFromContext(ctx)
+	return insertAudit(ctx, tx, &e, now)
 }
 
-// insertAudit records e inside the caller's transaction, so an action and
-// its audit event are stored together or not at all. A nil e records
-// nothing. It sets e's ID and CreatedAt.
+// insertAudit stores e inside the caller's transaction and sets its ID and
+// CreatedAt.
 func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.Time) error {
-	if e == nil {
-		return nil
-	}
 	row := toAuditRow(e)
 	row.ID, row.CreatedAt = newID("aud_"), toMillis(now)
 	_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -78,17 +78,17 @@ func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.
 	return nil
 }
 
-// FindAuditEvents lists a handle's events, newest first, including those of
-// a handle since deleted. page.Token is the nextToken of the previous page;
-// nextToken is empty on the last page.
-func (db *DB) FindAuditEvents(ctx context.Context, handle string, page tenx.Page) ([]*tenx.AuditEvent, string, error) {
-	after, err := decodeTimeCursor(page.Token)
+// FindAuditEvents lists the events of f.Handle, newest first, including
+// those of a handle since deleted. f.NextToken is the nextToken of the
+// previous page; nextToken is empty on the last page.
+func (db *DB) FindAuditEvents(ctx context.Context, f tenx.AuditFilter) ([]*tenx.AuditEvent, string, error) {
+	after, err := decodeTimeCursor(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(page.Limit)
+	limit := pageLimit(f.Limit)
 	cond, condArgs := timeCursorClause(after)
-	args := append([]any{handle}, condArgs...)
+	args := append([]any{f.Handle}, condArgs...)
 	var rows []auditRow
 	err = query(ctx, db.db, &rows, `SELECT `+auditColumns+` FROM audit_events
 		WHERE handle = ?`+cond+`

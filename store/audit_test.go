@@ -51,14 +51,14 @@ func TestCreateAuditEvent(t *testing.T) {
 			t.Errorf("events with a NULL handle: %d (%v), want 1", nullHandles, err)
 		}
 
-		got, next, err := db.FindAuditEvents(t.Context(), "shop", tenx.Page{})
+		got, next, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "shop"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := gocmp.Diff([]*tenx.AuditEvent{want}, got); diff != "" || next != "" {
 			t.Errorf("events (-want +got):\n%s (next %q)", diff, next)
 		}
-		got, _, err = db.FindAuditEvents(t.Context(), "", tenx.Page{})
+		got, _, err = db.FindAuditEvents(t.Context(), tenx.AuditFilter{})
 		if err != nil || len(got) != 0 {
 			t.Errorf("events of no handle: %v, %v; want none", got, err)
 		}
@@ -85,8 +85,8 @@ func TestFindAuditEventsPages(t *testing.T) {
 		for _, e := range events {
 			want = append(want, e.ID)
 		}
-		find := func(ctx context.Context, p tenx.Page) ([]*tenx.AuditEvent, string, error) {
-			return db.FindAuditEvents(ctx, "shop", p)
+		find := func(ctx context.Context, limit int, next string) ([]*tenx.AuditEvent, string, error) {
+			return db.FindAuditEvents(ctx, tenx.AuditFilter{Handle: "shop", Limit: limit, NextToken: next})
 		}
 		for _, tt := range []struct {
 			limit     int

@@ -2,28 +2,27 @@ package store_test
 
 import (
 	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"tenx"
 	"tenx/store/storetest"
 )
 
 // TestAuditedWritesAreAtomic: an audited write stores its event in the
-// same transaction, and a refused write stores none.
+// same transaction, with the actor and address of the caller in the
+// context, and a refused write stores none.
 func TestAuditedWritesAreAtomic(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, url string) {
-		db, _ := mustOpen(t, url)
+		db, clock := mustOpen(t, url)
 		owner := mustCreateUser(t, db, "owner@example.com")
 		mustCreateHandle(t, db, "acme", owner.ID)
-		event := func(action, target string) *tenx.AuditEvent {
-			return &tenx.AuditEvent{Handle: "acme", Action: action, ActorUserID: owner.ID, TargetID: target, IP: "192.0.2.1"}
-		}
+		ctx := tenx.NewContextWithClientIP(t.Context(), "192.0.2.1")
+		ctx = tenx.NewContextWithPrincipal(ctx, &tenx.Principal{Kind: tenx.CredentialJWT, UserID: owner.ID})
 		tok := newToken("acme", owner.ID, "ci", nil)
-		created := event(tenx.AuditTokenCreated, tok.ID)
-		if err := db.CreateToken(t.Context(), tok, created); err != nil {
+		if err := db.CreateToken(ctx, tok); err != nil {
 			t.Fatal(err)
-		}
-		if created.ID == "" || created.CreatedAt.IsZero() {
-			t.Fatalf("event not stored: %+v", created)
 		}
 		refused := []struct {
 			name  string
@@ -31,37 +30,67 @@ func TestAuditedWritesAreAtomic(t *testing.T) {
 			code  string
 		}{
 			{"revoke unknown token", func() error {
-				return db.RevokeToken(t.Context(), "acme", "tok_unknown", event(tenx.AuditTokenRevoked, "tok_unknown"))
+				return db.RevokeToken(ctx, "acme", "tok_unknown")
 			}, tenx.ENOTFOUND},
 			{"rotate unknown token", func() error {
-				return db.RotateToken(t.Context(), "acme", "tok_unknown", newToken("acme", owner.ID, "ci", nil), tok.CreatedAt,
-					event(tenx.AuditTokenRotated, "tok_unknown"))
+				return db.RotateToken(ctx, "acme", "tok_unknown", newToken("acme", owner.ID, "ci", nil), tok.CreatedAt)
 			}, tenx.ENOTFOUND},
 			{"collaborators with an unknown user", func() error {
-				_, err := db.ReplaceCollaborators(t.Context(), "acme", []tenx.Collaborator{{UserID: "usr_nobody", Role: tenx.RoleCreator}},
-					event(tenx.AuditCollaboratorsReplaced, ""))
+				_, err := db.ReplaceCollaborators(ctx, "acme", []tenx.Collaborator{{UserID: "usr_nobody", Role: tenx.RoleCreator}})
 				return err
 			}, tenx.EINVALIDCOLLABORATORS},
 			{"transfer to an unknown user", func() error {
-				return db.TransferOwnership(t.Context(), "acme", "usr_nobody", event(tenx.AuditOwnershipTransferred, "usr_nobody"))
+				return db.TransferOwnership(ctx, "acme", "usr_nobody")
 			}, tenx.ENOTFOUND},
 		}
 		for _, r := range refused {
 			checkCode(t, r.write(), r.code)
 		}
-		if err := db.RevokeToken(t.Context(), "acme", tok.ID, event(tenx.AuditTokenRevoked, tok.ID)); err != nil {
+		created := stored(clock.Now())
+		clock.Add(time.Millisecond) // newest first: the revocation comes first
+		patCtx := tenx.NewContextWithPrincipal(ctx, &tenx.Principal{Kind: tenx.CredentialPAT, UserID: owner.ID, TokenID: "tok_ci"})
+		if err := db.RevokeToken(patCtx, "acme", tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		events, _, err := db.FindAuditEvents(t.Context(), "acme", tenx.Page{Limit: 10})
+		events, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "acme", Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var actions []string
 		for _, e := range events {
-			actions = append(actions, e.Action)
+			e.ID = ""
 		}
-		if len(events) != 2 {
-			t.Fatalf("events %v: want token.created and token.revoked only", actions)
+		at := stored(clock.Now())
+		want := []*tenx.AuditEvent{
+			{Handle: "acme", Action: tenx.AuditTokenRevoked, ActorUserID: owner.ID, ActorTokenID: "tok_ci",
+				TargetID: tok.ID, IP: "192.0.2.1", CreatedAt: at},
+			{Handle: "acme", Action: tenx.AuditTokenCreated, ActorUserID: owner.ID, TargetID: tok.ID,
+				IP: "192.0.2.1", CreatedAt: created},
+		}
+		if diff := gocmp.Diff(want, events); diff != "" {
+			t.Fatalf("events (-want +got): want token.created and token.revoked only\n%s", diff)
+		}
+	})
+}
+
+// TestLoginIsAudited: a new session records user.login by and of its
+// user, under no handle.
+func TestLoginIsAudited(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		db, clock := mustOpen(t, url)
+		ann := mustCreateUser(t, db, "ann@example.com")
+		ctx := tenx.NewContextWithClientIP(t.Context(), "192.0.2.7")
+		s := &tenx.Session{UserID: ann.ID, ExpiresAt: clock.Now().Add(time.Hour)}
+		if err := db.CreateSession(ctx, s, hash("r1")); err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Action, Actor, Target, IP string
+		}
+		err := rawDB(t, url).QueryRowContext(t.Context(),
+			`SELECT action, actor_user_id, target_id, ip FROM audit_events WHERE handle IS NULL`).
+			Scan(&got.Action, &got.Actor, &got.Target, &got.IP)
+		if err != nil || got.Action != tenx.AuditLogin || got.Actor != ann.ID || got.Target != ann.ID || got.IP != "192.0.2.7" {
+			t.Fatalf("login event %+v (%v)", got, err)
 		}
 	})
 }

@@ -5,7 +5,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"os"
@@ -205,23 +204,7 @@ func fromNullMillis(ms sql.NullInt64) *time.Time {
 	return &t
 }
 
-const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
 // newID returns prefix and 20 random base62 characters (about 119 bits).
 func newID(prefix string) string {
-	const n = 20
-	id := make([]byte, 0, len(prefix)+n)
-	id = append(id, prefix...)
-	var buf [32]byte
-	for len(id) < cap(id) {
-		rand.Read(buf[:]) // never fails since Go 1.24
-		for _, b := range buf {
-			// 248 is the largest multiple of 62 below 256: rejecting
-			// bytes above it keeps every character equally likely.
-			if b < 248 && len(id) < cap(id) {
-				id = append(id, base62[b%62])
-			}
-		}
-	}
-	return string(id)
+	return prefix + tenx.RandomBase62(20)
 }

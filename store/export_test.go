@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"tenx"
 )
 
 // InTx and Translate expose the transaction helper and the error
@@ -18,3 +20,13 @@ var Translate = translate
 
 // TxAttempts is how many times InTx runs a transaction at most.
 const TxAttempts = txAttempts
+
+// CreateAuditEvent stores e as it is given, setting its ID and CreatedAt.
+// Only tests have it: in production every audit event is written by the
+// write it records.
+func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		return insertAudit(ctx, tx, e, now)
+	})
+	return translate(err, "create audit event", "audit event")
+}

@@ -154,25 +154,28 @@ func (db *DB) FindRole(ctx context.Context, handle, userID string) (tenx.Role, e
 	return tenx.Role(role), nil
 }
 
-// FindCollaborators lists the non-owner members by user id; ENOTFOUND for
-// an unknown handle.
-func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Collaborator, error) {
-	if _, err := findHandle(ctx, db.db, handle); err != nil {
-		return nil, translate(err, "find collaborators", "handle")
-	}
+// FindCollaborators returns the owner and the non-owner members by user
+// id, in one read of the handle's members; ENOTFOUND for an unknown handle
+// (every handle has its owner among its members).
+func (db *DB) FindCollaborators(ctx context.Context, handle string) (string, []tenx.Collaborator, error) {
 	var rows []memberRow
 	err := query(ctx, db.db, &rows, `
-		SELECT user_id, role FROM handle_members
-		WHERE handle = ? AND role <> 'OWNER'
-		ORDER BY user_id`, handle)
-	if err != nil {
-		return nil, translate(err, "find collaborators", "collaborator")
+		SELECT user_id, role FROM handle_members WHERE handle = ? ORDER BY user_id`, handle)
+	if err == nil && len(rows) == 0 {
+		err = sql.ErrNoRows
 	}
-	list := make([]tenx.Collaborator, 0, len(rows))
+	if err != nil {
+		return "", nil, translate(err, "find collaborators", "handle")
+	}
+	owner, list := "", make([]tenx.Collaborator, 0, len(rows)-1)
 	for _, r := range rows {
+		if r.Role == string(tenx.RoleOwner) {
+			owner = r.UserID
+			continue
+		}
 		list = append(list, tenx.Collaborator{UserID: r.UserID, Role: tenx.Role(r.Role)})
 	}
-	return list, nil
+	return owner, list, nil
 }
 
 // ReplaceCollaborators replaces the non-owner members of a handle in one
@@ -180,8 +183,9 @@ func (db *DB) FindCollaborators(ctx context.Context, handle string) ([]tenx.Coll
 // id that does not exist is EINVALIDCOLLABORATORS; an unknown handle is
 // ENOTFOUND. In the same transaction it revokes every active PAT of the
 // handle whose creator is no longer OWNER or OPERATOR, and returns their
-// ids in order. The acting user must still be OWNER (see lockHandleAs).
-func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator, audit *tenx.AuditEvent) ([]string, error) {
+// ids in order, and records collaborators.replaced. The acting user must
+// still be OWNER (see lockHandleAs).
+func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []tenx.Collaborator) ([]string, error) {
 	var revoked []string
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := db.lockHandleAs(ctx, tx, handle, tenx.RoleOwner)
@@ -200,7 +204,7 @@ func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []te
 		if revoked, err = revokeOrphanedTokens(ctx, tx, handle, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditCollaboratorsReplaced})
 	})
 	if err != nil {
 		return nil, translate(err, "replace collaborators", "collaborator")
@@ -222,8 +226,9 @@ func replaceMembers(ctx context.Context, tx *sqlx.Tx, handle string, list []tenx
 }
 
 // revokeOrphanedTokens revokes the handle's active PATs whose creator may no
-// longer manage PATs (PRODUCT.md section 3: offboarding a contractor must
-// not leave their tokens working) and returns their ids in order.
+// longer manage PATs (offboarding a contractor, or demoting them below
+// OPERATOR, must not leave their tokens working) and returns their ids in
+// order.
 func revokeOrphanedTokens(ctx context.Context, tx *sqlx.Tx, handle string, now time.Time) ([]string, error) {
 	ids := []string{}
 	err := query(ctx, tx, &ids, `
@@ -268,11 +273,12 @@ func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator)
 }
 
 // TransferOwnership makes newOwnerID the OWNER of the handle and the old
-// owner an OPERATOR. An unknown handle or user is ENOTFOUND; transferring to
-// the current owner changes nothing. The acting user must still be OWNER
-// (see lockHandleAs): of two concurrent transfers by one owner, the second
-// is EINSUFFICIENTROLE.
-func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, audit *tenx.AuditEvent) error {
+// owner an OPERATOR, and records ownership.transferred. An unknown handle or
+// user is ENOTFOUND; transferring to the current owner changes nothing and
+// records nothing. The acting user must still be OWNER (see lockHandleAs):
+// of two concurrent transfers by one owner, the second is
+// EINSUFFICIENTROLE.
+func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		h, err := db.lockHandleAs(ctx, tx, handle, tenx.RoleOwner)
 		if err != nil {
@@ -288,7 +294,7 @@ func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string, 
 		if err := transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditOwnershipTransferred, TargetID: newOwnerID})
 	})
 	return translate(err, "transfer ownership", "handle")
 }

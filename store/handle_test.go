@@ -61,7 +61,7 @@ func checkRole(t *testing.T, db *store.DB, handle, userID string, want tenx.Role
 // mustReplaceCollaborators returns the ids of the tokens it revoked.
 func mustReplaceCollaborators(t *testing.T, db *store.DB, handle string, list ...tenx.Collaborator) []string {
 	t.Helper()
-	revoked, err := db.ReplaceCollaborators(t.Context(), handle, list, nil)
+	revoked, err := db.ReplaceCollaborators(t.Context(), handle, list)
 	if err != nil {
 		t.Fatalf("replace collaborators: %v", err)
 	}
@@ -219,7 +219,7 @@ func TestReplaceCollaborators(t *testing.T) {
 				mustCreateHandle(t, db, "shop", users["ann"])
 				mustReplaceCollaborators(t, db, "shop", tenx.Collaborator{UserID: users["bob"], Role: tenx.RoleOperator})
 
-				_, err := db.ReplaceCollaborators(t.Context(), tt.handle, toCollaborators(users, tt.list), nil)
+				_, err := db.ReplaceCollaborators(t.Context(), tt.handle, toCollaborators(users, tt.list))
 				checkCode(t, err, tt.wantCode)
 				if err != nil && !strings.Contains(tenx.ErrorMessage(err), tt.wantMsg) {
 					t.Errorf("message %q does not name %q", tenx.ErrorMessage(err), tt.wantMsg)
@@ -264,9 +264,12 @@ func mustCreateUsers(t *testing.T, db *store.DB, names ...string) map[string]str
 // it sorts by user id as FindCollaborators promises.
 func checkCollaborators(t *testing.T, db *store.DB, handle string, want []tenx.Collaborator) {
 	t.Helper()
-	got, err := db.FindCollaborators(t.Context(), handle)
+	owner, got, err := db.FindCollaborators(t.Context(), handle)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if h, err := db.FindHandle(t.Context(), handle); err != nil || h.OwnerID != owner {
+		t.Errorf("owner %q, want the handle's (%v, %v)", owner, h, err)
 	}
 	slices.SortFunc(want, func(a, b tenx.Collaborator) int { return strings.Compare(a.UserID, b.UserID) })
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -279,7 +282,7 @@ func TestFindCollaboratorsOfUnknownHandle(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, url string) {
 		t.Parallel()
 		db, _ := mustOpen(t, url)
-		_, err := db.FindCollaborators(t.Context(), "nope")
+		_, _, err := db.FindCollaborators(t.Context(), "nope")
 		checkCode(t, err, tenx.ENOTFOUND)
 	})
 }
@@ -322,7 +325,7 @@ func TestTransferOwnership(t *testing.T) {
 				clock.Add(time.Minute)
 
 				newOwner := toCollaborators(users, []collab{{user: tt.newOwner}})[0].UserID
-				checkCode(t, db.TransferOwnership(t.Context(), tt.handle, newOwner, nil), tt.wantCode)
+				checkCode(t, db.TransferOwnership(t.Context(), tt.handle, newOwner), tt.wantCode)
 
 				want := *h
 				want.OwnerID = users[tt.wantOwner]
@@ -359,14 +362,14 @@ func TestReplaceCollaboratorsRevokesTokens(t *testing.T) {
 		}
 		mustCreateToken(t, db, "shop", users["bob"], "bob2", nil)
 		mustCreateToken(t, db, "shop", users["bob"], "bobrevoked", nil)
-		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_bobrevoked", nil), "")
+		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_bobrevoked"), "")
 		mustCreateToken(t, db, "shop", users["bob"], "bobexpired", ptr(clock.Now().Add(time.Second)))
 		mustCreateToken(t, db, "other", users["bob"], "bobother", nil)
 		clock.Add(time.Minute)
 
 		// A failed replacement revokes nothing.
 		_, err := db.ReplaceCollaborators(t.Context(), "shop",
-			toCollaborators(users, []collab{{"usr_ghost", tenx.RoleOperator}}), nil)
+			toCollaborators(users, []collab{{"usr_ghost", tenx.RoleOperator}}))
 		checkCode(t, err, tenx.EINVALIDCOLLABORATORS)
 		checkTokens(t, db, "shop", "tok_dan", "tok_carl", "tok_bob2", "tok_bob", "tok_ann")
 
@@ -404,7 +407,7 @@ func TestTransferOwnershipKeepsTokens(t *testing.T) {
 		mustCreateHandle(t, db, "shop", users["ann"])
 		mustCreateToken(t, db, "shop", users["ann"], "ann", nil)
 
-		checkCode(t, db.TransferOwnership(t.Context(), "shop", users["bob"], nil), "")
+		checkCode(t, db.TransferOwnership(t.Context(), "shop", users["bob"]), "")
 		checkTokens(t, db, "shop", "tok_ann")
 		// ann is an OPERATOR now; the new owner removing her revokes it.
 		revoked := mustReplaceCollaborators(t, db, "shop")
@@ -426,10 +429,14 @@ func TestDeleteHandleCascades(t *testing.T) {
 		mustCreateToken(t, db, "other", ann.ID, "kept", nil)
 		mustUpsertLink(t, db, newLink("shop", "abcd", "x", "y"), true)
 		mustUpsertLink(t, db, newLink("other", "abcd", "z"), true)
-		event := mustCreateAuditEvent(t, db, "shop", tenx.AuditTokenCreated, "tok_ci")
+		mustCreateAuditEvent(t, db, "shop", tenx.AuditTokenCreated, "tok_ci")
+		before, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "shop"})
+		if err != nil || len(before) != 2 { // CreateToken's own and the one above
+			t.Fatalf("events before delete = %v, %v", before, err)
+		}
 
 		checkCode(t, db.DeleteHandle(t.Context(), "shop"), "")
-		_, err := db.FindTokenByID(t.Context(), "tok_ci")
+		_, err = db.FindTokenByID(t.Context(), "tok_ci")
 		checkCode(t, err, tenx.ENOTFOUND)
 		_, err = db.FindLink(t.Context(), "shop", "abcd")
 		checkCode(t, err, tenx.ENOTFOUND)
@@ -439,9 +446,9 @@ func TestDeleteHandleCascades(t *testing.T) {
 			}
 		}
 		// Audit events outlive the handle.
-		events, _, err := db.FindAuditEvents(t.Context(), "shop", tenx.Page{})
-		if err != nil || len(events) != 1 || events[0].ID != event.ID {
-			t.Errorf("events after delete = %v, %v; want [%s]", events, err, event.ID)
+		events, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "shop"})
+		if diff := cmp.Diff(before, events); err != nil || diff != "" {
+			t.Errorf("events after delete (-before +after):\n%s (%v)", diff, err)
 		}
 	})
 }

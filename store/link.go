@@ -80,14 +80,14 @@ const linkColumns = `handle, slug, destination_url, title, enabled, redirect_typ
 // FindLinks lists the links of f.Handle in slug order (byte order, so
 // "Z" comes before "a"). Q matches case-insensitively, and literally: % and
 // _ are no wildcards; SQLite folds the case of ASCII letters only.
-// f.Page.Token is the nextToken of the previous page; nextToken is empty on
+// f.NextToken is the nextToken of the previous page; nextToken is empty on
 // the last page.
 func (db *DB) FindLinks(ctx context.Context, f tenx.LinkFilter) ([]*tenx.Link, string, error) {
-	after, err := decodePageToken(f.Page.Token)
+	after, err := decodePageToken(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(f.Page.Limit)
+	limit := pageLimit(f.Limit)
 	where, args := linkFilter(f, after)
 	var rows []linkRow
 	err = query(ctx, db.db, &rows, `SELECT `+linkColumns+` FROM links

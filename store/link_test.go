@@ -257,8 +257,8 @@ func TestFindLinksPages(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				find := func(ctx context.Context, p tenx.Page) ([]*tenx.Link, string, error) {
-					return db.FindLinks(ctx, tenx.LinkFilter{Handle: "shop", Tag: tt.tag, Page: p})
+				find := func(ctx context.Context, limit int, next string) ([]*tenx.Link, string, error) {
+					return db.FindLinks(ctx, tenx.LinkFilter{Handle: "shop", Tag: tt.tag, Limit: limit, NextToken: next})
 				}
 				got, sizes := pageThrough(t, find, tt.limit, func(l *tenx.Link) string { return l.Slug })
 				if diff := gocmp.Diff(tt.want, got); diff != "" {
@@ -269,8 +269,8 @@ func TestFindLinksPages(t *testing.T) {
 				}
 			})
 		}
-		checkMalformedPageTokens(t, func(ctx context.Context, p tenx.Page) ([]*tenx.Link, string, error) {
-			return db.FindLinks(ctx, tenx.LinkFilter{Handle: "shop", Page: p})
+		checkMalformedPageTokens(t, func(ctx context.Context, limit int, next string) ([]*tenx.Link, string, error) {
+			return db.FindLinks(ctx, tenx.LinkFilter{Handle: "shop", Limit: limit, NextToken: next})
 		}, "not base64!", "=")
 	})
 }

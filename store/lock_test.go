@@ -19,15 +19,15 @@ func TestActingUserMustStillBeOwner(t *testing.T) {
 		a, b := mustCreateUser(t, db, "a@example.com"), mustCreateUser(t, db, "b@example.com")
 		mustCreateHandle(t, db, "acme", a.ID)
 		asA := tenx.NewContextWithPrincipal(t.Context(), &tenx.Principal{UserID: a.ID, Role: tenx.RoleOwner})
-		checkCode(t, db.TransferOwnership(asA, "acme", b.ID, nil), "")
+		checkCode(t, db.TransferOwnership(asA, "acme", b.ID), "")
 		name := "x"
 		calls := []struct {
 			name string
 			call func(ctx context.Context) error
 		}{
-			{"TransferOwnership", func(ctx context.Context) error { return db.TransferOwnership(ctx, "acme", a.ID, nil) }},
+			{"TransferOwnership", func(ctx context.Context) error { return db.TransferOwnership(ctx, "acme", a.ID) }},
 			{"ReplaceCollaborators", func(ctx context.Context) error {
-				_, err := db.ReplaceCollaborators(ctx, "acme", nil, nil)
+				_, err := db.ReplaceCollaborators(ctx, "acme", nil)
 				return err
 			}},
 			{"UpdateHandle", func(ctx context.Context) error {

@@ -45,7 +45,8 @@ func errInvalidRefresh() error {
 }
 
 // CreateSession inserts s, setting its ID and CreatedAt, together with its
-// first refresh token hash.
+// first refresh token hash, and records the login (user.login, by and of
+// the session's user).
 func (db *DB) CreateSession(ctx context.Context, s *tenx.Session, refreshHash []byte) error {
 	row := sessionRow{ID: newID("ses_"), UserID: s.UserID, ExpiresAt: toMillis(s.ExpiresAt)}
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
@@ -55,7 +56,10 @@ func (db *DB) CreateSession(ctx context.Context, s *tenx.Session, refreshHash []
 		if err != nil {
 			return err
 		}
-		return insertRefreshToken(ctx, tx, refreshHash, row.ID, now)
+		if err := insertRefreshToken(ctx, tx, refreshHash, row.ID, now); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, tenx.AuditEvent{Action: tenx.AuditLogin, ActorUserID: row.UserID, TargetID: row.UserID})
 	})
 	if err != nil {
 		return translate(err, "create session", "session")

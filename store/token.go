@@ -74,9 +74,9 @@ const tokenColumns = `id, handle, name, scopes, secret_hash, created_by, created
 // takes the transaction's time in milliseconds. It matches tenx.Token.Usable.
 const activeToken = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`
 
-// CreateToken inserts t, setting its CreatedAt; a taken ID is ECONFLICT and
-// an unknown handle or creator ENOTFOUND.
-func (db *DB) CreateToken(ctx context.Context, t *tenx.Token, audit *tenx.AuditEvent) error {
+// CreateToken inserts t, setting its CreatedAt, and records token.created;
+// a taken ID is ECONFLICT and an unknown handle or creator ENOTFOUND.
+func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
 	row, err := toTokenRow(t)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (db *DB) CreateToken(ctx context.Context, t *tenx.Token, audit *tenx.AuditE
 		if err := insertToken(ctx, tx, &row, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditTokenCreated, TargetID: row.ID})
 	})
 	return db.finishTokenWrite(err, "create token", row, t)
 }
@@ -123,17 +123,17 @@ func (db *DB) FindTokenByID(ctx context.Context, id string) (*tenx.Token, error)
 	return row.toToken()
 }
 
-// FindTokens lists the handle's active tokens, newest first. page.Token is
-// the nextToken of the previous page; nextToken is empty on the last page.
-// An unknown handle has no tokens.
-func (db *DB) FindTokens(ctx context.Context, handle string, page tenx.Page) ([]*tenx.Token, string, error) {
-	after, err := decodeTimeCursor(page.Token)
+// FindTokens lists the active tokens of f.Handle, newest first.
+// f.NextToken is the nextToken of the previous page; nextToken is empty on
+// the last page. An unknown handle has no tokens.
+func (db *DB) FindTokens(ctx context.Context, f tenx.TokenFilter) ([]*tenx.Token, string, error) {
+	after, err := decodeTimeCursor(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(page.Limit)
+	limit := pageLimit(f.Limit)
 	cond, condArgs := timeCursorClause(after)
-	args := append([]any{handle, toMillis(db.now())}, condArgs...)
+	args := append([]any{f.Handle, toMillis(db.now())}, condArgs...)
 	var rows []tokenRow
 	err = query(ctx, db.db, &rows, `SELECT `+tokenColumns+` FROM tokens
 		WHERE handle = ? AND `+activeToken+cond+`
@@ -153,9 +153,10 @@ func (db *DB) FindTokens(ctx context.Context, handle string, page tenx.Page) ([]
 	return tokens, next, nil
 }
 
-// RevokeToken revokes an active token of the handle; an unknown, revoked or
-// expired one, or one of another handle, is ENOTFOUND.
-func (db *DB) RevokeToken(ctx context.Context, handle, id string, audit *tenx.AuditEvent) error {
+// RevokeToken revokes an active token of the handle and records
+// token.revoked; an unknown, revoked or expired one, or one of another
+// handle, is ENOTFOUND.
+func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		n, err := exec(ctx, tx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND handle = ? AND `+activeToken,
 			toMillis(now), id, handle, toMillis(now))
@@ -165,17 +166,17 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string, audit *tenx.Au
 		if err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRevoked, TargetID: id})
 	})
 	return translate(err, "revoke token", "token")
 }
 
 // RotateToken, in one transaction, makes the active token oldID of the
 // handle expire at oldExpiresAt, or keeps its earlier expiry, and inserts
-// next (setting its CreatedAt) as a token of the same handle. An oldID that
-// is unknown, not active or of another handle is ENOTFOUND, and then next is
-// not inserted.
-func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.Token, oldExpiresAt time.Time, audit *tenx.AuditEvent) error {
+// next (setting its CreatedAt) as a token of the same handle, and records
+// token.rotated. An oldID that is unknown, not active or of another handle
+// is ENOTFOUND, and then next is not inserted.
+func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.Token, oldExpiresAt time.Time) error {
 	row, err := toTokenRow(next)
 	if err != nil {
 		return err
@@ -188,7 +189,7 @@ func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.
 		if err := insertToken(ctx, tx, &row, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit, now)
+		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRotated, TargetID: oldID})
 	})
 	return db.finishTokenWrite(err, "rotate token", row, next)
 }

@@ -18,7 +18,7 @@ import (
 func mustCreateToken(t *testing.T, db *store.DB, handle, createdBy, name string, expiresAt *time.Time) *tenx.Token {
 	t.Helper()
 	tok := newToken(handle, createdBy, name, expiresAt)
-	if err := db.CreateToken(t.Context(), tok, nil); err != nil {
+	if err := db.CreateToken(t.Context(), tok); err != nil {
 		t.Fatalf("create token %s: %v", name, err)
 	}
 	return tok
@@ -43,7 +43,7 @@ func mustFindToken(t *testing.T, db *store.DB, id string) *tenx.Token {
 // want, by id.
 func checkTokens(t *testing.T, db *store.DB, handle string, want ...string) {
 	t.Helper()
-	tokens, next, err := db.FindTokens(t.Context(), handle, tenx.Page{Limit: tenx.MaxPageLimit})
+	tokens, next, err := db.FindTokens(t.Context(), tenx.TokenFilter{Handle: handle, Limit: tenx.MaxListLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,14 +82,14 @@ func TestCreateToken(t *testing.T) {
 		}
 
 		noScopes := &tenx.Token{ID: "tok_bare", Handle: "shop", SecretHash: hash("bare"), CreatedBy: ann.ID}
-		checkCode(t, db.CreateToken(t.Context(), noScopes, nil), "")
+		checkCode(t, db.CreateToken(t.Context(), noScopes), "")
 		if got := mustFindToken(t, db, "tok_bare"); got.Scopes == nil || len(got.Scopes) != 0 || got.ExpiresAt != nil {
 			t.Errorf("bare token: scopes %#v, expiresAt %v; want empty, nil", got.Scopes, got.ExpiresAt)
 		}
 
-		checkCode(t, db.CreateToken(t.Context(), newToken("shop", ann.ID, "ci", nil), nil), tenx.ECONFLICT)
-		checkCode(t, db.CreateToken(t.Context(), newToken("nope", ann.ID, "x", nil), nil), tenx.ENOTFOUND)
-		checkCode(t, db.CreateToken(t.Context(), newToken("shop", "usr_ghost", "y", nil), nil), tenx.ENOTFOUND)
+		checkCode(t, db.CreateToken(t.Context(), newToken("shop", ann.ID, "ci", nil)), tenx.ECONFLICT)
+		checkCode(t, db.CreateToken(t.Context(), newToken("nope", ann.ID, "x", nil)), tenx.ENOTFOUND)
+		checkCode(t, db.CreateToken(t.Context(), newToken("shop", "usr_ghost", "y", nil)), tenx.ENOTFOUND)
 		_, err := db.FindTokenByID(t.Context(), "tok_nope")
 		checkCode(t, err, tenx.ENOTFOUND)
 	})
@@ -108,7 +108,7 @@ func TestFindTokensListsActiveOnly(t *testing.T) {
 		mustCreateToken(t, db, "shop", ann.ID, "hour", ptr(clock.Now().Add(time.Hour)))
 		clock.Add(time.Millisecond)
 		mustCreateToken(t, db, "shop", ann.ID, "revoked", nil)
-		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked", nil), "")
+		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked"), "")
 		mustCreateToken(t, db, "other", ann.ID, "elsewhere", nil)
 
 		checkTokens(t, db, "shop", "tok_hour", "tok_forever")
@@ -146,8 +146,8 @@ func TestFindTokensPages(t *testing.T) {
 		for _, tok := range tokens {
 			want = append(want, tok.ID)
 		}
-		find := func(ctx context.Context, p tenx.Page) ([]*tenx.Token, string, error) {
-			return db.FindTokens(ctx, "shop", p)
+		find := func(ctx context.Context, limit int, next string) ([]*tenx.Token, string, error) {
+			return db.FindTokens(ctx, tenx.TokenFilter{Handle: "shop", Limit: limit, NextToken: next})
 		}
 		for _, tt := range []struct {
 			limit     int
@@ -191,11 +191,11 @@ func TestRevokeToken(t *testing.T) {
 				mustCreateToken(t, db, "shop", ann.ID, "active", nil)
 				mustCreateToken(t, db, "shop", ann.ID, "revoked", nil)
 				mustCreateToken(t, db, "shop", ann.ID, "expired", ptr(clock.Now().Add(time.Minute)))
-				checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked", nil), "")
+				checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked"), "")
 				clock.Add(time.Minute)
 				before := mustFindToken(t, db, "tok_active")
 
-				checkCode(t, db.RevokeToken(t.Context(), tt.handle, tt.id, nil), tt.wantCode)
+				checkCode(t, db.RevokeToken(t.Context(), tt.handle, tt.id), tt.wantCode)
 				got := mustFindToken(t, db, "tok_active")
 				want := before
 				if tt.wantCode == "" {
@@ -222,7 +222,7 @@ func TestRotateTokenOverlap(t *testing.T) {
 		overlapEnd := clock.Now().Add(time.Hour)
 		// next.Handle is ignored: rotation stays within the handle.
 		next := newToken("elsewhere", ann.ID, "new", nil)
-		if err := db.RotateToken(t.Context(), "shop", "tok_old", next, overlapEnd, nil); err != nil {
+		if err := db.RotateToken(t.Context(), "shop", "tok_old", next, overlapEnd); err != nil {
 			t.Fatal(err)
 		}
 		if next.Handle != "shop" || !next.CreatedAt.Equal(stored(clock.Now())) {
@@ -242,9 +242,9 @@ func TestRotateTokenOverlap(t *testing.T) {
 		}
 		clock.Add(time.Millisecond)
 		checkTokens(t, db, "shop", "tok_new")
-		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_old", nil), tenx.ENOTFOUND)
+		checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_old"), tenx.ENOTFOUND)
 		checkCode(t, db.RotateToken(t.Context(), "shop", "tok_old", newToken("shop", ann.ID, "newer", nil),
-			clock.Now().Add(time.Hour), nil), tenx.ENOTFOUND)
+			clock.Now().Add(time.Hour)), tenx.ENOTFOUND)
 	})
 }
 
@@ -279,12 +279,12 @@ func TestRotateToken(t *testing.T) {
 				mustCreateToken(t, db, "shop", ann.ID, "soon", ptr(clock.Now().Add(10*time.Minute)))
 				mustCreateToken(t, db, "shop", ann.ID, "forever", nil)
 				mustCreateToken(t, db, "shop", ann.ID, "revoked", nil)
-				checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked", nil), "")
+				checkCode(t, db.RevokeToken(t.Context(), "shop", "tok_revoked"), "")
 				start := clock.Now()
 				oldBefore, _ := db.FindTokenByID(t.Context(), "tok_"+tt.old)
 
 				err := db.RotateToken(t.Context(), tt.handle, "tok_"+tt.old, newToken("shop", ann.ID, tt.next, nil),
-					start.Add(time.Hour), nil)
+					start.Add(time.Hour))
 				checkCode(t, err, tt.wantCode)
 				if err != nil {
 					if tt.next == "new" {

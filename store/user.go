@@ -78,14 +78,14 @@ func (db *DB) findUser(ctx context.Context, q string, arg string) (*tenx.User, e
 	return row.toUser(), nil
 }
 
-// FindUsers lists users in id order. page.Token is the nextToken of the
+// FindUsers lists users in id order. f.NextToken is the nextToken of the
 // previous page; nextToken is empty on the last page.
-func (db *DB) FindUsers(ctx context.Context, page tenx.Page) ([]*tenx.User, string, error) {
-	after, err := decodePageToken(page.Token)
+func (db *DB) FindUsers(ctx context.Context, f tenx.UserFilter) ([]*tenx.User, string, error) {
+	after, err := decodePageToken(f.NextToken)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(page.Limit)
+	limit := pageLimit(f.Limit)
 	// One row more than asked tells whether another page follows.
 	var rows []userRow
 	err = query(ctx, db.db, &rows,

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func TestFindUsers(t *testing.T) {
 		t.Parallel()
 		db, _ := mustOpen(t, url)
 		var ids []string
-		for i := range tenx.MaxPageLimit + 1 {
+		for i := range tenx.MaxListLimit + 1 {
 			ids = append(ids, mustCreateUser(t, db, fmt.Sprintf("user%d@example.com", i)).ID)
 		}
 		slices.Sort(ids)
@@ -99,15 +100,17 @@ func TestFindUsers(t *testing.T) {
 			limit     int
 			wantSizes []int
 		}{
-			{"default limit", 0, []int{tenx.DefaultPageLimit, tenx.DefaultPageLimit, 1}},
-			{"negative limit", -1, []int{tenx.DefaultPageLimit, tenx.DefaultPageLimit, 1}},
+			{"default limit", 0, []int{tenx.DefaultListLimit, tenx.DefaultListLimit, 1}},
+			{"negative limit", -1, []int{tenx.DefaultListLimit, tenx.DefaultListLimit, 1}},
 			{"small pages", 40, []int{40, 40, 21}},
-			{"one per page", 1, slices.Repeat([]int{1}, tenx.MaxPageLimit+1)},
-			{"capped limit", 1000, []int{tenx.MaxPageLimit, 1}},
+			{"one per page", 1, slices.Repeat([]int{1}, tenx.MaxListLimit+1)},
+			{"capped limit", 1000, []int{tenx.MaxListLimit, 1}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				gotIDs, gotSizes := pageThrough(t, db.FindUsers, tt.limit, func(u *tenx.User) string { return u.ID })
+				gotIDs, gotSizes := pageThrough(t, func(ctx context.Context, limit int, next string) ([]*tenx.User, string, error) {
+					return db.FindUsers(ctx, tenx.UserFilter{Limit: limit, NextToken: next})
+				}, tt.limit, func(u *tenx.User) string { return u.ID })
 				if diff := cmp.Diff(tt.wantSizes, gotSizes); diff != "" {
 					t.Errorf("page sizes (-want +got):\n%s", diff)
 				}
@@ -119,7 +122,7 @@ func TestFindUsers(t *testing.T) {
 
 		for _, token := range []string{"not base64!", "a=", "="} {
 			t.Run("malformed token "+token, func(t *testing.T) {
-				_, _, err := db.FindUsers(t.Context(), tenx.Page{Token: token})
+				_, _, err := db.FindUsers(t.Context(), tenx.UserFilter{NextToken: token})
 				checkCode(t, err, tenx.EVALIDATION)
 			})
 		}

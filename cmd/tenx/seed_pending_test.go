@@ -10,9 +10,9 @@ import (
 	"tenx/gen"
 )
 
-// pendingRoute is a route the seed documents name (or PRODUCT.md section 7
-// places behind a scope they name) that is not built yet, with the issue
-// that will build it.
+// pendingRoute is a route the seed documents (testdata/seeds) name, or one
+// of the resource families behind a scope they name, that is not built
+// yet, with the issue that will build it.
 type pendingRoute struct {
 	issue        int
 	method, path string

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"tenx"
+	"tenx/app"
 	"tenx/auth"
 	"tenx/ratelimit"
 	"tenx/server"
@@ -72,37 +73,27 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		// JWT issuer must name.
 		cfg.PublicURL = publicURLFor(ln.Addr().String())
 	}
-	srv, sessions, err := build(ctx, cfg, db, log)
+	a, err := app.New(ctx, appConfig(cfg, log), db)
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, cfg, db, sessions, log); err != nil {
+	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
 		return err
 	}
 	// One write: whoever reads the first line finds the pages right after.
 	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
-	return serveHTTP(ctx, ln, srv.Handler(), log)
+	return serveHTTP(ctx, ln, a.Server.Handler(), log)
 }
 
-// build wires the services into the HTTP server.
-func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*server.Server, *auth.Sessions, error) {
-	keys, err := auth.LoadKeySet(ctx, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	tokens := auth.NewTokens(keys, cfg.PublicURL, cfg.AccessTTL, time.Now)
-	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
-		PATs: db, Now: time.Now})
+// appConfig maps the environment's configuration onto the application's.
+func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
 	scfg.DBTimeout = cfg.DBTimeout
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
-		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
-	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
-		Keys: keys, Limiter: newLimiter(cfg, log), Logger: log})
-	return srv, sessions, err
+	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL}, Limiter: newLimiter(cfg, log),
+		Logger: log, Now: time.Now}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

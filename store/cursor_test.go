@@ -9,14 +9,16 @@ import (
 	"tenx"
 )
 
+// finder reads one page of a list: at most limit items after nextToken.
+type finder[T any] func(ctx context.Context, limit int, nextToken string) ([]T, string, error)
+
 // pageThrough follows nextToken to the end and returns the key of every
 // item and the size of each page.
-func pageThrough[T any](t *testing.T, find func(context.Context, tenx.Page) ([]T, string, error),
-	limit int, key func(T) string) (keys []string, sizes []int) {
+func pageThrough[T any](t *testing.T, find finder[T], limit int, key func(T) string) (keys []string, sizes []int) {
 	t.Helper()
-	page := tenx.Page{Limit: limit}
+	token := ""
 	for range 1000 {
-		items, next, err := find(t.Context(), page)
+		items, next, err := find(t.Context(), limit, token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +29,7 @@ func pageThrough[T any](t *testing.T, find func(context.Context, tenx.Page) ([]T
 		if next == "" {
 			return keys, sizes
 		}
-		page.Token = next
+		token = next
 	}
 	t.Fatal("nextToken never ran out")
 	return nil, nil
@@ -35,11 +37,10 @@ func pageThrough[T any](t *testing.T, find func(context.Context, tenx.Page) ([]T
 
 // checkMalformedPageTokens fails unless find rejects every malformed token
 // as a validation error of the field nextToken.
-func checkMalformedPageTokens[T any](t *testing.T, find func(context.Context, tenx.Page) ([]T, string, error),
-	tokens ...string) {
+func checkMalformedPageTokens[T any](t *testing.T, find finder[T], tokens ...string) {
 	t.Helper()
 	for _, token := range tokens {
-		_, _, err := find(t.Context(), tenx.Page{Token: token})
+		_, _, err := find(t.Context(), 0, token)
 		checkCode(t, err, tenx.EVALIDATION)
 		var e *tenx.Error
 		if errors.As(err, &e); e.Field != "nextToken" {

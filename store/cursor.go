@@ -18,9 +18,9 @@ import (
 func pageLimit(n int) int {
 	switch {
 	case n <= 0:
-		return tenx.DefaultPageLimit
-	case n > tenx.MaxPageLimit:
-		return tenx.MaxPageLimit
+		return tenx.DefaultListLimit
+	case n > tenx.MaxListLimit:
+		return tenx.MaxListLimit
 	}
 	return n
 }

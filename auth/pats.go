@@ -1,0 +1,204 @@
+package auth
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"tenx"
+)
+
+// PATs runs the lifecycle of personal access tokens: it mints, lists,
+// verifies, rotates and revokes them, and keeps its cache of looked-up
+// tokens in step, so that a revocation made here takes effect at once and
+// one made on another instance within the cache's lifetime. Whether a token
+// may be used is decided by tenx.Token.Usable alone.
+type PATs struct {
+	store tenx.TokenService
+	now   tenx.Clock
+
+	cache    *ttlCache[string, tenx.Token]
+	cacheTTL time.Duration
+	// forgets counts evictions: a lookup that raced one (read the store
+	// before a revocation, would cache after it) must not cache its result.
+	forgets atomic.Uint64
+	// touched remembers which tokens had their last use recorded in the
+	// last touchEvery, so lastUsedAt costs one write a minute, not one a request.
+	touched    *ttlCache[string, struct{}]
+	touchEvery time.Duration
+}
+
+func newPATs(store tenx.TokenService, now tenx.Clock, cacheTTL time.Duration, maxCached int, touchEvery time.Duration) *PATs {
+	return &PATs{store: store, now: now, cacheTTL: cacheTTL, touchEvery: touchEvery,
+		cache: newTTLCache[string, tenx.Token](maxCached), touched: newTTLCache[string, struct{}](maxCached)}
+}
+
+// Create mints a token of the handle for the caller in ctx and stores it;
+// the secret is returned here only. Scopes are checked and normalised;
+// expiresInDays nil means no expiry.
+func (p *PATs) Create(ctx context.Context, handle, name string, scopes []string, expiresInDays *int) (*tenx.Token, string, error) {
+	scopes, err := ValidateScopes(scopes)
+	if err != nil {
+		return nil, "", err
+	}
+	t, secret, err := p.mint(ctx, handle, name, scopes, expiresInDays)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := p.store.CreateToken(ctx, t); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// mint builds a new token of the handle created by the caller in ctx.
+func (p *PATs) mint(ctx context.Context, handle, name string, scopes []string, days *int) (*tenx.Token, string, error) {
+	if name == "" || len([]rune(name)) > tenx.MaxTokenNameLength {
+		return nil, "", &tenx.Error{Code: tenx.EVALIDATION, Field: "name", Message: "name must be 1 to 64 characters"}
+	}
+	id, secret, hash := NewPAT()
+	t := &tenx.Token{ID: id, Handle: handle, Name: name, Scopes: scopes, SecretHash: hash}
+	if caller := tenx.PrincipalFromContext(ctx); caller != nil {
+		t.CreatedBy = caller.UserID
+	}
+	if days != nil {
+		exp := p.now().Add(time.Duration(*days) * 24 * time.Hour)
+		t.ExpiresAt = &exp
+	}
+	return t, secret, nil
+}
+
+// List lists the handle's usable tokens, newest first, one page at a time.
+func (p *PATs) List(ctx context.Context, f tenx.TokenFilter) ([]*tenx.Token, string, error) {
+	return p.store.FindTokens(ctx, f)
+}
+
+// Find returns a usable token of the handle; anything else is ENOTFOUND,
+// as for an id that never existed.
+func (p *PATs) Find(ctx context.Context, handle, id string) (*tenx.Token, error) {
+	t, err := p.store.FindTokenByID(ctx, id)
+	if err != nil && tenx.ErrorCode(err) != tenx.ENOTFOUND {
+		return nil, err
+	}
+	if t == nil || t.Handle != handle || t.Usable(p.now()) != "" {
+		return nil, tenx.Errorf(tenx.ENOTFOUND, "token %q not found", id)
+	}
+	return t, nil
+}
+
+// Self returns the token a PAT caller authenticated with.
+func (p *PATs) Self(ctx context.Context, id string) (*tenx.Token, error) {
+	return p.store.FindTokenByID(ctx, id)
+}
+
+// Rotate replaces a usable token of the handle by a new one with the same
+// name and scopes, created by the caller in ctx; the old one keeps working
+// for overlap, then stops. The new secret is returned here only.
+func (p *PATs) Rotate(ctx context.Context, handle, id string, overlap time.Duration, expiresInDays *int) (*tenx.Token, string, error) {
+	old, err := p.Find(ctx, handle, id)
+	if err != nil {
+		return nil, "", err
+	}
+	next, secret, err := p.mint(ctx, handle, old.Name, old.Scopes, expiresInDays)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := p.store.RotateToken(ctx, handle, old.ID, next, p.now().Add(overlap)); err != nil {
+		return nil, "", err
+	}
+	p.Forget(old.ID)
+	return next, secret, nil
+}
+
+// Revoke revokes a usable token of the handle at once, here and (within
+// the cache's lifetime) on every instance; anything else is ENOTFOUND.
+func (p *PATs) Revoke(ctx context.Context, handle, id string) error {
+	if err := p.store.RevokeToken(ctx, handle, id); err != nil {
+		if tenx.ErrorCode(err) == tenx.ENOTFOUND {
+			return tenx.Errorf(tenx.ENOTFOUND, "token %q not found", id)
+		}
+		return err
+	}
+	p.Forget(id)
+	return nil
+}
+
+// Verify checks a personal access token for an operation on handle that
+// needs the required scopes, records its use, and returns the caller.
+func (p *PATs) Verify(ctx context.Context, token, handle string, required []string) (*tenx.Principal, error) {
+	id, err := ParsePAT(token) // no I/O for malformed tokens
+	if err != nil {
+		return nil, err
+	}
+	now := p.now()
+	t, err := p.lookup(ctx, id, now)
+	if err != nil {
+		return nil, err
+	}
+	if !hashEqual(t.SecretHash, HashToken(token)) {
+		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
+	}
+	switch t.Usable(now) {
+	case tenx.ETOKENREVOKED:
+		return nil, tenx.Errorf(tenx.ETOKENREVOKED, "personal access token was revoked")
+	case tenx.ETOKENEXPIRED:
+		return nil, tenx.Errorf(tenx.ETOKENEXPIRED, "personal access token expired")
+	}
+	if t.Handle != handle {
+		return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE, RequiredScopes: required,
+			Message: "this token belongs to another handle"}
+	}
+	for _, s := range required {
+		if !Grants(t.Scopes, s) {
+			return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE, RequiredScopes: required,
+				Message: "this token lacks the scope " + s}
+		}
+	}
+	p.touch(ctx, t, now)
+	return &tenx.Principal{Kind: tenx.CredentialPAT, UserID: t.CreatedBy, Handle: t.Handle,
+		TokenID: t.ID, Scopes: t.Scopes}, nil
+}
+
+// lookup reads a token through the cache.
+func (p *PATs) lookup(ctx context.Context, id string, now time.Time) (*tenx.Token, error) {
+	if t, ok := p.cache.get(id, now); ok {
+		return &t, nil
+	}
+	epoch := p.forgets.Load()
+	t, err := p.store.FindTokenByID(ctx, id)
+	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
+		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.forgets.Load() == epoch {
+		p.cache.put(id, *t, now.Add(p.cacheTTL), now)
+	}
+	return t, nil
+}
+
+// touch records the token's use at most once per touchEvery. A failed
+// write is not the caller's problem: the next window tries again.
+func (p *PATs) touch(ctx context.Context, t *tenx.Token, now time.Time) {
+	if _, ok := p.touched.get(t.ID, now); ok {
+		return
+	}
+	p.touched.put(t.ID, struct{}{}, now.Add(p.touchEvery), now)
+	_ = p.store.TouchToken(ctx, t.ID, now, tenx.ClientIPFromContext(ctx))
+}
+
+// Forget evicts tokens revoked behind the service's back (by
+// ReplaceCollaborators, say) so the revocation takes effect here at once.
+func (p *PATs) Forget(ids ...string) {
+	p.forgets.Add(1)
+	for _, id := range ids {
+		p.cache.delete(id)
+	}
+}
+
+// ForgetHandle evicts every cached token of a deleted handle.
+func (p *PATs) ForgetHandle(handle string) {
+	p.forgets.Add(1)
+	p.cache.deleteWhere(func(t tenx.Token) bool { return t.Handle == handle })
+}
