@@ -120,7 +120,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, s.recoverPanic, s.enforceContract)
+	e.Use(withRequestID, noStore, s.accessLog, s.recoverPanic, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
 	return e
