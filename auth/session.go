@@ -59,7 +59,11 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (*Grant, e
 	if u != nil {
 		encoded = u.PasswordHash
 	}
-	if !s.Hasher.Verify(encoded, password) || u == nil {
+	ok, err := s.Hasher.Verify(encoded, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || u == nil {
 		return nil, tenx.Errorf(tenx.EINVALIDCREDENTIALS, "email or password is wrong")
 	}
 	refresh := newOpaqueToken()

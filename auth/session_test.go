@@ -25,7 +25,7 @@ func TestSignup(t *testing.T) {
 		if u.ID == "" || u.Email != "ann@example.com" || !u.IsAdmin {
 			t.Errorf("user = %+v, want an id, the normalized email and IsAdmin", u)
 		}
-		if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$") || !e.sessions.Hasher.Verify(u.PasswordHash, testPassword) {
+		if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$") || !verifies(t, e.sessions.Hasher, u.PasswordHash, testPassword) {
 			t.Errorf("password hash %q is not an argon2id hash of the password", u.PasswordHash)
 		}
 		stored, err := e.db.FindUserByEmail(t.Context(), "ann@example.com")

@@ -38,6 +38,7 @@ type env struct {
 type settings struct {
 	cfg     server.Config
 	limiter func(*clock) ratelimit.Limiter
+	hasher  *auth.PasswordHasher
 }
 
 type option func(*settings)
@@ -65,12 +66,13 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	authn := auth.NewAuthenticator(auth.AuthenticatorConfig{Tokens: tokens, Users: db, Sessions: db, Handles: db,
 		PATs: db, Now: c.Now})
 	st := settings{cfg: server.DefaultConfig(),
-		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) }}
+		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) },
+		hasher:  auth.FastPasswordHasher()}
 	for _, o := range opts {
 		o(&st)
 	}
 	cfg := st.cfg
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.FastPasswordHasher(), Tokens: tokens,
+	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: st.hasher, Tokens: tokens,
 		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
 	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: st.limiter(c), Logger: slog.New(slog.DiscardHandler)})
@@ -247,3 +249,5 @@ func withMaxBody(n int64) option { return func(s *settings) { s.cfg.MaxBodyBytes
 func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s.cfg) } }
 
 func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }
+
+func withHasher(h *auth.PasswordHasher) option { return func(s *settings) { s.hasher = h } }

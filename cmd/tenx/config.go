@@ -13,23 +13,24 @@ import (
 
 // config is every setting of the binary, read from the environment.
 type config struct {
-	Addr           string
-	DatabaseURL    string
-	DataDir        string
-	PublicURL      string
-	PublicURLSet   bool // TENX_PUBLIC_URL was given; else derived from the listen address
-	RedisURL       string
-	SignupOpen     bool
-	AdminEmail     string
-	AdminPassword  string
-	LogLevel       slog.Level
-	AutoMigrate    bool
-	TrustedProxies []*net.IPNet
-	AccessTTL      time.Duration
-	MaxBodyBytes   int64
-	PATPerMinute   int
-	HandleBurst    int
-	UserPerMinute  int
+	Addr            string
+	DatabaseURL     string
+	DataDir         string
+	PublicURL       string
+	PublicURLSet    bool // TENX_PUBLIC_URL was given; else derived from the listen address
+	RedisURL        string
+	SignupOpen      bool
+	AdminEmail      string
+	AdminPassword   string
+	LogLevel        slog.Level
+	AutoMigrate     bool
+	TrustedProxies  []*net.IPNet
+	AccessTTL       time.Duration
+	MaxBodyBytes    int64
+	PATPerMinute    int
+	HandleBurst     int
+	UserPerMinute   int
+	HashConcurrency int // argon2id computations at once; 0 derives it from CPUs and GOMEMLIMIT
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -82,6 +83,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if *l.dst, err = strconv.Atoi(env(l.key, l.def)); err != nil || *l.dst < 1 {
 			errs = append(errs, fmt.Errorf("%s must be a positive integer", l.key))
 		}
+	}
+	if c.HashConcurrency, err = strconv.Atoi(env("TENX_PASSWORD_HASH_CONCURRENCY", "0")); err != nil || c.HashConcurrency < 0 {
+		errs = append(errs, errors.New("TENX_PASSWORD_HASH_CONCURRENCY must be a non-negative integer"))
 	}
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
 		errs = append(errs, err)
@@ -159,6 +163,7 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
+		slog.Int("password_hash_concurrency", c.HashConcurrency),
 	)
 }
 

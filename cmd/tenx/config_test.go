@@ -74,7 +74,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_REDIS_URL": "rediss://cache:6380", "TENX_DATABASE_URL": "postgresql://h/db",
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
-				"TENX_RATELIMIT_USER_PER_MINUTE": "50",
+				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_PASSWORD_HASH_CONCURRENCY": "3",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -82,6 +82,7 @@ func TestLoadConfig(t *testing.T) {
 				c.RedisURL, c.DatabaseURL = "rediss://cache:6380", "postgresql://h/db"
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
+				c.HashConcurrency = 3
 			},
 		},
 		{
@@ -135,6 +136,8 @@ func TestLoadConfigErrors(t *testing.T) {
 			want: []string{"TENX_RATELIMIT_HANDLE_BURST"}},
 		{name: "user rate", env: map[string]string{"TENX_RATELIMIT_USER_PER_MINUTE": "-5"},
 			want: []string{"TENX_RATELIMIT_USER_PER_MINUTE"}},
+		{name: "hash concurrency", env: map[string]string{"TENX_PASSWORD_HASH_CONCURRENCY": "-1"},
+			want: []string{"TENX_PASSWORD_HASH_CONCURRENCY"}},
 		{name: "proxy", env: map[string]string{"TENX_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"},
 			want: []string{"TENX_TRUSTED_PROXIES", "not-an-ip"}},
 		{name: "admin email alone", env: map[string]string{"TENX_ADMIN_EMAIL": "root@example.com"},

@@ -95,7 +95,8 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
 	scfg.PublicURL = cfg.PublicURL
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
-	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: auth.DefaultPasswordHasher(), Tokens: tokens,
+	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
+	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: hasher, Tokens: tokens,
 		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
 	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: newLimiter(cfg, log), Logger: log})

@@ -51,7 +51,7 @@ func TestUserCreate(t *testing.T) {
 			}
 			// The hash carries its own argon2 parameters, so a cheap hasher
 			// verifies it just as the server's would.
-			if !auth.FastPasswordHasher().Verify(u.PasswordHash, tt.password) {
+			if ok, err := auth.FastPasswordHasher().Verify(u.PasswordHash, tt.password); err != nil || !ok {
 				t.Errorf("the stored hash does not match the password %q", tt.password)
 			}
 
