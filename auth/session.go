@@ -17,6 +17,10 @@ type Sessions struct {
 	Auth       *Authenticator
 	Now        tenx.Clock
 	SessionTTL time.Duration
+	// RefreshGrace is how long a rotated refresh token may be presented
+	// again and get the same successor instead of revoking the session
+	// (DefaultRefreshGrace in production; zero turns it off).
+	RefreshGrace time.Duration
 }
 
 // Grant is what a successful login or refresh hands the client.
@@ -74,19 +78,30 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (*Grant, e
 	return s.grant(u, sess.ID, refresh)
 }
 
-// Refresh rotates a refresh token and issues a new access token. Reuse of a
-// rotated token revokes the session (the store detects it).
+// Refresh rotates a refresh token and issues a new access token. A token
+// rotated within RefreshGrace gets the successor of that rotation again;
+// older reuse revokes the session (the store detects both).
 func (s *Sessions) Refresh(ctx context.Context, refreshToken string) (*Grant, error) {
 	if refreshToken == "" {
 		return nil, tenx.Errorf(tenx.EREFRESHMISSING, "the refresh cookie is missing")
 	}
 	next := newOpaqueToken()
-	sess, err := s.Sessions.RotateRefreshToken(ctx, HashToken(refreshToken), HashToken(next))
+	sealed, err := sealSuccessor(refreshToken, next)
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	sess, replay, err := s.Sessions.RotateRefreshToken(ctx, tenx.RefreshRotation{OldHash: HashToken(refreshToken),
+		NewHash: HashToken(next), Sealed: sealed, Grace: s.RefreshGrace})
 	if err != nil {
 		if sess != nil { // reuse: the store revoked the session
 			s.Auth.ForgetSession(sess.ID)
 		}
 		return nil, err
+	}
+	if replay != nil {
+		if next, err = openSuccessor(refreshToken, replay); err != nil {
+			return nil, fmt.Errorf("refresh: open the successor: %w", err)
+		}
 	}
 	u, err := s.Users.FindUserByID(ctx, sess.UserID)
 	if err != nil {

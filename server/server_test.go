@@ -39,6 +39,7 @@ type settings struct {
 	cfg     server.Config
 	limiter func(*clock) ratelimit.Limiter
 	hasher  *auth.PasswordHasher
+	grace   time.Duration // refresh grace; none unless a test asks
 }
 
 type option func(*settings)
@@ -73,7 +74,7 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	}
 	cfg := st.cfg
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: st.hasher, Tokens: tokens,
-		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL}
+		Auth: authn, Now: c.Now, SessionTTL: cfg.SessionTTL, RefreshGrace: st.grace}
 	srv, err := server.New(cfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: st.limiter(c), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -251,3 +252,5 @@ func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s
 func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }
 
 func withHasher(h *auth.PasswordHasher) option { return func(s *settings) { s.hasher = h } }
+
+func withRefreshGrace(d time.Duration) option { return func(s *settings) { s.grace = d } }

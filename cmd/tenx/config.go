@@ -31,6 +31,7 @@ type config struct {
 	HandleBurst     int
 	UserPerMinute   int
 	HashConcurrency int // argon2id computations at once; 0 derives it from CPUs and GOMEMLIMIT
+	RefreshGrace    time.Duration
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -68,6 +69,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.AccessTTL, err = time.ParseDuration(env("TENX_ACCESS_TOKEN_TTL", "15m")); err != nil || c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
 		errs = append(errs, errors.New("TENX_ACCESS_TOKEN_TTL must be a duration between 1m and 24h"))
+	}
+	if c.RefreshGrace, err = time.ParseDuration(env("TENX_REFRESH_GRACE", "10s")); err != nil || c.RefreshGrace < 0 || c.RefreshGrace > time.Minute {
+		errs = append(errs, errors.New("TENX_REFRESH_GRACE must be a duration between 0s and 1m"))
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
@@ -164,6 +168,7 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 		slog.Int("password_hash_concurrency", c.HashConcurrency),
+		slog.String("refresh_grace", c.RefreshGrace.String()),
 	)
 }
 

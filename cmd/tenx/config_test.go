@@ -23,6 +23,7 @@ func defaultConfig() config {
 		AutoMigrate:   true,
 		AccessTTL:     15 * time.Minute,
 		MaxBodyBytes:  1 << 20,
+		RefreshGrace:  10 * time.Second,
 		PATPerMinute:  120,
 		HandleBurst:   600,
 		UserPerMinute: 600,
@@ -75,6 +76,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
 				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_PASSWORD_HASH_CONCURRENCY": "3",
+				"TENX_REFRESH_GRACE": "0s",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -82,7 +84,7 @@ func TestLoadConfig(t *testing.T) {
 				c.RedisURL, c.DatabaseURL = "rediss://cache:6380", "postgresql://h/db"
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
-				c.HashConcurrency = 3
+				c.HashConcurrency, c.RefreshGrace = 3, 0
 			},
 		},
 		{
@@ -136,6 +138,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			want: []string{"TENX_RATELIMIT_HANDLE_BURST"}},
 		{name: "user rate", env: map[string]string{"TENX_RATELIMIT_USER_PER_MINUTE": "-5"},
 			want: []string{"TENX_RATELIMIT_USER_PER_MINUTE"}},
+		{name: "refresh grace", env: map[string]string{"TENX_REFRESH_GRACE": "2m"}, want: []string{"TENX_REFRESH_GRACE"}},
 		{name: "hash concurrency", env: map[string]string{"TENX_PASSWORD_HASH_CONCURRENCY": "-1"},
 			want: []string{"TENX_PASSWORD_HASH_CONCURRENCY"}},
 		{name: "proxy", env: map[string]string{"TENX_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"},

@@ -97,7 +97,7 @@ func build(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) (*se
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
 	sessions := &auth.Sessions{Users: db, Sessions: db, Hasher: hasher, Tokens: tokens,
-		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL}
+		Auth: authn, Now: time.Now, SessionTTL: scfg.SessionTTL, RefreshGrace: cfg.RefreshGrace}
 	srv, err := server.New(scfg, server.Deps{Users: db, Handles: db, Tokens: db, Audit: db, Links: db, DB: db, Auth: authn, Sessions: sessions,
 		Keys: keys, Limiter: newLimiter(cfg, log), Logger: log})
 	return srv, sessions, err
