@@ -32,10 +32,13 @@ type Grant struct {
 	SessionID    string
 }
 
-// Signup creates a user with a hashed password.
+// Signup creates a user with a hashed password that meets the policy.
 func (s *Sessions) Signup(ctx context.Context, email, password string, admin bool) (*tenx.User, error) {
 	email = tenx.NormalizeEmail(email)
 	if err := tenx.ValidateCredentials(email, password); err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(email, password); err != nil {
 		return nil, err
 	}
 	hash, err := s.Hasher.Hash(password)

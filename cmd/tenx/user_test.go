@@ -75,6 +75,8 @@ func TestUserCommandErrors(t *testing.T) {
 		{name: "unknown subcommand", args: []string{"user", "delete"}, wantErr: "usage: tenx user create"},
 		{name: "short password", args: []string{"user", "create", "--email", "x@example.com"}, stdin: "short\n",
 			wantErr: "password must be between 10 and 256 characters"},
+		{name: "common password", args: []string{"user", "create", "--email", "x@example.com"}, stdin: "qwertyuiop\n",
+			wantErr: "most common passwords"},
 		{name: "no password", args: []string{"user", "create", "--email", "x@example.com"},
 			wantErr: "password must be between 10 and 256 characters"},
 		{name: "no email", args: []string{"user", "create"}, stdin: "correct horse battery\n",

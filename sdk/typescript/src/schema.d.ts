@@ -684,7 +684,7 @@ export interface components {
             email: string;
             /**
              * Format: password
-             * @description 10 to 256 characters.
+             * @description 10 to 256 characters; not one character repeated, not the email address or its part before the @, and not one of the 10,000 most common passwords (compared case-insensitively). A refused password answers 400 validation_error naming `password`, with a message that says why.
              */
             password: string;
         };
