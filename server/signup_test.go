@@ -38,7 +38,7 @@ func TestSignupThrottle(t *testing.T) {
 		t.Fatalf("Retry-After = %q", rec.Header().Get("Retry-After"))
 	}
 	mustStatus(t, signupAs(e, "u3@example.com", "198.51.100.8:1000"), http.StatusCreated) // another IP
-	e.clock.Add(20 * time.Minute)                                                          // one sign-up refilled
+	e.clock.Add(20 * time.Minute)                                                         // one sign-up refilled
 	mustStatus(t, signupAs(e, "u4@example.com", "198.51.100.7:1000"), http.StatusCreated)
 	mustError(t, signupAs(e, "u5@example.com", "198.51.100.7:1000"), http.StatusTooManyRequests, "rate_limited")
 }
