@@ -18,6 +18,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// Hasher hashes passwords (default DefaultPasswordHasher).
 	Hasher *PasswordHasher
+	// RefreshGrace is how long a rotated refresh token still returns its
+	// successor (two tabs refreshing at once); 0 means none.
+	RefreshGrace time.Duration
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
 	// CacheTTL, MaxCached, PATCacheTTL and TouchEvery tune the
@@ -66,6 +69,6 @@ func New(ctx context.Context, cfg Config, st Stores) (*Services, error) {
 		Handles: st.Handles, PATs: st.Tokens, Now: cfg.Now, CacheTTL: cfg.CacheTTL, MaxCached: cfg.MaxCached,
 		PATCacheTTL: cfg.PATCacheTTL, TouchEvery: cfg.TouchEvery})
 	sessions := &Sessions{Users: st.Users, Sessions: st.Sessions, Hasher: cfg.Hasher, Tokens: tokens,
-		Auth: authn, Now: cfg.Now, SessionTTL: cfg.SessionTTL}
+		Auth: authn, Now: cfg.Now, SessionTTL: cfg.SessionTTL, RefreshGrace: cfg.RefreshGrace}
 	return &Services{Keys: keys, Tokens: tokens, Authenticator: authn, Sessions: sessions, PATs: authn.PATs()}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -17,6 +18,8 @@ type PasswordHasher struct {
 	Time    uint32
 	MemoryK uint32 // KiB
 	Threads uint8
+	// slots bounds how many hashes and verifications run at once.
+	slots *hashSlots
 	// dummy is verified against when the account does not exist, so that an
 	// unknown email costs the same time as a wrong password.
 	dummy string
@@ -30,7 +33,8 @@ func FastPasswordHasher() *PasswordHasher { return NewPasswordHasher(1, 64, 1) }
 
 // NewPasswordHasher returns a hasher with the given argon2id parameters.
 func NewPasswordHasher(time, memoryK uint32, threads uint8) *PasswordHasher {
-	h := &PasswordHasher{Time: time, MemoryK: memoryK, Threads: threads}
+	h := &PasswordHasher{Time: time, MemoryK: memoryK, Threads: threads,
+		slots: newHashSlots(DefaultHashConcurrency(memoryK), DefaultHashWait)}
 	dummy, err := h.Hash("dummy password for absent accounts")
 	if err != nil {
 		panic(err) // crypto/rand failing is not recoverable
@@ -39,8 +43,30 @@ func NewPasswordHasher(time, memoryK uint32, threads uint8) *PasswordHasher {
 	return h
 }
 
+// Bound sets how many hashes and verifications may run at once (n < 1 means
+// DefaultHashConcurrency) and how long one waits for a turn before it is
+// refused with unavailable. Call it before the hasher is shared.
+func (h *PasswordHasher) Bound(n int, wait time.Duration) *PasswordHasher {
+	if n < 1 {
+		n = DefaultHashConcurrency(h.MemoryK)
+	}
+	h.slots = newHashSlots(n, wait)
+	return h
+}
+
+// Reserve takes one turn of hashing work until release is called, or
+// answers unavailable when none frees up in time. Hash and Verify take
+// theirs through it; tests use it to fill the hasher.
+func (h *PasswordHasher) Reserve() (release func(), err error) { return h.slots.acquire() }
+
 // Hash returns the PHC-encoded argon2id hash of password with a fresh salt.
+// It answers unavailable when the hasher stays busy.
 func (h *PasswordHasher) Hash(password string) (string, error) {
+	release, err := h.Reserve()
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
@@ -53,14 +79,20 @@ func (h *PasswordHasher) Hash(password string) (string, error) {
 
 // Verify reports whether password matches encoded, in constant time. An
 // empty encoded hash (no such account) is checked against a dummy hash so
-// the answer takes as long as for a real account.
-func (h *PasswordHasher) Verify(encoded, password string) bool {
+// the answer takes as long as for a real account. The error is unavailable
+// when the hasher stays busy.
+func (h *PasswordHasher) Verify(encoded, password string) (bool, error) {
+	release, err := h.Reserve()
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	if encoded == "" {
 		_, _ = verifyPHC(h.dummy, password)
-		return false
+		return false, nil
 	}
 	ok, err := verifyPHC(encoded, password)
-	return err == nil && ok
+	return err == nil && ok, nil
 }
 
 var errBadHash = errors.New("malformed password hash")

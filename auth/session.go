@@ -17,6 +17,10 @@ type Sessions struct {
 	Auth       *Authenticator
 	Now        tenx.Clock
 	SessionTTL time.Duration
+	// RefreshGrace is how long a rotated refresh token may be presented
+	// again and get the same successor instead of revoking the session
+	// (DefaultRefreshGrace in production; zero turns it off).
+	RefreshGrace time.Duration
 }
 
 // Grant is what a successful login or refresh hands the client.
@@ -28,10 +32,13 @@ type Grant struct {
 	SessionID    string
 }
 
-// Signup creates a user with a hashed password.
+// Signup creates a user with a hashed password that meets the policy.
 func (s *Sessions) Signup(ctx context.Context, email, password string, admin bool) (*tenx.User, error) {
 	email = tenx.NormalizeEmail(email)
 	if err := tenx.ValidateCredentials(email, password); err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(email, password); err != nil {
 		return nil, err
 	}
 	hash, err := s.Hasher.Hash(password)
@@ -59,7 +66,11 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (*Grant, e
 	if u != nil {
 		encoded = u.PasswordHash
 	}
-	if !s.Hasher.Verify(encoded, password) || u == nil {
+	ok, err := s.Hasher.Verify(encoded, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || u == nil {
 		return nil, tenx.Errorf(tenx.EINVALIDCREDENTIALS, "email or password is wrong")
 	}
 	refresh := newOpaqueToken()
@@ -70,19 +81,30 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (*Grant, e
 	return s.grant(u, sess.ID, refresh)
 }
 
-// Refresh rotates a refresh token and issues a new access token. Reuse of a
-// rotated token revokes the session (the store detects it).
+// Refresh rotates a refresh token and issues a new access token. A token
+// rotated within RefreshGrace gets the successor of that rotation again;
+// older reuse revokes the session (the store detects both).
 func (s *Sessions) Refresh(ctx context.Context, refreshToken string) (*Grant, error) {
 	if refreshToken == "" {
 		return nil, tenx.Errorf(tenx.EREFRESHMISSING, "the refresh cookie is missing")
 	}
 	next := newOpaqueToken()
-	sess, err := s.Sessions.RotateRefreshToken(ctx, HashToken(refreshToken), HashToken(next))
+	sealed, err := sealSuccessor(refreshToken, next)
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	sess, replay, err := s.Sessions.RotateRefreshToken(ctx, tenx.RefreshRotation{OldHash: HashToken(refreshToken),
+		NewHash: HashToken(next), Sealed: sealed, Grace: s.RefreshGrace})
 	if err != nil {
 		if sess != nil { // reuse: the store revoked the session
 			s.Auth.ForgetSession(sess.ID)
 		}
 		return nil, err
+	}
+	if replay != nil {
+		if next, err = openSuccessor(refreshToken, replay); err != nil {
+			return nil, fmt.Errorf("refresh: open the successor: %w", err)
+		}
 	}
 	u, err := s.Users.FindUserByID(ctx, sess.UserID)
 	if err != nil {

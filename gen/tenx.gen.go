@@ -293,7 +293,7 @@ type Scope = string
 type Signup struct {
 	Email openapi_types.Email `json:"email"`
 
-	// Password 10 to 256 characters.
+	// Password 10 to 256 characters; not one character repeated, not the email address or its part before the @, and not one of the 10,000 most common passwords (compared case-insensitively). A refused password answers 400 validation_error naming `password`, with a message that says why.
 	Password string `json:"password"`
 }
 

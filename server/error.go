@@ -54,7 +54,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		h.Set("WWW-Authenticate", wwwAuthenticate(e))
 	}
-	if e.Code == tenx.ERATELIMITED && e.RetryAfterSeconds > 0 {
+	if e.RetryAfterSeconds > 0 { // rate_limited, or unavailable when busy
 		h.Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
 	body := gen.Error{Error: e.Code, Message: e.Message, RequestId: requestID(c)}

@@ -28,9 +28,11 @@ type Config struct {
 	SignupOpen bool
 	// TrustedProxies are the networks whose X-Forwarded-For is believed.
 	TrustedProxies []*net.IPNet
-	// LoginPerIP and LoginPerAccount throttle login attempts.
+	// LoginPerIP and LoginPerAccount throttle login attempts; SignupPerIP
+	// throttles sign-ups.
 	LoginPerIP      ratelimit.Limit
 	LoginPerAccount ratelimit.Limit
+	SignupPerIP     ratelimit.Limit
 	// SessionTTL is how long a refresh cookie lives.
 	SessionTTL time.Duration
 	// PATPerMinute limits each (handle, token, source IP); HandleBurst is
@@ -57,6 +59,7 @@ func DefaultConfig() Config {
 		SignupOpen:      true,
 		LoginPerIP:      ratelimit.Limit{Name: "login-ip", Rate: 20, Period: time.Minute, Burst: 20},
 		LoginPerAccount: ratelimit.Limit{Name: "login-account", Rate: 10, Period: time.Minute, Burst: 10},
+		SignupPerIP:     ratelimit.Limit{Name: "signup-ip", Rate: 20, Period: time.Hour, Burst: 20},
 		SessionTTL:      30 * 24 * time.Hour,
 		PATPerMinute:    ratelimit.Limit{Name: "pat", Rate: 120, Period: time.Minute},
 		HandleBurst:     ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
@@ -131,8 +134,8 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
-	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
+	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
+	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth}))
 	mountPages(e)
 	return e
 }

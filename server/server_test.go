@@ -38,6 +38,8 @@ type env struct {
 type settings struct {
 	cfg     server.Config
 	limiter func(*clock) ratelimit.Limiter
+	hasher  *auth.PasswordHasher
+	grace   time.Duration // refresh grace; none unless a test asks
 }
 
 type option func(*settings)
@@ -60,12 +62,13 @@ func mustOpenServerAt(tb testing.TB, url string, opts ...option) *env {
 func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	tb.Helper()
 	st := settings{cfg: server.DefaultConfig(),
-		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) }}
+		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) },
+		hasher:  auth.FastPasswordHasher()}
 	for _, o := range opts {
 		o(&st)
 	}
 	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
-		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: auth.FastPasswordHasher()},
+		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: st.hasher, RefreshGrace: st.grace},
 		Limiter: st.limiter(c), Now: c.Now}, db)
 	if err != nil {
 		tb.Fatal(err)
@@ -240,3 +243,7 @@ func withMaxBody(n int64) option { return func(s *settings) { s.cfg.MaxBodyBytes
 func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s.cfg) } }
 
 func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }
+
+func withHasher(h *auth.PasswordHasher) option { return func(s *settings) { s.hasher = h } }
+
+func withRefreshGrace(d time.Duration) option { return func(s *settings) { s.grace = d } }

@@ -8,7 +8,6 @@ import (
 	"tenx"
 	"tenx/auth"
 	"tenx/gen"
-	"tenx/ratelimit"
 )
 
 // RefreshCookie is the name of the HttpOnly refresh cookie.
@@ -17,7 +16,8 @@ const RefreshCookie = "_10x_admin_refresh"
 // refreshCookiePath limits the cookie to the auth routes.
 const refreshCookiePath = "/v2/auth"
 
-// Signup creates an account when sign-up is open.
+// Signup creates an account when sign-up is open (throttleAuth has limited
+// it by IP).
 func (s *Server) Signup(ctx context.Context, req gen.SignupRequestObject) (gen.SignupResponseObject, error) {
 	if !s.cfg.SignupOpen {
 		return nil, tenx.Errorf(tenx.ESIGNUPCLOSED, "sign-up is closed on this instance; ask an administrator")
@@ -29,16 +29,9 @@ func (s *Server) Signup(ctx context.Context, req gen.SignupRequestObject) (gen.S
 	return gen.Signup201JSONResponse{User: toAPIUser(u)}, nil
 }
 
-// Login throttles by IP and by account, then starts a session.
+// Login starts a session (throttleAuth has limited it by IP and account).
 func (s *Server) Login(ctx context.Context, req gen.LoginRequestObject) (gen.LoginResponseObject, error) {
-	email := tenx.NormalizeEmail(string(req.Body.Email))
-	if err := s.throttle(ctx, "login:ip:"+tenx.ClientIPFromContext(ctx), s.cfg.LoginPerIP); err != nil {
-		return nil, err
-	}
-	if err := s.throttle(ctx, "login:account:"+email, s.cfg.LoginPerAccount); err != nil {
-		return nil, err
-	}
-	g, err := s.Sessions.Login(ctx, email, req.Body.Password)
+	g, err := s.Sessions.Login(ctx, string(req.Body.Email), req.Body.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -97,18 +90,4 @@ func (s *Server) refreshCookie(value string, maxAge time.Duration) string {
 		c.MaxAge = -1
 	}
 	return c.String()
-}
-
-// throttle spends one unit of key's budget, answering rate_limited when
-// none is left.
-func (s *Server) throttle(ctx context.Context, key string, l ratelimit.Limit) error {
-	res, err := s.Limiter.Allow(ctx, key, l)
-	if err != nil {
-		return err
-	}
-	if !res.Allowed {
-		return &tenx.Error{Code: tenx.ERATELIMITED, Message: "too many attempts; retry later",
-			RetryAfterSeconds: res.RetryAfterSeconds()}
-	}
-	return nil
 }

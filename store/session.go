@@ -33,7 +33,8 @@ func (r sessionRow) toSession() *tenx.Session {
 // refreshRow is a refresh token joined to its session.
 type refreshRow struct {
 	sessionRow
-	UsedAt sql.NullInt64 `db:"used_at"`
+	UsedAt          sql.NullInt64 `db:"used_at"`
+	SuccessorSealed []byte        `db:"successor_sealed"`
 }
 
 const sessionColumns = `id, user_id, created_at, expires_at, revoked_at`
@@ -84,68 +85,82 @@ func (db *DB) FindSessionByID(ctx context.Context, id string) (*tenx.Session, er
 	return row.toSession(), nil
 }
 
-// RotateRefreshToken exchanges oldHash for newHash and returns the session.
-// Presenting a token that was already exchanged is taken as theft: the
-// session is revoked, and that revocation is committed even though the
-// answer is EINVALIDREFRESH.
-func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (*tenx.Session, error) {
+// RotateRefreshToken exchanges r.OldHash for r.NewHash and returns the
+// session. Presenting a token that was already exchanged is taken as theft
+// unless it comes within r.Grace of its rotation (two tabs refreshing at
+// once): then nothing changes and the sealed successor of that rotation is
+// returned as replay. Theft revokes the session, and that revocation is
+// committed even though the answer is EINVALIDREFRESH.
+func (db *DB) RotateRefreshToken(ctx context.Context, r tenx.RefreshRotation) (*tenx.Session, []byte, error) {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, translate(err, "rotate refresh token", "refresh token")
+		return nil, nil, translate(err, "rotate refresh token", "refresh token")
 	}
 	defer tx.Rollback()
 	now := db.now()
-	s, reused, err := rotate(ctx, tx, oldHash, newHash, now)
+	s, used, err := rotate(ctx, tx, r, now)
 	switch {
 	case err != nil:
-	case reused:
-		if err = revokeReused(ctx, tx, s.ID, now); tenx.ErrorCode(err) == tenx.EINVALIDREFRESH {
-			return s, err // the session it revoked, so callers can forget its tokens
-		}
-	default:
+	case used == nil:
 		err = tx.Commit()
+	case used.UsedAt.Valid && r.Grace > 0 && len(used.SuccessorSealed) > 0 &&
+		!now.After(fromMillis(used.UsedAt.Int64).Add(r.Grace)):
+		return s, used.SuccessorSealed, nil
+	default:
+		if err = revokeReused(ctx, tx, s.ID, now); tenx.ErrorCode(err) == tenx.EINVALIDREFRESH {
+			return s, nil, err // the session it revoked, so callers can forget its tokens
+		}
 	}
 	if err != nil {
-		return nil, translate(err, "rotate refresh token", "refresh token")
+		return nil, nil, translate(err, "rotate refresh token", "refresh token")
 	}
-	return s, nil
+	return s, nil, nil
 }
 
-// rotate marks oldHash used and stores newHash. When oldHash was used before
-// it changes nothing and reports reuse.
-func rotate(ctx context.Context, tx *sqlx.Tx, oldHash, newHash []byte, now time.Time) (*tenx.Session, bool, error) {
+const selectRefresh = `
+	SELECT s.id, s.user_id, s.created_at, s.expires_at, s.revoked_at, t.used_at, t.successor_sealed
+	FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+	WHERE t.hash = ?`
+
+// rotate marks r.OldHash used, keeping the sealed successor with it, and
+// stores r.NewHash. When the old token was used before it changes nothing
+// and returns its row, whose used_at and successor tell the caller whether
+// this is a retry within the grace or reuse.
+func rotate(ctx context.Context, tx *sqlx.Tx, r tenx.RefreshRotation, now time.Time) (*tenx.Session, *refreshRow, error) {
 	var row refreshRow
-	err := get(ctx, tx, &row, `
-		SELECT s.id, s.user_id, s.created_at, s.expires_at, s.revoked_at, t.used_at
-		FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-		WHERE t.hash = ?`, oldHash)
+	err := get(ctx, tx, &row, selectRefresh, r.OldHash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, errInvalidRefresh()
+		return nil, nil, errInvalidRefresh()
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	s := row.toSession()
 	if !s.Active(now) {
-		return nil, false, errInvalidRefresh()
+		return nil, nil, errInvalidRefresh()
 	}
 	if row.UsedAt.Valid {
-		return s, true, nil
+		return s, &row, nil
 	}
 	// The used_at condition settles a race between two rotations of one
-	// token: the later one updates nothing and counts as reuse.
-	n, err := exec(ctx, tx, `UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL`,
-		toMillis(now), oldHash)
+	// token: the later one updates nothing and reads the row the earlier
+	// one committed (Postgres blocks it on the row lock until then; each
+	// statement sees what is committed when it starts).
+	n, err := exec(ctx, tx, `UPDATE refresh_tokens SET used_at = ?, successor_sealed = ? WHERE hash = ? AND used_at IS NULL`,
+		toMillis(now), r.Sealed, r.OldHash)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	if n == 0 {
-		return s, true, nil
+		if err := get(ctx, tx, &row, selectRefresh, r.OldHash); err != nil {
+			return nil, nil, err
+		}
+		return s, &row, nil
 	}
-	if err := insertRefreshToken(ctx, tx, newHash, s.ID, now); err != nil {
-		return nil, false, err
+	if err := insertRefreshToken(ctx, tx, r.NewHash, s.ID, now); err != nil {
+		return nil, nil, err
 	}
-	return s, false, nil
+	return s, nil, nil
 }
 
 // revokeReused revokes the session of a reused token and commits that, then

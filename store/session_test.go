@@ -56,6 +56,11 @@ func TestCreateSession(t *testing.T) {
 	})
 }
 
+// rot exchanges old for next, sealing "sealed:"+next, with the given grace.
+func rot(old, next string, grace time.Duration) tenx.RefreshRotation {
+	return tenx.RefreshRotation{OldHash: hash(old), NewHash: hash(next), Sealed: []byte("sealed:" + next), Grace: grace}
+}
+
 // rotation is one call of RotateRefreshToken.
 type rotation struct {
 	old, new string
@@ -120,7 +125,7 @@ func TestRotateRefreshToken(t *testing.T) {
 					tt.prepare(t, db, clock, s)
 				}
 				for _, r := range tt.rotations {
-					got, err := db.RotateRefreshToken(t.Context(), hash(r.old), hash(r.new))
+					got, _, err := db.RotateRefreshToken(t.Context(), rot(r.old, r.new, 0))
 					checkCode(t, err, r.wantCode)
 					if err == nil && got.ID != s.ID {
 						t.Fatalf("rotated session %q, want %q", got.ID, s.ID)
@@ -175,7 +180,7 @@ func TestRotateRefreshTokenRace(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range errs {
 			wg.Go(func() {
-				_, errs[i] = db.RotateRefreshToken(t.Context(), hash("r1"), hash(fmt.Sprintf("r2-%d", i)))
+				_, _, errs[i] = db.RotateRefreshToken(t.Context(), rot("r1", fmt.Sprintf("r2-%d", i), 0))
 			})
 		}
 		wg.Wait()
@@ -190,6 +195,87 @@ func TestRotateRefreshTokenRace(t *testing.T) {
 		}
 		if found.RevokedAt == nil {
 			t.Fatal("session not revoked after reuse")
+		}
+	})
+}
+
+// TestRotateRefreshTokenGrace presents a rotated token again: within the
+// grace it changes nothing and returns the first rotation's sealed
+// successor, which keeps working; after the grace it revokes the session.
+func TestRotateRefreshTokenGrace(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, clock := mustOpen(t, url)
+		s := mustCreateSession(t, db, clock)
+		const grace = 10 * time.Second
+		rotate := func(old, next string) ([]byte, error) {
+			t.Helper()
+			got, replay, err := db.RotateRefreshToken(t.Context(), rot(old, next, grace))
+			if err == nil && got.ID != s.ID {
+				t.Fatalf("rotated session %q, want %q", got.ID, s.ID)
+			}
+			return replay, err
+		}
+		if replay, err := rotate("r1", "r2"); err != nil || replay != nil {
+			t.Fatalf("first rotation: replay %q, err %v", replay, err)
+		}
+		clock.Add(grace)
+		replay, err := rotate("r1", "r2-other")
+		if err != nil || string(replay) != "sealed:r2" {
+			t.Fatalf("within the grace: replay %q, err %v; want the first successor", replay, err)
+		}
+		_, err = rotate("r2-other", "r3") // the retry stored nothing
+		checkCode(t, err, tenx.EINVALIDREFRESH)
+		if replay, err := rotate("r2", "r3"); err != nil || replay != nil {
+			t.Fatalf("the replayed successor rotates: replay %q, err %v", replay, err)
+		}
+		clock.Add(time.Millisecond)
+		_, err = rotate("r1", "r4") // grace + 1 ms after its rotation
+		checkCode(t, err, tenx.EINVALIDREFRESH)
+		found, err := db.FindSessionByID(t.Context(), s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.RevokedAt == nil {
+			t.Fatal("session not revoked by reuse after the grace")
+		}
+		_, err = rotate("r3", "r5")
+		checkCode(t, err, tenx.EINVALIDREFRESH)
+	})
+}
+
+// TestRotateRefreshTokenRaceWithinGrace presents one token twice at once
+// with a grace: one rotation wins, the other gets its successor back, and
+// the session lives on.
+func TestRotateRefreshTokenRaceWithinGrace(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, clock := mustOpen(t, url)
+		s := mustCreateSession(t, db, clock)
+		replays := make([][]byte, 2)
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() {
+				_, replays[i], errs[i] = db.RotateRefreshToken(t.Context(), rot("r1", fmt.Sprintf("r2-%d", i), 10*time.Second))
+			})
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("errors: %v", errs)
+		}
+		winner := 1 - slices.IndexFunc(replays, func(b []byte) bool { return b != nil })
+		if winner > 1 || replays[winner] != nil || string(replays[1-winner]) != fmt.Sprintf("sealed:r2-%d", winner) {
+			t.Fatalf("replays %q: want exactly one, the winner's successor", replays)
+		}
+		found, err := db.FindSessionByID(t.Context(), s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.RevokedAt != nil {
+			t.Fatal("session revoked by a race within the grace")
 		}
 	})
 }

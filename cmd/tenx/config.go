@@ -13,25 +13,27 @@ import (
 
 // config is every setting of the binary, read from the environment.
 type config struct {
-	Addr           string
-	DatabaseURL    string
-	DataDir        string
-	PublicURL      string
-	PublicURLSet   bool // TENX_PUBLIC_URL was given; else derived from the listen address
-	RedisURL       string
-	SignupOpen     bool
-	AdminEmail     string
-	AdminPassword  string
-	LogLevel       slog.Level
-	AutoMigrate    bool
-	TrustedProxies []*net.IPNet
-	AccessTTL      time.Duration
-	DBTimeout      time.Duration
-	MaxBodyBytes   int64
-	PATPerMinute   int
-	HandleBurst    int
-	UserPerMinute  int
-	CORSOrigins    []string
+	Addr            string
+	DatabaseURL     string
+	DataDir         string
+	PublicURL       string
+	PublicURLSet    bool // TENX_PUBLIC_URL was given; else derived from the listen address
+	RedisURL        string
+	SignupOpen      bool
+	AdminEmail      string
+	AdminPassword   string
+	LogLevel        slog.Level
+	AutoMigrate     bool
+	TrustedProxies  []*net.IPNet
+	AccessTTL       time.Duration
+	MaxBodyBytes    int64
+	PATPerMinute    int
+	HandleBurst     int
+	UserPerMinute   int
+	HashConcurrency int // argon2id computations at once; 0 derives it from CPUs and GOMEMLIMIT
+	RefreshGrace    time.Duration
+	DBTimeout       time.Duration
+	CORSOrigins     []string
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -73,6 +75,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.DBTimeout, err = time.ParseDuration(env("TENX_DB_TIMEOUT", "5s")); err != nil || c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
 		errs = append(errs, errors.New("TENX_DB_TIMEOUT must be a duration between 100ms and 5m"))
 	}
+	if c.RefreshGrace, err = time.ParseDuration(env("TENX_REFRESH_GRACE", "10s")); err != nil || c.RefreshGrace < 0 || c.RefreshGrace > time.Minute {
+		errs = append(errs, errors.New("TENX_REFRESH_GRACE must be a duration between 0s and 1m"))
+	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
 	}
@@ -87,6 +92,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if *l.dst, err = strconv.Atoi(env(l.key, l.def)); err != nil || *l.dst < 1 {
 			errs = append(errs, fmt.Errorf("%s must be a positive integer", l.key))
 		}
+	}
+	if c.HashConcurrency, err = strconv.Atoi(env("TENX_PASSWORD_HASH_CONCURRENCY", "0")); err != nil || c.HashConcurrency < 0 {
+		errs = append(errs, errors.New("TENX_PASSWORD_HASH_CONCURRENCY must be a non-negative integer"))
 	}
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
 		errs = append(errs, err)
@@ -203,6 +211,8 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.Int("password_hash_concurrency", c.HashConcurrency),
+		slog.String("refresh_grace", c.RefreshGrace.String()),
 	)
 }
 

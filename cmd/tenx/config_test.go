@@ -24,6 +24,7 @@ func defaultConfig() config {
 		AccessTTL:     15 * time.Minute,
 		DBTimeout:     5 * time.Second,
 		MaxBodyBytes:  1 << 20,
+		RefreshGrace:  10 * time.Second,
 		PATPerMinute:  120,
 		HandleBurst:   600,
 		UserPerMinute: 600,
@@ -76,6 +77,8 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
 				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_DB_TIMEOUT": "2500ms",
+				"TENX_PASSWORD_HASH_CONCURRENCY": "3",
+				"TENX_REFRESH_GRACE": "0s",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -84,6 +87,7 @@ func TestLoadConfig(t *testing.T) {
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
 				c.DBTimeout = 2500 * time.Millisecond
+				c.HashConcurrency, c.RefreshGrace = 3, 0
 			},
 		},
 		{
@@ -139,6 +143,9 @@ func TestLoadConfigErrors(t *testing.T) {
 			want: []string{"TENX_RATELIMIT_HANDLE_BURST"}},
 		{name: "user rate", env: map[string]string{"TENX_RATELIMIT_USER_PER_MINUTE": "-5"},
 			want: []string{"TENX_RATELIMIT_USER_PER_MINUTE"}},
+		{name: "refresh grace", env: map[string]string{"TENX_REFRESH_GRACE": "2m"}, want: []string{"TENX_REFRESH_GRACE"}},
+		{name: "hash concurrency", env: map[string]string{"TENX_PASSWORD_HASH_CONCURRENCY": "-1"},
+			want: []string{"TENX_PASSWORD_HASH_CONCURRENCY"}},
 		{name: "proxy", env: map[string]string{"TENX_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"},
 			want: []string{"TENX_TRUSTED_PROXIES", "not-an-ip"}},
 		{name: "admin email alone", env: map[string]string{"TENX_ADMIN_EMAIL": "root@example.com"},

@@ -92,8 +92,9 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg.DBTimeout = cfg.DBTimeout
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
-	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL}, Limiter: newLimiter(cfg, log),
-		Logger: log, Now: time.Now}
+	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
+	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL, Hasher: hasher, RefreshGrace: cfg.RefreshGrace},
+		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

@@ -51,7 +51,7 @@ func TestUserCreate(t *testing.T) {
 			}
 			// The hash carries its own argon2 parameters, so a cheap hasher
 			// verifies it just as the server's would.
-			if !auth.FastPasswordHasher().Verify(u.PasswordHash, tt.password) {
+			if ok, err := auth.FastPasswordHasher().Verify(u.PasswordHash, tt.password); err != nil || !ok {
 				t.Errorf("the stored hash does not match the password %q", tt.password)
 			}
 
@@ -75,6 +75,8 @@ func TestUserCommandErrors(t *testing.T) {
 		{name: "unknown subcommand", args: []string{"user", "delete"}, wantErr: "usage: tenx user create"},
 		{name: "short password", args: []string{"user", "create", "--email", "x@example.com"}, stdin: "short\n",
 			wantErr: "password must be between 10 and 256 characters"},
+		{name: "common password", args: []string{"user", "create", "--email", "x@example.com"}, stdin: "qwertyuiop\n",
+			wantErr: "most common passwords"},
 		{name: "no password", args: []string{"user", "create", "--email", "x@example.com"},
 			wantErr: "password must be between 10 and 256 characters"},
 		{name: "no email", args: []string{"user", "create"}, stdin: "correct horse battery\n",

@@ -59,6 +59,9 @@ export interface paths {
          * @description The owner is always kept and must not be listed. At most 100
          *     collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
          *     role, a duplicate or too long a list is 400 `invalid_collaborators`.
+         *     Concurrent replacements run one at a time and the last one wins; a
+         *     caller who stopped being the owner meanwhile gets 403
+         *     `insufficient_role`.
          */
         put: operations["replaceCollaborators"];
         post?: never;
@@ -81,7 +84,10 @@ export interface paths {
         put?: never;
         /**
          * Make another user the OWNER
-         * @description The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+         * @description The old owner becomes an OPERATOR. A missing id is 400
+         *     `new_owner_required`. Transfers of one handle run one at a time: of
+         *     two sent at once by its owner, one succeeds and the other is 403
+         *     `insufficient_role`, because its caller is no longer the owner.
          */
         post: operations["transferOwnership"];
         delete?: never;
@@ -636,7 +642,7 @@ export interface components {
             email: string;
             /**
              * Format: password
-             * @description 10 to 256 characters.
+             * @description 10 to 256 characters; not one character repeated, not the email address or its part before the @, and not one of the 10,000 most common passwords (compared case-insensitively). A refused password answers 400 validation_error naming `password`, with a message that says why.
              */
             password: string;
         };
@@ -1444,6 +1450,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
             500: components["responses"]["InternalError"];
