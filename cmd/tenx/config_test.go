@@ -78,7 +78,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
 				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_DB_TIMEOUT": "2500ms",
 				"TENX_PASSWORD_HASH_CONCURRENCY": "3",
-				"TENX_REFRESH_GRACE": "0s",
+				"TENX_REFRESH_GRACE":             "0s",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
