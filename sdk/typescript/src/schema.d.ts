@@ -59,6 +59,9 @@ export interface paths {
          * @description The owner is always kept and must not be listed. At most 100
          *     collaborators, each `CREATOR` or `OPERATOR`; an unknown user, a bad
          *     role, a duplicate or too long a list is 400 `invalid_collaborators`.
+         *     Concurrent replacements run one at a time and the last one wins; a
+         *     caller who stopped being the owner meanwhile gets 403
+         *     `insufficient_role`.
          */
         put: operations["replaceCollaborators"];
         post?: never;
@@ -81,7 +84,10 @@ export interface paths {
         put?: never;
         /**
          * Make another user the OWNER
-         * @description The old owner becomes an OPERATOR. A missing id is 400 `new_owner_required`.
+         * @description The old owner becomes an OPERATOR. A missing id is 400
+         *     `new_owner_required`. Transfers of one handle run one at a time: of
+         *     two sent at once by its owner, one succeeds and the other is 403
+         *     `insufficient_role`, because its caller is no longer the owner.
          */
         post: operations["transferOwnership"];
         delete?: never;
@@ -448,7 +454,11 @@ export interface paths {
         /**
          * Replace a token by a new one with the same name and scopes
          * @description The old token keeps working for `overlapSeconds` (default 0, at most
-         *     7 days) so systems can move over, then stops.
+         *     7 days) so systems can move over, then stops. A token has one
+         *     successor: rotating a token that was already rotated (even while
+         *     its overlap runs, or by a concurrent request) is 409 `conflict`;
+         *     rotate the successor instead. An unknown, revoked or expired token
+         *     is 404 `not_found`.
          */
         post: operations["rotateToken"];
         delete?: never;
@@ -1444,6 +1454,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
             500: components["responses"]["InternalError"];
@@ -1853,6 +1864,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
