@@ -31,7 +31,9 @@ func TestAuditTrailOfARecreatedHandle(t *testing.T) {
 		if body := rec.Body.String(); strings.Contains(body, first.ID) || strings.Contains(body, tokenID(old)) {
 			t.Fatalf("the new gamma's trail shows the old owner's: %s", body)
 		}
-		got := decode[struct{ Events []struct{ Action, TargetID string } }](t, rec)
+		got := decode[struct {
+			Events []struct{ Action, TargetID string }
+		}](t, rec)
 		if len(got.Events) != 1 || got.Events[0].Action != "token.created" || got.Events[0].TargetID != tokenID(pat) {
 			t.Fatalf("events %+v, want only the new owner's token.created", got.Events)
 		}
