@@ -28,7 +28,11 @@ func ValidHandleName(name string) bool {
 }
 
 // Handle is a named creator workspace. Its creator is its first OWNER.
+// Its ID (hdl_...) is set by the store and never changes: a name deleted
+// and taken again is another handle with another ID, and whatever outlives
+// a handle (its audit trail) is keyed by the ID.
 type Handle struct {
+	ID          string
 	Name        string
 	DisplayName string
 	OwnerID     string

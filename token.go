@@ -28,6 +28,9 @@ type Token struct {
 	RevokedAt  *time.Time
 	LastUsedAt *time.Time
 	LastUsedIP string
+	// ReplacedBy is the id of the one successor a rotation made; a token
+	// is rotated at most once.
+	ReplacedBy string
 }
 
 // Usable reports why t cannot be used at now: "" when it can, else the
@@ -53,7 +56,9 @@ type TokenFilter struct {
 // TokenService stores personal access tokens. Its writes record their
 // audit event in their own transaction.
 type TokenService interface {
-	// CreateToken inserts t (CreatedAt set by the store); a taken ID is ECONFLICT.
+	// CreateToken inserts t (CreatedAt set by the store); a taken ID is
+	// ECONFLICT, and a caller who is no longer OPERATOR+ on the handle
+	// EINSUFFICIENTROLE.
 	CreateToken(ctx context.Context, t *Token) error
 	// FindTokenByID returns the token whatever its state; ENOTFOUND if unknown.
 	FindTokenByID(ctx context.Context, id string) (*Token, error)
@@ -65,7 +70,8 @@ type TokenService interface {
 	RevokeToken(ctx context.Context, handle, id string) error
 	// RotateToken, in one transaction, inserts next and makes the active
 	// token oldID of the handle expire at oldExpiresAt (never later than it
-	// already would); ENOTFOUND when oldID is not active.
+	// already would) and records next as its one successor; ENOTFOUND when
+	// oldID is not active, ECONFLICT when it was already rotated.
 	RotateToken(ctx context.Context, handle, oldID string, next *Token, oldExpiresAt time.Time) error
 	// TouchToken records a use of the token.
 	TouchToken(ctx context.Context, id string, at time.Time, ip string) error

@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger})
+		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -93,11 +93,17 @@ func (p *PATs) Self(ctx context.Context, id string) (*tenx.Token, error) {
 
 // Rotate replaces a usable token of the handle by a new one with the same
 // name and scopes, created by the caller in ctx; the old one keeps working
-// for overlap, then stops. The new secret is returned here only.
+// for overlap, then stops. A token has one successor: rotating one already
+// rotated is ECONFLICT, decided by the store inside the rotation's
+// transaction, so that racing rotations mint one token. The new secret is
+// returned here only.
 func (p *PATs) Rotate(ctx context.Context, handle, id string, overlap time.Duration, expiresInDays *int) (*tenx.Token, string, error) {
-	old, err := p.Find(ctx, handle, id)
-	if err != nil {
+	old, err := p.store.FindTokenByID(ctx, id)
+	if err != nil && tenx.ErrorCode(err) != tenx.ENOTFOUND {
 		return nil, "", err
+	}
+	if old == nil || old.Handle != handle {
+		return nil, "", tenx.Errorf(tenx.ENOTFOUND, "token %q not found", id)
 	}
 	next, secret, err := p.mint(ctx, handle, old.Name, old.Scopes, expiresInDays)
 	if err != nil {

@@ -836,7 +836,11 @@ type ClientInterface interface {
 	// RotateTokenWithBody Replace a token by a new one with the same name and scopes
 	//
 	// The old token keeps working for `overlapSeconds` (default 0, at most
-	// 7 days) so systems can move over, then stops.
+	// 7 days) so systems can move over, then stops. A token has one
+	// successor: rotating a token that was already rotated (even while
+	// its overlap runs, or by a concurrent request) is 409 `conflict`;
+	// rotate the successor instead. An unknown, revoked or expired token
+	// is 404 `not_found`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -846,7 +850,11 @@ type ClientInterface interface {
 	// RotateToken Replace a token by a new one with the same name and scopes
 	//
 	// The old token keeps working for `overlapSeconds` (default 0, at most
-	// 7 days) so systems can move over, then stops.
+	// 7 days) so systems can move over, then stops. A token has one
+	// successor: rotating a token that was already rotated (even while
+	// its overlap runs, or by a concurrent request) is 409 `conflict`;
+	// rotate the successor instead. An unknown, revoked or expired token
+	// is 404 `not_found`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1501,7 +1509,11 @@ func (c *RawClient) GetToken(ctx context.Context, handle HandleName, tokenId Tok
 // RotateTokenWithBody Replace a token by a new one with the same name and scopes
 //
 // The old token keeps working for `overlapSeconds` (default 0, at most
-// 7 days) so systems can move over, then stops.
+// 7 days) so systems can move over, then stops. A token has one
+// successor: rotating a token that was already rotated (even while
+// its overlap runs, or by a concurrent request) is 409 `conflict`;
+// rotate the successor instead. An unknown, revoked or expired token
+// is 404 `not_found`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1521,7 +1533,11 @@ func (c *RawClient) RotateTokenWithBody(ctx context.Context, handle HandleName, 
 // RotateToken Replace a token by a new one with the same name and scopes
 //
 // The old token keeps working for `overlapSeconds` (default 0, at most
-// 7 days) so systems can move over, then stops.
+// 7 days) so systems can move over, then stops. A token has one
+// successor: rotating a token that was already rotated (even while
+// its overlap runs, or by a concurrent request) is 409 `conflict`;
+// rotate the successor instead. An unknown, revoked or expired token
+// is 404 `not_found`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3620,7 +3636,11 @@ type ClientWithResponsesInterface interface {
 	// RotateTokenWithBodyWithResponse Replace a token by a new one with the same name and scopes
 	//
 	// The old token keeps working for `overlapSeconds` (default 0, at most
-	// 7 days) so systems can move over, then stops.
+	// 7 days) so systems can move over, then stops. A token has one
+	// successor: rotating a token that was already rotated (even while
+	// its overlap runs, or by a concurrent request) is 409 `conflict`;
+	// rotate the successor instead. An unknown, revoked or expired token
+	// is 404 `not_found`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3630,7 +3650,11 @@ type ClientWithResponsesInterface interface {
 	// RotateTokenWithResponse Replace a token by a new one with the same name and scopes
 	//
 	// The old token keeps working for `overlapSeconds` (default 0, at most
-	// 7 days) so systems can move over, then stops.
+	// 7 days) so systems can move over, then stops. A token has one
+	// successor: rotating a token that was already rotated (even while
+	// its overlap runs, or by a concurrent request) is 409 `conflict`;
+	// rotate the successor instead. An unknown, revoked or expired token
+	// is 404 `not_found`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6334,6 +6358,8 @@ type RotateTokenResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -6373,6 +6399,11 @@ func (r RotateTokenResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r RotateTokenResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RotateTokenResponse) GetJSON409() *Conflict {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -7830,7 +7861,11 @@ func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, handle H
 // RotateTokenWithBodyWithResponse Replace a token by a new one with the same name and scopes
 //
 // The old token keeps working for `overlapSeconds` (default 0, at most
-// 7 days) so systems can move over, then stops.
+// 7 days) so systems can move over, then stops. A token has one
+// successor: rotating a token that was already rotated (even while
+// its overlap runs, or by a concurrent request) is 409 `conflict`;
+// rotate the successor instead. An unknown, revoked or expired token
+// is 404 `not_found`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7846,7 +7881,11 @@ func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Contex
 // RotateTokenWithResponse Replace a token by a new one with the same name and scopes
 //
 // The old token keeps working for `overlapSeconds` (default 0, at most
-// 7 days) so systems can move over, then stops.
+// 7 days) so systems can move over, then stops. A token has one
+// successor: rotating a token that was already rotated (even while
+// its overlap runs, or by a concurrent request) is 409 `conflict`;
+// rotate the successor instead. An unknown, revoked or expired token
+// is 404 `not_found`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10759,6 +10798,13 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

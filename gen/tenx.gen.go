@@ -4537,6 +4537,20 @@ func (response RotateToken404JSONResponse) VisitRotateTokenResponse(w http.Respo
 	return err
 }
 
+type RotateToken409JSONResponse struct{ ConflictJSONResponse }
+
+func (response RotateToken409JSONResponse) VisitRotateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RotateToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response RotateToken413JSONResponse) VisitRotateTokenResponse(w http.ResponseWriter) error {

@@ -147,13 +147,25 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // authorize authenticates the caller against the operation's requirement
-// and gives handlers the caller and their address, in one new context.
+// and gives handlers the caller and their address, in one new context. A
+// credential that fails spends its address's budget of failures; an
+// address over it is refused before its credential is looked at.
 func (s *Server) authorize(c echo.Context, op *operation) (*tenx.Principal, error) {
 	r := c.Request()
-	ctx := tenx.NewContextWithClientIP(r.Context(), c.RealIP())
+	ip := c.RealIP()
+	ctx := tenx.NewContextWithClientIP(r.Context(), ip)
 	cred, present := auth.ExtractCredential(r.Header)
+	checked := present && !op.requirement.Public
+	if checked {
+		if err := s.authFails.check(c.Response().Header(), ip); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.Auth.Authorize(ctx, &op.requirement, cred, present, c.Param("handle"))
 	if err != nil {
+		if checked && isAuthFailure(err) {
+			return nil, s.authFails.fail(ctx, c.Response().Header(), ip, err)
+		}
 		return nil, err
 	}
 	if p != nil {

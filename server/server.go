@@ -41,6 +41,10 @@ type Config struct {
 	PATPerMinute  ratelimit.Limit
 	HandleBurst   ratelimit.Limit
 	UserPerMinute ratelimit.Limit
+	// AuthFailuresPerIP limits failed authentications (bad, forged,
+	// revoked or expired credentials) per source IP; over it, every
+	// credentialed request from the address is refused (see authFailures).
+	AuthFailuresPerIP ratelimit.Limit
 	// PublicURL is the base of short links, e.g. https://10x.example.
 	PublicURL string
 	// CORSOrigins are the exact origins (scheme://host[:port]) whose
@@ -55,17 +59,18 @@ type Config struct {
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
-		MaxBodyBytes:    1 << 20,
-		SignupOpen:      true,
-		LoginPerIP:      ratelimit.Limit{Name: "login-ip", Rate: 20, Period: time.Minute, Burst: 20},
-		LoginPerAccount: ratelimit.Limit{Name: "login-account", Rate: 10, Period: time.Minute, Burst: 10},
-		SignupPerIP:     ratelimit.Limit{Name: "signup-ip", Rate: 20, Period: time.Hour, Burst: 20},
-		SessionTTL:      30 * 24 * time.Hour,
-		PATPerMinute:    ratelimit.Limit{Name: "pat", Rate: 120, Period: time.Minute},
-		HandleBurst:     ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
-		UserPerMinute:   ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
-		PublicURL:       "http://localhost:8080",
-		DBTimeout:       5 * time.Second,
+		MaxBodyBytes:      1 << 20,
+		SignupOpen:        true,
+		LoginPerIP:        ratelimit.Limit{Name: "login-ip", Rate: 20, Period: time.Minute, Burst: 20},
+		LoginPerAccount:   ratelimit.Limit{Name: "login-account", Rate: 10, Period: time.Minute, Burst: 10},
+		SignupPerIP:       ratelimit.Limit{Name: "signup-ip", Rate: 20, Period: time.Hour, Burst: 20},
+		SessionTTL:        30 * 24 * time.Hour,
+		PATPerMinute:      ratelimit.Limit{Name: "pat", Rate: 120, Period: time.Minute},
+		HandleBurst:       ratelimit.Limit{Name: "handle", Rate: 600, Period: time.Minute},
+		UserPerMinute:     ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
+		AuthFailuresPerIP: ratelimit.Limit{Name: "auth-failures", Rate: 60, Period: time.Minute},
+		PublicURL:         "http://localhost:8080",
+		DBTimeout:         5 * time.Second,
 	}
 }
 
@@ -82,6 +87,8 @@ type Deps struct {
 	Keys     *auth.KeySet
 	Limiter  ratelimit.Limiter
 	Logger   *slog.Logger
+	// Now is the clock (default time.Now).
+	Now tenx.Clock
 }
 
 // Server implements the generated strict server interface.
@@ -92,6 +99,7 @@ type Server struct {
 	contract         *contract
 	spec             *servedSpec
 	limits           rateLimits
+	authFails        *authFailures
 	validatorOptions openapi3filter.Options
 	echo             *echo.Echo
 }
@@ -114,7 +122,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec, limits: newRateLimits(cfg)}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec, limits: newRateLimits(cfg),
+		authFails: newAuthFailures(deps.Limiter, cfg.AuthFailuresPerIP, deps.Now)}
 	s.validatorOptions = openapi3filter.Options{
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
 		MultiError:         false,

@@ -65,12 +65,15 @@ func record(ctx context.Context, tx *sqlx.Tx, now time.Time, e tenx.AuditEvent) 
 }
 
 // insertAudit stores e inside the caller's transaction and sets its ID and
-// CreatedAt.
+// CreatedAt. The row is keyed by the id of the handle that bears e.Handle's
+// name now, in the same statement; the name is kept for display only.
 func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.Time) error {
 	row := toAuditRow(e)
 	row.ID, row.CreatedAt = newID("aud_"), toMillis(now)
-	_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		row.ID, row.Handle, row.Action, row.ActorUserID, row.ActorTokenID, row.TargetID, row.IP, row.CreatedAt)
+	_, err := exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`, handle_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM handles WHERE name = ?))`,
+		row.ID, row.Handle, row.Action, row.ActorUserID, row.ActorTokenID, row.TargetID, row.IP, row.CreatedAt,
+		row.Handle)
 	if err != nil {
 		return err
 	}
@@ -78,8 +81,9 @@ func insertAudit(ctx context.Context, tx *sqlx.Tx, e *tenx.AuditEvent, now time.
 	return nil
 }
 
-// FindAuditEvents lists the events of f.Handle, newest first, including
-// those of a handle since deleted. f.NextToken is the nextToken of the
+// FindAuditEvents lists the events of the handle named f.Handle now, by
+// its id, newest first: never those of a deleted handle of the same name,
+// and none for an unknown name. f.NextToken is the nextToken of the
 // previous page; nextToken is empty on the last page.
 func (db *DB) FindAuditEvents(ctx context.Context, f tenx.AuditFilter) ([]*tenx.AuditEvent, string, error) {
 	after, err := decodeTimeCursor(f.NextToken)
@@ -91,7 +95,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, f tenx.AuditFilter) ([]*tenx.
 	args := append([]any{f.Handle}, condArgs...)
 	var rows []auditRow
 	err = query(ctx, db.db, &rows, `SELECT `+auditColumns+` FROM audit_events
-		WHERE handle = ?`+cond+`
+		WHERE handle_id = (SELECT id FROM handles WHERE name = ?)`+cond+`
 		ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", translate(err, "find audit events", "audit event")

@@ -30,7 +30,9 @@ func TestCreateAuditEvent(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, url string) {
 		t.Parallel()
 		db, clock := mustOpen(t, url)
-		// No foreign keys: neither the handle nor the actors need exist.
+		// No foreign keys: the actors need not exist. The handle is listed
+		// by its id, so only events of a live handle are ever listed.
+		mustCreateHandle(t, db, "shop", mustCreateUser(t, db, "ann@example.com").ID)
 		e := mustCreateAuditEvent(t, db, "shop", tenx.AuditTokenRevoked, "tok_old")
 		if !strings.HasPrefix(e.ID, "aud_") || len(e.ID) != len("aud_")+20 {
 			t.Errorf("id %q, want aud_ and 20 characters", e.ID)
@@ -70,6 +72,9 @@ func TestFindAuditEventsPages(t *testing.T) {
 	storetest.Dialects(t, func(t *testing.T, url string) {
 		t.Parallel()
 		db, clock := mustOpen(t, url)
+		ann := mustCreateUser(t, db, "ann@example.com")
+		mustCreateHandle(t, db, "shop", ann.ID)
+		mustCreateHandle(t, db, "other", ann.ID)
 		var events []*tenx.AuditEvent
 		for i := range 23 {
 			if i%4 == 0 {

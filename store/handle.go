@@ -13,6 +13,7 @@ import (
 
 // handleRow is a row of handles.
 type handleRow struct {
+	ID          string `db:"id"`
 	Name        string `db:"name"`
 	DisplayName string `db:"display_name"`
 	OwnerID     string `db:"owner_id"`
@@ -22,6 +23,7 @@ type handleRow struct {
 
 func (r handleRow) toHandle() *tenx.Handle {
 	return &tenx.Handle{
+		ID:          r.ID,
 		Name:        r.Name,
 		DisplayName: r.DisplayName,
 		OwnerID:     r.OwnerID,
@@ -42,16 +44,16 @@ type memberRow struct {
 	Role   string `db:"role"`
 }
 
-const handleColumns = `name, display_name, owner_id, created_at, updated_at`
+const handleColumns = `id, name, display_name, owner_id, created_at, updated_at`
 
-// CreateHandle inserts h, setting CreatedAt and UpdatedAt, and makes
-// h.OwnerID its OWNER; a taken name is ECONFLICT.
+// CreateHandle inserts h, setting its new ID, CreatedAt and UpdatedAt, and
+// makes h.OwnerID its OWNER; a taken name is ECONFLICT.
 func (db *DB) CreateHandle(ctx context.Context, h *tenx.Handle) error {
-	row := handleRow{Name: h.Name, DisplayName: h.DisplayName, OwnerID: h.OwnerID}
+	row := handleRow{ID: newID("hdl_"), Name: h.Name, DisplayName: h.DisplayName, OwnerID: h.OwnerID}
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		row.CreatedAt, row.UpdatedAt = toMillis(now), toMillis(now)
-		_, err := exec(ctx, tx, `INSERT INTO handles (`+handleColumns+`) VALUES (?, ?, ?, ?, ?)`,
-			row.Name, row.DisplayName, row.OwnerID, row.CreatedAt, row.UpdatedAt)
+		_, err := exec(ctx, tx, `INSERT INTO handles (`+handleColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
+			row.ID, row.Name, row.DisplayName, row.OwnerID, row.CreatedAt, row.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -89,7 +91,7 @@ func findHandle(ctx context.Context, q sqlx.ExtContext, name string) (handleRow,
 func (db *DB) FindHandlesForUser(ctx context.Context, userID string) ([]tenx.HandleAccess, error) {
 	var rows []handleAccessRow
 	err := query(ctx, db.db, &rows, `
-		SELECT h.name, h.display_name, h.owner_id, h.created_at, h.updated_at, m.role
+		SELECT h.id, h.name, h.display_name, h.owner_id, h.created_at, h.updated_at, m.role
 		FROM handle_members m JOIN handles h ON h.name = m.handle
 		WHERE m.user_id = ?
 		ORDER BY h.name`, userID)
@@ -127,7 +129,8 @@ func (db *DB) UpdateHandle(ctx context.Context, name string, upd tenx.HandleUpda
 }
 
 // DeleteHandle removes the handle with its memberships, tokens and links
-// (by foreign key cascade); ENOTFOUND if missing. Its audit events stay.
+// (by foreign key cascade); ENOTFOUND if missing. Its audit events stay,
+// keyed by its ID, so a new handle of the same name never lists them.
 // The acting user must still be OWNER (see lockHandleAs).
 func (db *DB) DeleteHandle(ctx context.Context, name string) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {

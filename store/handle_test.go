@@ -21,7 +21,10 @@ func TestCreateHandle(t *testing.T) {
 		ann := mustCreateUser(t, db, "ann@example.com")
 		h := mustCreateHandle(t, db, "ann-shop", ann.ID)
 		now := stored(clock.Now())
-		want := &tenx.Handle{Name: "ann-shop", DisplayName: "Display ann-shop", OwnerID: ann.ID,
+		if !strings.HasPrefix(h.ID, "hdl_") {
+			t.Errorf("id %q, want hdl_...", h.ID)
+		}
+		want := &tenx.Handle{ID: h.ID, Name: "ann-shop", DisplayName: "Display ann-shop", OwnerID: ann.ID,
 			CreatedAt: now, UpdatedAt: now}
 		if diff := cmp.Diff(want, h); diff != "" {
 			t.Errorf("created handle (-want +got):\n%s", diff)
@@ -445,10 +448,14 @@ func TestDeleteHandleCascades(t *testing.T) {
 				t.Errorf("%s rows = %d, want %d (of the other handle)", table, n, want)
 			}
 		}
-		// Audit events outlive the handle.
+		// Audit events outlive the handle, keyed by its id: no handle of
+		// the name, now or later, lists them.
+		if n := countRows(t, url, "audit_events"); n != 3 {
+			t.Errorf("audit rows = %d, want 3 (shop's two, other's one)", n)
+		}
 		events, _, err := db.FindAuditEvents(t.Context(), tenx.AuditFilter{Handle: "shop"})
-		if diff := cmp.Diff(before, events); err != nil || diff != "" {
-			t.Errorf("events after delete (-before +after):\n%s (%v)", diff, err)
+		if err != nil || len(events) != 0 {
+			t.Errorf("events of the deleted shop = %+v, %v; want none", events, err)
 		}
 	})
 }

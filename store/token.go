@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,6 +26,7 @@ type tokenRow struct {
 	RevokedAt  sql.NullInt64  `db:"revoked_at"`
 	LastUsedAt sql.NullInt64  `db:"last_used_at"`
 	LastUsedIP sql.NullString `db:"last_used_ip"`
+	ReplacedBy sql.NullString `db:"replaced_by"`
 }
 
 func toTokenRow(t *tenx.Token) (tokenRow, error) {
@@ -64,24 +66,31 @@ func (r tokenRow) toToken() (*tenx.Token, error) {
 		RevokedAt:  fromNullMillis(r.RevokedAt),
 		LastUsedAt: fromNullMillis(r.LastUsedAt),
 		LastUsedIP: r.LastUsedIP.String,
+		ReplacedBy: r.ReplacedBy.String,
 	}, nil
 }
 
 const tokenColumns = `id, handle, name, scopes, secret_hash, created_by, created_at,
-	expires_at, revoked_at, last_used_at, last_used_ip`
+	expires_at, revoked_at, last_used_at, last_used_ip, replaced_by`
 
 // activeToken is the condition a usable token meets; its one placeholder
 // takes the transaction's time in milliseconds. It matches tenx.Token.Usable.
 const activeToken = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`
 
 // CreateToken inserts t, setting its CreatedAt, and records token.created;
-// a taken ID is ECONFLICT and an unknown handle or creator ENOTFOUND.
+// a taken ID is ECONFLICT and an unknown handle or creator ENOTFOUND. It
+// locks the handle's row and re-checks that the acting user is still
+// OPERATOR+ (see lockHandleAs): a token written while its creator was
+// being demoted would escape the revocation the demotion performs.
 func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
 	row, err := toTokenRow(t)
 	if err != nil {
 		return err
 	}
 	err = db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := db.lockHandleAs(ctx, tx, row.Handle, tenx.RoleOperator); err != nil {
+			return err
+		}
 		if err := insertToken(ctx, tx, &row, now); err != nil {
 			return err
 		}
@@ -108,9 +117,9 @@ func (db *DB) finishTokenWrite(err error, op string, row tokenRow, t *tenx.Token
 
 func insertToken(ctx context.Context, tx *sqlx.Tx, row *tokenRow, now time.Time) error {
 	row.CreatedAt = toMillis(now)
-	_, err := exec(ctx, tx, `INSERT INTO tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := exec(ctx, tx, `INSERT INTO tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		row.ID, row.Handle, row.Name, row.Scopes, row.SecretHash, row.CreatedBy, row.CreatedAt,
-		row.ExpiresAt, row.RevokedAt, row.LastUsedAt, row.LastUsedIP)
+		row.ExpiresAt, row.RevokedAt, row.LastUsedAt, row.LastUsedIP, row.ReplacedBy)
 	return err
 }
 
@@ -172,10 +181,13 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 }
 
 // RotateToken, in one transaction, makes the active token oldID of the
-// handle expire at oldExpiresAt, or keeps its earlier expiry, and inserts
-// next (setting its CreatedAt) as a token of the same handle, and records
-// token.rotated. An oldID that is unknown, not active or of another handle
-// is ENOTFOUND, and then next is not inserted.
+// handle expire at oldExpiresAt, or keeps its earlier expiry, records next
+// as its one successor, inserts next (setting its CreatedAt) as a token of
+// the same handle, and records token.rotated. An oldID that is unknown,
+// revoked, expired or of another handle is ENOTFOUND; one already rotated
+// is ECONFLICT, so that concurrent or repeated rotations mint one successor
+// only. In either case next is not inserted. Like CreateToken it needs the
+// acting user to still be OPERATOR+ (see lockHandleAs).
 func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.Token, oldExpiresAt time.Time) error {
 	row, err := toTokenRow(next)
 	if err != nil {
@@ -183,7 +195,10 @@ func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.
 	}
 	row.Handle = handle
 	err = db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		if err := expireToken(ctx, tx, handle, oldID, oldExpiresAt, now); err != nil {
+		if _, err := db.lockHandleAs(ctx, tx, handle, tenx.RoleOperator); err != nil {
+			return err
+		}
+		if err := replaceToken(ctx, tx, handle, oldID, row.ID, oldExpiresAt, now); err != nil {
 			return err
 		}
 		if err := insertToken(ctx, tx, &row, now); err != nil {
@@ -194,20 +209,42 @@ func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.
 	return db.finishTokenWrite(err, "rotate token", row, next)
 }
 
-// expireToken moves the expiry of an active token forward to at, never back.
-func expireToken(ctx context.Context, tx *sqlx.Tx, handle, id string, at, now time.Time) error {
+// replaceToken names nextID the successor of an active, not yet replaced
+// token and moves its expiry forward to at, never back. The condition on
+// replaced_by is what makes the successor one: of two rotations, the
+// second (serialised behind the first by the handle's lock, or re-reading
+// the row it waited for) changes nothing and is ECONFLICT.
+func replaceToken(ctx context.Context, tx *sqlx.Tx, handle, id, nextID string, at, now time.Time) error {
 	ms := toMillis(at.UTC().Truncate(time.Millisecond))
 	n, err := exec(ctx, tx, `
-		UPDATE tokens SET expires_at = CASE WHEN expires_at IS NULL OR expires_at > ? THEN ? ELSE expires_at END
-		WHERE id = ? AND handle = ? AND `+activeToken,
-		ms, ms, id, handle, toMillis(now))
+		UPDATE tokens SET replaced_by = ?,
+			expires_at = CASE WHEN expires_at IS NULL OR expires_at > ? THEN ? ELSE expires_at END
+		WHERE id = ? AND handle = ? AND replaced_by IS NULL AND `+activeToken,
+		nextID, ms, ms, id, handle, toMillis(now))
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return tenx.Errorf(tenx.ENOTFOUND, "token not found")
+		return whyNotReplaced(ctx, tx, handle, id)
 	}
 	return nil
+}
+
+// whyNotReplaced tells a token already rotated (ECONFLICT, even once its
+// overlap has ended) from one that is unknown, revoked or expired.
+func whyNotReplaced(ctx context.Context, tx *sqlx.Tx, handle, id string) error {
+	var successor sql.NullString
+	err := get(ctx, tx, &successor, `SELECT replaced_by FROM tokens WHERE id = ? AND handle = ? AND revoked_at IS NULL`,
+		id, handle)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if successor.Valid {
+		return tenx.Errorf(tenx.ECONFLICT,
+			"token %q was already rotated (its successor is %s): a token is replaced once; rotate the successor instead",
+			id, successor.String)
+	}
+	return tenx.Errorf(tenx.ENOTFOUND, "token %q not found", id)
 }
 
 // TouchToken records a use of the token at at from ip, whatever the

@@ -33,6 +33,7 @@ type config struct {
 	HashConcurrency int // argon2id computations at once; 0 derives it from CPUs and GOMEMLIMIT
 	RefreshGrace    time.Duration
 	DBTimeout       time.Duration
+	AuthFailures    int // failed authentications a minute per source IP
 	CORSOrigins     []string
 }
 
@@ -88,6 +89,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"TENX_RATELIMIT_PAT_PER_MINUTE", "120", &c.PATPerMinute},
 		{"TENX_RATELIMIT_HANDLE_BURST", "600", &c.HandleBurst},
 		{"TENX_RATELIMIT_USER_PER_MINUTE", "600", &c.UserPerMinute},
+		{"TENX_RATELIMIT_AUTH_FAILURES_PER_MINUTE", "60", &c.AuthFailures},
 	} {
 		if *l.dst, err = strconv.Atoi(env(l.key, l.def)); err != nil || *l.dst < 1 {
 			errs = append(errs, fmt.Errorf("%s must be a positive integer", l.key))
@@ -210,6 +212,7 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_pat_per_minute", c.PATPerMinute),
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
+		slog.Int("ratelimit_auth_failures_per_minute", c.AuthFailures),
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Int("password_hash_concurrency", c.HashConcurrency),
 		slog.String("refresh_grace", c.RefreshGrace.String()),

@@ -28,6 +28,7 @@ func defaultConfig() config {
 		PATPerMinute:  120,
 		HandleBurst:   600,
 		UserPerMinute: 600,
+		AuthFailures:  60,
 	}
 }
 
@@ -77,15 +78,16 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
 				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_DB_TIMEOUT": "2500ms",
-				"TENX_PASSWORD_HASH_CONCURRENCY": "3",
-				"TENX_REFRESH_GRACE":             "0s",
+				"TENX_PASSWORD_HASH_CONCURRENCY":          "3",
+				"TENX_REFRESH_GRACE":                      "0s",
+				"TENX_RATELIMIT_AUTH_FAILURES_PER_MINUTE": "7",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
 				c.AccessTTL, c.MaxBodyBytes = time.Hour, 2048
 				c.RedisURL, c.DatabaseURL = "rediss://cache:6380", "postgresql://h/db"
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
-				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
+				c.PATPerMinute, c.HandleBurst, c.UserPerMinute, c.AuthFailures = 30, 40, 50, 7
 				c.DBTimeout = 2500 * time.Millisecond
 				c.HashConcurrency, c.RefreshGrace = 3, 0
 			},
@@ -146,6 +148,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "refresh grace", env: map[string]string{"TENX_REFRESH_GRACE": "2m"}, want: []string{"TENX_REFRESH_GRACE"}},
 		{name: "hash concurrency", env: map[string]string{"TENX_PASSWORD_HASH_CONCURRENCY": "-1"},
 			want: []string{"TENX_PASSWORD_HASH_CONCURRENCY"}},
+		{name: "auth failures rate", env: map[string]string{"TENX_RATELIMIT_AUTH_FAILURES_PER_MINUTE": "0"},
+			want: []string{"TENX_RATELIMIT_AUTH_FAILURES_PER_MINUTE"}},
 		{name: "proxy", env: map[string]string{"TENX_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"},
 			want: []string{"TENX_TRUSTED_PROXIES", "not-an-ip"}},
 		{name: "admin email alone", env: map[string]string{"TENX_ADMIN_EMAIL": "root@example.com"},

@@ -454,7 +454,11 @@ export interface paths {
         /**
          * Replace a token by a new one with the same name and scopes
          * @description The old token keeps working for `overlapSeconds` (default 0, at most
-         *     7 days) so systems can move over, then stops.
+         *     7 days) so systems can move over, then stops. A token has one
+         *     successor: rotating a token that was already rotated (even while
+         *     its overlap runs, or by a concurrent request) is 409 `conflict`;
+         *     rotate the successor instead. An unknown, revoked or expired token
+         *     is 404 `not_found`.
          */
         post: operations["rotateToken"];
         delete?: never;
@@ -1860,6 +1864,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
