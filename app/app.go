@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"time"
 
@@ -37,6 +39,8 @@ type App struct {
 	Server *server.Server
 	DB     *store.DB
 	Auth   *auth.Services
+
+	closers []io.Closer
 }
 
 // New wires the auth services and the server on db.
@@ -51,7 +55,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		cfg.Limiter = ratelimit.NewMemory(cfg.Now, 100_000)
 	}
 	acfg := cfg.Auth
-	acfg.Issuer, acfg.SessionTTL, acfg.Now = cfg.Issuer, cfg.Server.SessionTTL, cfg.Now
+	acfg.Issuer, acfg.SessionTTL, acfg.Now, acfg.Bus = cfg.Issuer, cfg.Server.SessionTTL, cfg.Now, db.Bus()
 	if acfg.Issuer == "" {
 		acfg.Issuer = cfg.Server.PublicURL
 	}
@@ -66,4 +70,27 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	return &App{Server: srv, DB: db, Auth: as}, nil
+}
+
+// Listen makes this instance hear the changes other instances make to the
+// shared database (Postgres LISTEN/NOTIFY), so its caches trust entries
+// until told otherwise instead of re-reading them every second; until
+// Close. cmd/tenx serve listens; tests that do not see the short TTL.
+func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
+	c, err := a.DB.Listen(ctx, log)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, c)
+	return nil
+}
+
+// Close stops what Listen started; the database is the caller's to close.
+func (a *App) Close() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c.Close())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
 }

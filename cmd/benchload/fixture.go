@@ -65,6 +65,11 @@ func newFixture(ctx context.Context, database, dbURL string) (*fixture, error) {
 		f.close()
 		return nil, err
 	}
+	if err := a.Listen(ctx, nil); err != nil { // as tenx serve does
+		f.close()
+		return nil, err
+	}
+	f.closers = append(f.closers, func() { a.Close() })
 	if f.routes, err = seed(ctx, a, db); err != nil {
 		f.close()
 		return nil, err

@@ -77,6 +77,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	if err := a.Listen(ctx, log); err != nil {
+		return err
+	}
+	defer a.Close()
 	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
 		return err
 	}
