@@ -12,6 +12,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/metrics"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -32,6 +33,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
+	// Metrics, when set, is told about requests and exports the caches'
+	// and the database pool's statistics.
+	Metrics *metrics.Metrics
 }
 
 // App is a built tenx: its server, database and auth services.
@@ -65,11 +69,15 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger})
+		Limiter: cfg.Limiter, Logger: cfg.Logger, Metrics: observer(cfg.Metrics)})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Server: srv, DB: db, Auth: as}, nil
+	a := &App{Server: srv, DB: db, Auth: as}
+	if cfg.Metrics != nil {
+		a.export(cfg.Metrics)
+	}
+	return a, nil
 }
 
 // Listen makes this instance hear the changes other instances make to the

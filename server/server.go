@@ -79,6 +79,9 @@ type Deps struct {
 	Keys     *auth.KeySet
 	Limiter  ratelimit.Limiter
 	Logger   *slog.Logger
+	// Metrics, when set, is told about requests, authentication and rate
+	// limiting.
+	Metrics Observer
 }
 
 // Server implements the generated strict server interface.

@@ -32,6 +32,9 @@ type config struct {
 	HandleBurst    int
 	UserPerMinute  int
 	CORSOrigins    []string
+	MetricsAddr    string        // empty: no metrics
+	DBMaxConns     int           // 0: the store's default
+	DBConnLifetime time.Duration // how long a pooled connection is reused
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -48,6 +51,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RedisURL:      env("TENX_REDIS_URL", ""),
 		AdminEmail:    env("TENX_ADMIN_EMAIL", ""),
 		AdminPassword: getenv("TENX_ADMIN_PASSWORD"),
+		MetricsAddr:   env("TENX_METRICS_ADDR", ""),
 	}
 	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
 	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
@@ -72,6 +76,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.DBTimeout, err = time.ParseDuration(env("TENX_DB_TIMEOUT", "5s")); err != nil || c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
 		errs = append(errs, errors.New("TENX_DB_TIMEOUT must be a duration between 100ms and 5m"))
+	}
+	if c.DBMaxConns, err = strconv.Atoi(env("TENX_DB_MAX_CONNS", "0")); err != nil || c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
+		errs = append(errs, errors.New("TENX_DB_MAX_CONNS must be an integer from 0 (the default) to 1000"))
+	}
+	if c.DBConnLifetime, err = time.ParseDuration(env("TENX_DB_CONN_LIFETIME", "1h")); err != nil || c.DBConnLifetime < time.Second {
+		errs = append(errs, errors.New("TENX_DB_CONN_LIFETIME must be a duration of at least 1s"))
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
@@ -203,6 +213,9 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.String("metrics_addr", c.MetricsAddr),
+		slog.Int("db_max_conns", c.DBMaxConns),
+		slog.String("db_conn_lifetime", c.DBConnLifetime.String()),
 	)
 }
 
