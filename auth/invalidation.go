@@ -76,4 +76,3 @@ func (a *Authenticator) CacheStats() map[string][2]uint64 {
 	add("pat_unknown", h, m)
 	return out
 }
-

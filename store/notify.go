@@ -91,10 +91,14 @@ func tokenEvents(ids []string) []invalidate.Event {
 	return out
 }
 
-func roleEvent(handle string) invalidate.Event { return invalidate.Event{Kind: invalidate.Role, Key: handle} }
+func roleEvent(handle string) invalidate.Event {
+	return invalidate.Event{Kind: invalidate.Role, Key: handle}
+}
 
 func handleEvent(handle string) invalidate.Event {
 	return invalidate.Event{Kind: invalidate.Handle, Key: handle}
 }
 
-func sessionEvent(id string) invalidate.Event { return invalidate.Event{Kind: invalidate.Session, Key: id} }
+func sessionEvent(id string) invalidate.Event {
+	return invalidate.Event{Kind: invalidate.Session, Key: id}
+}

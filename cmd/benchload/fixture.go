@@ -38,11 +38,11 @@ type route struct {
 // a JWT and 20 links, beside a bare Echo server that answers each route
 // with the bytes tenx answered.
 type fixture struct {
-	database   string
-	tenxURL    string
-	bareURL    string
-	routes     []route
-	closers    []func()
+	database string
+	tenxURL  string
+	bareURL  string
+	routes   []route
+	closers  []func()
 }
 
 func (f *fixture) close() {

@@ -283,4 +283,3 @@ func maps(m map[string]string) map[string]string {
 	}
 	return out
 }
-
