@@ -58,3 +58,19 @@ func TestBusHealth(t *testing.T) {
 		t.Fatalf("published %d, delivered %d; want 1, 3", published, len(got))
 	}
 }
+
+// TestListenDatabaseDown: a listener whose database cannot be reached does
+// not hold up the start, and its bus stays unhealthy (short TTL).
+func TestListenDatabaseDown(t *testing.T) {
+	t.Parallel()
+	b := invalidate.NewShared()
+	li := invalidate.Listen("postgres://u@127.0.0.1:1/db?sslmode=disable&connect_timeout=1", nil, "ch", b, nil)
+	time.Sleep(50 * time.Millisecond) // let it try
+	if b.Healthy() || b.TTL(time.Second) != time.Second {
+		t.Fatal("a bus whose listener cannot connect must use the short TTL")
+	}
+	_ = li.Close()
+	if b.Healthy() {
+		t.Fatal("a closed listener's bus is healthy")
+	}
+}

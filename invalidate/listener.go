@@ -1,7 +1,9 @@
 package invalidate
 
 import (
+	"errors"
 	"log/slog"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -30,9 +32,10 @@ const PingEvery = 2 * time.Second
 
 // Listen connects to dsn through d (nil: lib/pq's default dialer), listens
 // on channel and delivers its notifications to bus until Close. It returns
-// once the LISTEN is in force or could not be issued; the bus is healthy
-// from then on while the connection is. Reconnection is automatic.
-func Listen(dsn string, d pq.Dialer, channel string, bus *Bus, log *slog.Logger) (*Listener, error) {
+// at once: the bus turns healthy when the LISTEN is in force (a database
+// that is down at start delays that, it does not stop tenx), and stays so
+// while the connection is up. Reconnection is automatic.
+func Listen(dsn string, d pq.Dialer, channel string, bus *Bus, log *slog.Logger) *Listener {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -43,14 +46,21 @@ func Listen(dsn string, d pq.Dialer, channel string, bus *Bus, log *slog.Logger)
 	} else {
 		li.l = pq.NewDialListener(d, dsn, 100*time.Millisecond, 2*time.Second, li.event)
 	}
+	go li.listen(channel)
+	go li.loop()
+	return li
+}
+
+// listen issues the LISTEN, waiting for a connection as long as it takes.
+func (li *Listener) listen(channel string) {
 	if err := li.l.Listen(channel); err != nil {
-		li.l.Close()
-		return nil, err
+		if !errors.Is(err, net.ErrClosed) {
+			li.log.Error("invalidation listener cannot LISTEN; caches keep the short TTL", "err", err)
+		}
+		return
 	}
 	li.connected.Store(true)
 	li.update()
-	go li.loop()
-	return li, nil
 }
 
 // event is lib/pq's callback for connection state changes. Reconnected

@@ -65,7 +65,8 @@ func (nopCloser) Close() error { return nil }
 // Listen makes the Bus hear the changes other instances make, until the
 // returned Closer is closed. On SQLite there are no other instances and it
 // does nothing. On Postgres it LISTENs on a connection of its own, which
-// reconnects by itself; while it is down the Bus is not healthy.
+// reconnects by itself; until the LISTEN is in force, and while the
+// connection is down, the Bus is not healthy.
 func (db *DB) Listen(ctx context.Context, log *slog.Logger) (io.Closer, error) {
 	if db.dialect != DialectPostgres {
 		return nopCloser{}, nil
@@ -74,11 +75,7 @@ func (db *DB) Listen(ctx context.Context, log *slog.Logger) (io.Closer, error) {
 	if err := get(ctx, db.db, &channel, `SELECT `+channelExpr); err != nil {
 		return nil, translate(err, "listen", "channel")
 	}
-	li, err := invalidate.Listen(db.dsn, dialer{d: newNetDialer()}, channel, db.bus, log)
-	if err != nil {
-		return nil, translate(err, "listen", "channel")
-	}
-	return li, nil
+	return invalidate.Listen(db.dsn, dialer{d: newNetDialer()}, channel, db.bus, log), nil
 }
 
 func tokenEvent(id string) invalidate.Event { return invalidate.Event{Kind: invalidate.Token, Key: id} }

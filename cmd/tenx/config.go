@@ -77,12 +77,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.DBTimeout, err = time.ParseDuration(env("TENX_DB_TIMEOUT", "5s")); err != nil || c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
 		errs = append(errs, errors.New("TENX_DB_TIMEOUT must be a duration between 100ms and 5m"))
 	}
-	if c.DBMaxConns, err = strconv.Atoi(env("TENX_DB_MAX_CONNS", "0")); err != nil || c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
-		errs = append(errs, errors.New("TENX_DB_MAX_CONNS must be an integer from 0 (the default) to 1000"))
-	}
-	if c.DBConnLifetime, err = time.ParseDuration(env("TENX_DB_CONN_LIFETIME", "1h")); err != nil || c.DBConnLifetime < time.Second {
-		errs = append(errs, errors.New("TENX_DB_CONN_LIFETIME must be a duration of at least 1s"))
-	}
+	errs = append(errs, c.loadPool(env)...)
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
 	}
@@ -109,6 +104,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, errors.New("TENX_ADMIN_EMAIL and TENX_ADMIN_PASSWORD must be set together"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// loadPool reads the database pool's settings.
+func (c *config) loadPool(env func(key, def string) string) []error {
+	var errs []error
+	var err error
+	if c.DBMaxConns, err = strconv.Atoi(env("TENX_DB_MAX_CONNS", "0")); err != nil || c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
+		errs = append(errs, errors.New("TENX_DB_MAX_CONNS must be an integer from 0 (the default) to 1000"))
+	}
+	if c.DBConnLifetime, err = time.ParseDuration(env("TENX_DB_CONN_LIFETIME", "1h")); err != nil || c.DBConnLifetime < time.Second {
+		errs = append(errs, errors.New("TENX_DB_CONN_LIFETIME must be a duration of at least 1s"))
+	}
+	return errs
 }
 
 func (c config) validateURLs() []error {
