@@ -5,11 +5,14 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"time"
 
 	"tenx"
 	"tenx/auth"
+	"tenx/metrics"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -30,6 +33,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
+	// Metrics, when set, is told about requests and exports the caches'
+	// and the database pool's statistics.
+	Metrics *metrics.Metrics
 }
 
 // App is a built tenx: its server, database and auth services.
@@ -37,6 +43,8 @@ type App struct {
 	Server *server.Server
 	DB     *store.DB
 	Auth   *auth.Services
+
+	closers []io.Closer
 }
 
 // New wires the auth services and the server on db.
@@ -51,7 +59,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		cfg.Limiter = ratelimit.NewMemory(cfg.Now, 100_000)
 	}
 	acfg := cfg.Auth
-	acfg.Issuer, acfg.SessionTTL, acfg.Now = cfg.Issuer, cfg.Server.SessionTTL, cfg.Now
+	acfg.Issuer, acfg.SessionTTL, acfg.Now, acfg.Bus = cfg.Issuer, cfg.Server.SessionTTL, cfg.Now, db.Bus()
 	if acfg.Issuer == "" {
 		acfg.Issuer = cfg.Server.PublicURL
 	}
@@ -61,9 +69,36 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now})
+		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics)})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Server: srv, DB: db, Auth: as}, nil
+	a := &App{Server: srv, DB: db, Auth: as}
+	if cfg.Metrics != nil {
+		a.export(cfg.Metrics)
+	}
+	return a, nil
+}
+
+// Listen makes this instance hear the changes other instances make to the
+// shared database (Postgres LISTEN/NOTIFY), so its caches trust entries
+// until told otherwise instead of re-reading them every second; until
+// Close. cmd/tenx serve listens; tests that do not see the short TTL.
+func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
+	c, err := a.DB.Listen(ctx, log)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, c)
+	return nil
+}
+
+// Close stops what Listen started; the database is the caller's to close.
+func (a *App) Close() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c.Close())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
 }

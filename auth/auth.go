@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tenx"
+	"tenx/invalidate"
 )
 
 // Config is how the auth services behave. Zero values take the documented
@@ -29,6 +30,8 @@ type Config struct {
 	MaxCached   int
 	PATCacheTTL time.Duration
 	TouchEvery  time.Duration
+	// Bus tells the caches what changed; see AuthenticatorConfig.
+	Bus *invalidate.Bus
 }
 
 // Stores are where the auth services keep their data; store.DB is all of
@@ -67,7 +70,7 @@ func New(ctx context.Context, cfg Config, st Stores) (*Services, error) {
 	tokens := NewTokens(keys, cfg.Issuer, cfg.AccessTTL, cfg.Now)
 	authn := NewAuthenticator(AuthenticatorConfig{Tokens: tokens, Users: st.Users, Sessions: st.Sessions,
 		Handles: st.Handles, PATs: st.Tokens, Now: cfg.Now, CacheTTL: cfg.CacheTTL, MaxCached: cfg.MaxCached,
-		PATCacheTTL: cfg.PATCacheTTL, TouchEvery: cfg.TouchEvery})
+		PATCacheTTL: cfg.PATCacheTTL, TouchEvery: cfg.TouchEvery, Bus: cfg.Bus})
 	sessions := &Sessions{Users: st.Users, Sessions: st.Sessions, Hasher: cfg.Hasher, Tokens: tokens,
 		Auth: authn, Now: cfg.Now, SessionTTL: cfg.SessionTTL, RefreshGrace: cfg.RefreshGrace}
 	return &Services{Keys: keys, Tokens: tokens, Authenticator: authn, Sessions: sessions, PATs: authn.PATs()}, nil

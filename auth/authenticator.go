@@ -3,17 +3,20 @@ package auth
 import (
 	"context"
 	"crypto/sha256"
-	"sync/atomic"
 	"time"
 
 	"tenx"
+	"tenx/cache"
+	"tenx/invalidate"
 )
 
 // Authenticator turns credentials into principals. Verified access tokens
 // are cached by their hash so the hot path skips the signature check and
-// the session read; the cache honours `exp`, forgets a session's entries the
-// moment it is revoked here, and re-checks the session after CacheTTL so a
-// logout on another instance is seen within that time.
+// the session read; the cache honours `exp` and forgets a session's entries
+// the moment it is revoked here. With a Bus it also forgets them when the
+// session ends on another instance, and caches each caller's role per
+// handle; while the Bus is not healthy (and without one) an entry is
+// trusted for CacheTTL only, so a logout elsewhere holds within that time.
 type Authenticator struct {
 	tokens   *Tokens
 	users    tenx.UserService
@@ -22,11 +25,12 @@ type Authenticator struct {
 	pats     *PATs
 	now      tenx.Clock
 	cacheTTL time.Duration
+	bus      *invalidate.Bus
 
-	jwtCache *ttlCache[[32]byte, tenx.Principal]
-	// forgets counts evictions: a lookup that raced one (read the store
-	// before a revocation, would cache after it) must not cache its result.
-	forgets atomic.Uint64
+	jwtCache *cache.Map[[32]byte, tenx.Principal]
+	// roles caches FindRole, "" for no role; only with a bus, because a
+	// role written behind the bus's back would be seen late.
+	roles *cache.Map[roleKey, tenx.Role]
 }
 
 // AuthenticatorConfig wires an Authenticator.
@@ -50,6 +54,10 @@ type AuthenticatorConfig struct {
 	PATCacheTTL time.Duration
 	// TouchEvery coalesces lastUsedAt writes (default 1m).
 	TouchEvery time.Duration
+	// Bus, when set, tells the caches what the store changed (here and,
+	// while healthy, on every instance): entries are then trusted for its
+	// LongTTL instead of CacheTTL, and roles are cached too.
+	Bus *invalidate.Bus
 }
 
 // NewAuthenticator returns an Authenticator.
@@ -66,10 +74,15 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 	if cfg.TouchEvery == 0 {
 		cfg.TouchEvery = time.Minute
 	}
-	return &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
-		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL,
-		pats:     newPATs(cfg.PATs, cfg.Now, cfg.PATCacheTTL, cfg.MaxCached, cfg.TouchEvery),
-		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached)}
+	a := &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
+		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL, bus: cfg.Bus,
+		pats:     newPATs(cfg.PATs, cfg.Now, cfg.PATCacheTTL, cfg.MaxCached, cfg.TouchEvery, cfg.Bus),
+		jwtCache: cache.New[[32]byte, tenx.Principal](cfg.MaxCached)}
+	if cfg.Bus != nil {
+		a.roles = cache.New[roleKey, tenx.Role](cfg.MaxCached)
+		cfg.Bus.Subscribe(a.invalidate)
+	}
+	return a
 }
 
 // PATs is the lifecycle of personal access tokens whose cache this
@@ -81,10 +94,10 @@ func (a *Authenticator) PATs() *PATs { return a.pats }
 func (a *Authenticator) AuthenticateJWT(ctx context.Context, token string) (*tenx.Principal, error) {
 	key := sha256.Sum256([]byte(token))
 	now := a.now()
-	if p, ok := a.jwtCache.get(key, now); ok {
+	if p, ok := a.jwtCache.Get(key, now); ok {
 		return &p, nil
 	}
-	epoch := a.forgets.Load()
+	epoch := a.jwtCache.Epoch()
 	claims, err := a.tokens.Verify(token)
 	if err != nil {
 		return nil, err
@@ -93,15 +106,13 @@ func (a *Authenticator) AuthenticateJWT(ctx context.Context, token string) (*ten
 	if err != nil {
 		return nil, err
 	}
-	until := now.Add(a.cacheTTL)
+	until := now.Add(a.bus.TTL(a.cacheTTL))
 	for _, end := range []time.Time{claims.ExpiresAt.Time, sessionEnd} {
 		if end.Before(until) {
 			until = end
 		}
 	}
-	if a.forgets.Load() == epoch {
-		a.jwtCache.put(key, *p, until, now)
-	}
+	a.jwtCache.Put(key, *p, until, now, epoch)
 	return p, nil
 }
 
@@ -131,6 +142,5 @@ func (a *Authenticator) principalFor(ctx context.Context, c *AccessClaims, now t
 // ForgetSession drops every cached token of a session, so a logout takes
 // effect on this instance at once.
 func (a *Authenticator) ForgetSession(sessionID string) {
-	a.forgets.Add(1)
-	a.jwtCache.deleteWhere(func(p tenx.Principal) bool { return p.SessionID == sessionID })
+	a.jwtCache.DeleteWhere(func(_ [32]byte, p tenx.Principal) bool { return p.SessionID == sessionID })
 }

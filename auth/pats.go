@@ -2,35 +2,48 @@ package auth
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"tenx"
+	"tenx/cache"
+	"tenx/invalidate"
 )
 
 // PATs runs the lifecycle of personal access tokens: it mints, lists,
 // verifies, rotates and revokes them, and keeps its cache of looked-up
 // tokens in step, so that a revocation made here takes effect at once and
-// one made on another instance within the cache's lifetime. Whether a token
-// may be used is decided by tenx.Token.Usable alone.
+// one made on another instance as soon as the Bus delivers it (within the
+// cache's short lifetime while it cannot). Whether a token may be used is
+// decided by tenx.Token.Usable alone.
 type PATs struct {
 	store tenx.TokenService
 	now   tenx.Clock
+	bus   *invalidate.Bus
 
-	cache    *ttlCache[string, tenx.Token]
+	cache    *cache.Map[string, tenx.Token]
 	cacheTTL time.Duration
-	// forgets counts evictions: a lookup that raced one (read the store
-	// before a revocation, would cache after it) must not cache its result.
-	forgets atomic.Uint64
+	// unknown remembers ids that are no token for unknownTTL, so a flood
+	// of forged tokens with valid checksums costs one read per id, not one
+	// per request. Creating a token forgets its id here at once (and on
+	// other instances through the Bus).
+	unknown *cache.Map[string, struct{}]
 	// touched remembers which tokens had their last use recorded in the
 	// last touchEvery, so lastUsedAt costs one write a minute, not one a request.
-	touched    *ttlCache[string, struct{}]
+	touched    *cache.Map[string, struct{}]
 	touchEvery time.Duration
 }
 
-func newPATs(store tenx.TokenService, now tenx.Clock, cacheTTL time.Duration, maxCached int, touchEvery time.Duration) *PATs {
-	return &PATs{store: store, now: now, cacheTTL: cacheTTL, touchEvery: touchEvery,
-		cache: newTTLCache[string, tenx.Token](maxCached), touched: newTTLCache[string, struct{}](maxCached)}
+// unknownTTL bounds how long an unknown token id is remembered, whatever
+// the Bus: a token created on another instance works here within it.
+const unknownTTL = time.Second
+
+func newPATs(store tenx.TokenService, now tenx.Clock, cacheTTL time.Duration, maxCached int, touchEvery time.Duration,
+	bus *invalidate.Bus) *PATs {
+	p := &PATs{store: store, now: now, bus: bus, cacheTTL: cacheTTL, touchEvery: touchEvery,
+		cache: cache.New[string, tenx.Token](maxCached), unknown: cache.New[string, struct{}](maxCached),
+		touched: cache.New[string, struct{}](maxCached)}
+	bus.Subscribe(p.invalidate)
+	return p
 }
 
 // Create mints a token of the handle for the caller in ctx and stores it;
@@ -48,6 +61,7 @@ func (p *PATs) Create(ctx context.Context, handle, name string, scopes []string,
 	if err := p.store.CreateToken(ctx, t); err != nil {
 		return nil, "", err
 	}
+	p.Forget(t.ID) // an earlier guess of this id was cached as unknown
 	return t, secret, nil
 }
 
@@ -112,7 +126,7 @@ func (p *PATs) Rotate(ctx context.Context, handle, id string, overlap time.Durat
 	if err := p.store.RotateToken(ctx, handle, old.ID, next, p.now().Add(overlap)); err != nil {
 		return nil, "", err
 	}
-	p.Forget(old.ID)
+	p.Forget(old.ID, next.ID)
 	return next, secret, nil
 }
 
@@ -167,44 +181,43 @@ func (p *PATs) Verify(ctx context.Context, token, handle string, required []stri
 
 // lookup reads a token through the cache.
 func (p *PATs) lookup(ctx context.Context, id string, now time.Time) (*tenx.Token, error) {
-	if t, ok := p.cache.get(id, now); ok {
+	if t, ok := p.cache.Get(id, now); ok {
 		return &t, nil
 	}
-	epoch := p.forgets.Load()
+	if _, ok := p.unknown.Get(id, now); ok {
+		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
+	}
+	epoch, unknownEpoch := p.cache.Epoch(), p.unknown.Epoch()
 	t, err := p.store.FindTokenByID(ctx, id)
 	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
+		p.unknown.Put(id, struct{}{}, now.Add(min(unknownTTL, p.cacheTTL)), now, unknownEpoch)
 		return nil, tenx.Errorf(tenx.EINVALIDTOKEN, "personal access token is not valid")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if p.forgets.Load() == epoch {
-		p.cache.put(id, *t, now.Add(p.cacheTTL), now)
-	}
+	p.cache.Put(id, *t, now.Add(p.bus.TTL(p.cacheTTL)), now, epoch)
 	return t, nil
 }
 
 // touch records the token's use at most once per touchEvery. A failed
 // write is not the caller's problem: the next window tries again.
 func (p *PATs) touch(ctx context.Context, t *tenx.Token, now time.Time) {
-	if _, ok := p.touched.get(t.ID, now); ok {
+	if _, ok := p.touched.Get(t.ID, now); ok {
 		return
 	}
-	p.touched.put(t.ID, struct{}{}, now.Add(p.touchEvery), now)
+	p.touched.Put(t.ID, struct{}{}, now.Add(p.touchEvery), now, p.touched.Epoch())
 	_ = p.store.TouchToken(ctx, t.ID, now, tenx.ClientIPFromContext(ctx))
 }
 
 // Forget evicts tokens revoked behind the service's back (by
 // ReplaceCollaborators, say) so the revocation takes effect here at once.
 func (p *PATs) Forget(ids ...string) {
-	p.forgets.Add(1)
-	for _, id := range ids {
-		p.cache.delete(id)
-	}
+	p.cache.Delete(ids...)
+	p.unknown.Delete(ids...)
 }
 
 // ForgetHandle evicts every cached token of a deleted handle.
 func (p *PATs) ForgetHandle(handle string) {
-	p.forgets.Add(1)
-	p.cache.deleteWhere(func(t tenx.Token) bool { return t.Handle == handle })
+	p.cache.DeleteWhere(func(_ string, t tenx.Token) bool { return t.Handle == handle })
 }

@@ -61,7 +61,7 @@ func (a *Authenticator) checkUser(ctx context.Context, req *Requirement, p *tenx
 	if req.MinRole == "" {
 		return p, nil
 	}
-	role, err := a.handles.FindRole(ctx, handle, p.UserID)
+	role, err := a.findRole(ctx, handle, p.UserID)
 	if tenx.ErrorCode(err) == tenx.ENOTFOUND {
 		// Do not reveal that a handle the caller cannot reach exists.
 		return nil, tenx.Errorf(tenx.ENOTFOUND, "handle %q not found", handle)

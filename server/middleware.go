@@ -63,6 +63,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
+		s.observeRequest(c, start)
 		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
 			return nil
 		}
@@ -126,10 +127,13 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		p, err := s.authorize(c, op)
+		s.observeAuth(op, err)
 		if err != nil {
 			return err
 		}
-		if err := s.rateLimit(c, p); err != nil {
+		err = s.rateLimit(c, p)
+		s.observeRateLimit(p, err)
+		if err != nil {
 			return err
 		}
 		if op.hasBody {

@@ -89,6 +89,9 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Now is the clock (default time.Now).
 	Now tenx.Clock
+	// Metrics, when set, is told about requests, authentication and rate
+	// limiting.
+	Metrics Observer
 }
 
 // Server implements the generated strict server interface.

@@ -6,16 +6,20 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"tenx"
+	"tenx/cache"
+	"tenx/invalidate"
 )
 
 // The dialects Open understands, as reported by DB.Dialect.
@@ -27,14 +31,27 @@ const (
 // sqlitePragmas are applied to every SQLite connection. WAL lets readers run
 // beside the one writer; immediate transactions take the write lock at BEGIN
 // so that busy_timeout applies instead of a mid-transaction SQLITE_BUSY.
+// synchronous=NORMAL (see README): in WAL mode a commit survives a crash of
+// tenx, and the file is never corrupted, but the last commits before a
+// power loss or OS crash may be lost; FULL would fsync every commit.
 const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 
 // DB is the tenx database. It is safe for concurrent use.
 type DB struct {
+	// db reads; w writes. On Postgres they are one pool. On SQLite w is
+	// the one writer connection (writers queue in Go instead of spinning
+	// on the file lock) and db a pool of query_only readers.
 	db      *sqlx.DB
+	w       *sqlx.DB
 	dialect string
 	clock   tenx.Clock
+
+	bus     *invalidate.Bus
+	pending sync.Map // *sqlx.Tx -> *[]invalidate.Event, see note
+	links   *cache.Map[linkKey, *tenx.Link]
+	pages   *linkPages
+	dsn     string // Postgres, for the invalidation listener; holds secrets
 }
 
 var (
@@ -75,10 +92,18 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db, err := open(DialectSQLite, "sqlite", path+"?"+sqlitePragmas, clock)
+	db, err := open(DialectSQLite, "sqlite", path+"?"+sqlitePragmas+"&_pragma=query_only(1)", clock)
 	if err != nil {
 		return nil, err
 	}
+	if db.w, err = sqlx.Open("sqlite", path+"?"+sqlitePragmas+"&_txlock=immediate"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.w.SetMaxOpenConns(1)
+	db.SetPool(DefaultSQLitePool())
+	db.bus = invalidate.NewLocal()
+	db.subscribeLinks()
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -105,7 +130,7 @@ func open(dialect, driver, dsn string, clock tenx.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return &DB{db: sdb, dialect: dialect, clock: clock}, nil
+	return &DB{db: sdb, w: sdb, dialect: dialect, clock: clock, links: newLinkCache(), pages: newLinkPages()}, nil
 }
 
 // redact hides the part of a url that may hold a password.
@@ -118,12 +143,21 @@ func redact(url string) string {
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	return db.db.Close()
+	err := db.db.Close()
+	if db.w != nil && db.w != db.db {
+		err = errors.Join(err, db.w.Close())
+	}
+	return err
 }
 
-// Ping reports whether the database can be reached; EUNAVAILABLE if not.
+// Ping reports whether the database can be reached, for reading and for
+// writing; EUNAVAILABLE if not.
 func (db *DB) Ping(ctx context.Context) error {
-	return translate(db.db.PingContext(ctx), "ping database", "database")
+	err := db.db.PingContext(ctx)
+	if err == nil && db.w != db.db {
+		err = db.w.PingContext(ctx)
+	}
+	return translate(err, "ping database", "database")
 }
 
 // Dialect returns DialectPostgres or DialectSQLite.
@@ -154,15 +188,16 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) erro
 
 // tryTx is one attempt of inTx.
 func (db *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer db.discardNotes(tx)
 	defer tx.Rollback()
 	if err := fn(tx, db.now()); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return db.commit(tx)
 }
 
 // get, query and exec take queries written with ? placeholders and rebind

@@ -57,7 +57,10 @@ func (db *DB) CreateHandle(ctx context.Context, h *tenx.Handle) error {
 		if err != nil {
 			return err
 		}
-		return insertMember(ctx, tx, row.Name, row.OwnerID, tenx.RoleOwner, now)
+		if err := insertMember(ctx, tx, row.Name, row.OwnerID, tenx.RoleOwner, now); err != nil {
+			return err
+		}
+		return db.note(ctx, tx, handleEvent(row.Name)) // forget what a handle of this name left
 	})
 	if err != nil {
 		return translate(err, "create handle", "handle")
@@ -141,7 +144,10 @@ func (db *DB) DeleteHandle(ctx context.Context, name string) error {
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return db.note(ctx, tx, handleEvent(name))
 	})
 	return translate(err, "delete handle", "handle")
 }
@@ -205,6 +211,9 @@ func (db *DB) ReplaceCollaborators(ctx context.Context, handle string, list []te
 			return err
 		}
 		if revoked, err = revokeOrphanedTokens(ctx, tx, handle, now); err != nil {
+			return err
+		}
+		if err := db.note(ctx, tx, append(tokenEvents(revoked), roleEvent(handle))...); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditCollaboratorsReplaced})
@@ -295,6 +304,9 @@ func (db *DB) TransferOwnership(ctx context.Context, handle, newOwnerID string) 
 			return notFound(err, "user")
 		}
 		if err := transfer(ctx, tx, handle, h.OwnerID, newOwnerID, now); err != nil {
+			return err
+		}
+		if err := db.note(ctx, tx, roleEvent(handle)); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditOwnershipTransferred, TargetID: newOwnerID})

@@ -77,12 +77,12 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 const linkColumns = `handle, slug, destination_url, title, enabled, redirect_type,
 	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, click_count, created_at, updated_at`
 
-// FindLinks lists the links of f.Handle in slug order (byte order, so
+// findLinks lists the links of f.Handle in slug order (byte order, so
 // "Z" comes before "a"). Q matches case-insensitively, and literally: % and
 // _ are no wildcards; SQLite folds the case of ASCII letters only.
 // f.NextToken is the nextToken of the previous page; nextToken is empty on
 // the last page.
-func (db *DB) FindLinks(ctx context.Context, f tenx.LinkFilter) ([]*tenx.Link, string, error) {
+func (db *DB) findLinks(ctx context.Context, f tenx.LinkFilter) ([]*tenx.Link, string, error) {
 	after, err := decodePageToken(f.NextToken)
 	if err != nil {
 		return nil, "", err
@@ -173,8 +173,8 @@ func findTags(ctx context.Context, q sqlx.ExtContext, handle string, rows []link
 	return tags, nil
 }
 
-// FindLink returns ENOTFOUND for an unknown slug.
-func (db *DB) FindLink(ctx context.Context, handle, slug string) (*tenx.Link, error) {
+// findLink returns ENOTFOUND for an unknown slug.
+func (db *DB) findLink(ctx context.Context, handle, slug string) (*tenx.Link, error) {
 	var row linkRow
 	err := get(ctx, db.db, &row, `SELECT `+linkColumns+` FROM links WHERE handle = ? AND slug = ?`, handle, slug)
 	if err != nil {
@@ -207,7 +207,10 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 				return err
 			}
 		}
-		return replaceTags(ctx, tx, row.Handle, row.Slug, tags)
+		if err := replaceTags(ctx, tx, row.Handle, row.Slug, tags); err != nil {
+			return err
+		}
+		return db.note(ctx, tx, linkEvent(row.Handle, row.Slug))
 	})
 	if isForeignKeyViolation(err) {
 		return false, tenx.Errorf(tenx.ENOTFOUND, "handle not found")
@@ -278,37 +281,10 @@ func (db *DB) DeleteLink(ctx context.Context, handle, slug string) error {
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
 		}
-		return err
-	})
-	return translate(err, "delete link", "link")
-}
-
-// FollowLink counts a visit to a link that can be followed now. The
-// increment re-checks the cap in SQL, so concurrent visits cannot overshoot.
-func (db *DB) FollowLink(ctx context.Context, handle, slug string) (*tenx.Link, error) {
-	var link *tenx.Link
-	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		var row linkRow
-		if err := get(ctx, tx, &row, `SELECT `+linkColumns+` FROM links WHERE handle = ? AND slug = ?`, handle, slug); err != nil {
-			return err
-		}
-		link = row.toLink(nil)
-		if code := link.Availability(now); code != "" {
-			return tenx.Errorf(code, "link %q cannot be followed", slug)
-		}
-		n, err := exec(ctx, tx, `UPDATE links SET click_count = click_count + 1
-			WHERE handle = ? AND slug = ? AND (max_clicks IS NULL OR click_count < max_clicks)`, handle, slug)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return tenx.Errorf(tenx.EGONE, "link %q reached its click cap", slug)
-		}
-		link.ClickCount++
-		return nil
+		return db.note(ctx, tx, linkEvent(handle, slug))
 	})
-	if err != nil {
-		return nil, translate(err, "follow link", "link")
-	}
-	return link, nil
+	return translate(err, "delete link", "link")
 }

@@ -99,7 +99,7 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.db.DB, fsys, opts...)
+	p, err := goose.NewProvider(dialect, db.w.DB, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"tenx/invalidate"
 )
 
 // A Postgres that is hung rather than down accepts connections and then
@@ -34,16 +36,6 @@ const (
 	defaultStatementTimeout = "30s"
 )
 
-// Pool limits: enough connections for a busy instance, few enough that
-// replicas do not exhaust the server's max_connections, and recycled so
-// that a connection a load balancer silently dropped is not kept forever.
-const (
-	maxOpenConns    = 25
-	maxIdleConns    = 10
-	connMaxIdleTime = 5 * time.Minute
-	connMaxLifetime = time.Hour
-)
-
 // tcpKeepAlive finds a peer that vanished (host down, cable cut) in about
 // Idle + Count*Interval, on connections that are idle as well as busy.
 var tcpKeepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 5 * time.Second, Count: 3}
@@ -59,14 +51,16 @@ func openPostgres(rawURL string, clock func() time.Time) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	pc.Dialer(dialer{net.Dialer{KeepAliveConfig: tcpKeepAlive}})
-	sdb := sql.OpenDB(&connector{pq: pc})
-	sdb.SetMaxOpenConns(maxOpenConns)
-	sdb.SetMaxIdleConns(maxIdleConns)
-	sdb.SetConnMaxIdleTime(connMaxIdleTime)
-	sdb.SetConnMaxLifetime(connMaxLifetime)
-	return &DB{db: sqlx.NewDb(sdb, "postgres"), dialect: DialectPostgres, clock: clock}, nil
+	pc.Dialer(dialer{newNetDialer()})
+	sdb := sqlx.NewDb(sql.OpenDB(&connector{pq: pc}), "postgres")
+	db := &DB{db: sdb, w: sdb, dialect: DialectPostgres, clock: clock, links: newLinkCache(), pages: newLinkPages(),
+		bus: invalidate.NewShared(), dsn: dsn}
+	db.SetPool(DefaultPostgresPool())
+	db.subscribeLinks()
+	return db, nil
 }
+
+func newNetDialer() net.Dialer { return net.Dialer{KeepAliveConfig: tcpKeepAlive} }
 
 // withDefaults adds connect_timeout and statement_timeout to a Postgres URL
 // that does not set them. lib/pq sends statement_timeout, which it does not

@@ -92,10 +92,11 @@ func (db *DB) FindSessionByID(ctx context.Context, id string) (*tenx.Session, er
 // returned as replay. Theft revokes the session, and that revocation is
 // committed even though the answer is EINVALIDREFRESH.
 func (db *DB) RotateRefreshToken(ctx context.Context, r tenx.RefreshRotation) (*tenx.Session, []byte, error) {
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, nil, translate(err, "rotate refresh token", "refresh token")
 	}
+	defer db.discardNotes(tx)
 	defer tx.Rollback()
 	now := db.now()
 	s, used, err := rotate(ctx, tx, r, now)
@@ -107,7 +108,7 @@ func (db *DB) RotateRefreshToken(ctx context.Context, r tenx.RefreshRotation) (*
 		!now.After(fromMillis(used.UsedAt.Int64).Add(r.Grace)):
 		return s, used.SuccessorSealed, nil
 	default:
-		if err = revokeReused(ctx, tx, s.ID, now); tenx.ErrorCode(err) == tenx.EINVALIDREFRESH {
+		if err = db.revokeReused(ctx, tx, s.ID, now); tenx.ErrorCode(err) == tenx.EINVALIDREFRESH {
 			return s, nil, err // the session it revoked, so callers can forget its tokens
 		}
 	}
@@ -165,11 +166,14 @@ func rotate(ctx context.Context, tx *sqlx.Tx, r tenx.RefreshRotation, now time.T
 
 // revokeReused revokes the session of a reused token and commits that, then
 // answers EINVALIDREFRESH.
-func revokeReused(ctx context.Context, tx *sqlx.Tx, sessionID string, now time.Time) error {
+func (db *DB) revokeReused(ctx context.Context, tx *sqlx.Tx, sessionID string, now time.Time) error {
 	if _, err := revokeSession(ctx, tx, sessionID, now); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.note(ctx, tx, sessionEvent(sessionID)); err != nil {
+		return err
+	}
+	if err := db.commit(tx); err != nil {
 		return err
 	}
 	return errInvalidRefresh()
@@ -183,7 +187,10 @@ func (db *DB) RevokeSession(ctx context.Context, id string) error {
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return db.note(ctx, tx, sessionEvent(id))
 	})
 	return translate(err, "revoke session", "session")
 }

@@ -94,6 +94,9 @@ func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
 		if err := insertToken(ctx, tx, &row, now); err != nil {
 			return err
 		}
+		if err := db.note(ctx, tx, tokenEvent(row.ID)); err != nil { // an unknown id cached as such
+			return err
+		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditTokenCreated, TargetID: row.ID})
 	})
 	return db.finishTokenWrite(err, "create token", row, t)
@@ -175,6 +178,9 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 		if err != nil {
 			return err
 		}
+		if err := db.note(ctx, tx, tokenEvent(id)); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRevoked, TargetID: id})
 	})
 	return translate(err, "revoke token", "token")
@@ -202,6 +208,9 @@ func (db *DB) RotateToken(ctx context.Context, handle, oldID string, next *tenx.
 			return err
 		}
 		if err := insertToken(ctx, tx, &row, now); err != nil {
+			return err
+		}
+		if err := db.note(ctx, tx, tokenEvent(oldID), tokenEvent(row.ID)); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRotated, TargetID: oldID})
@@ -254,7 +263,7 @@ func whyNotReplaced(ctx context.Context, tx *sqlx.Tx, handle, id string) error {
 // so its own transaction, because it runs on every PAT request.
 func (db *DB) TouchToken(ctx context.Context, id string, at time.Time, ip string) error {
 	ms := toMillis(at.UTC().Truncate(time.Millisecond))
-	n, err := exec(ctx, db.db, `
+	n, err := exec(ctx, db.w, `
 		UPDATE tokens SET
 			last_used_ip = CASE WHEN last_used_at IS NULL OR last_used_at <= ? THEN ? ELSE last_used_ip END,
 			last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at <= ? THEN ? ELSE last_used_at END

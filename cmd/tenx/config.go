@@ -35,6 +35,9 @@ type config struct {
 	DBTimeout       time.Duration
 	AuthFailures    int // failed authentications a minute per source IP
 	CORSOrigins     []string
+	MetricsAddr     string        // empty: no metrics
+	DBMaxConns      int           // 0: the store's default
+	DBConnLifetime  time.Duration // how long a pooled connection is reused
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -51,6 +54,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RedisURL:      env("TENX_REDIS_URL", ""),
 		AdminEmail:    env("TENX_ADMIN_EMAIL", ""),
 		AdminPassword: getenv("TENX_ADMIN_PASSWORD"),
+		MetricsAddr:   env("TENX_METRICS_ADDR", ""),
 	}
 	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
 	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
@@ -79,6 +83,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.RefreshGrace, err = time.ParseDuration(env("TENX_REFRESH_GRACE", "10s")); err != nil || c.RefreshGrace < 0 || c.RefreshGrace > time.Minute {
 		errs = append(errs, errors.New("TENX_REFRESH_GRACE must be a duration between 0s and 1m"))
 	}
+	errs = append(errs, c.loadPool(env)...)
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
 	}
@@ -109,6 +114,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, errors.New("TENX_ADMIN_EMAIL and TENX_ADMIN_PASSWORD must be set together"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// loadPool reads the database pool's settings.
+func (c *config) loadPool(env func(key, def string) string) []error {
+	var errs []error
+	var err error
+	if c.DBMaxConns, err = strconv.Atoi(env("TENX_DB_MAX_CONNS", "0")); err != nil || c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
+		errs = append(errs, errors.New("TENX_DB_MAX_CONNS must be an integer from 0 (the default) to 1000"))
+	}
+	if c.DBConnLifetime, err = time.ParseDuration(env("TENX_DB_CONN_LIFETIME", "1h")); err != nil || c.DBConnLifetime < time.Second {
+		errs = append(errs, errors.New("TENX_DB_CONN_LIFETIME must be a duration of at least 1s"))
+	}
+	return errs
 }
 
 func (c config) validateURLs() []error {
@@ -216,6 +234,9 @@ func (c config) LogValue() slog.Value {
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Int("password_hash_concurrency", c.HashConcurrency),
 		slog.String("refresh_grace", c.RefreshGrace.String()),
+		slog.String("metrics_addr", c.MetricsAddr),
+		slog.Int("db_max_conns", c.DBMaxConns),
+		slog.String("db_conn_lifetime", c.DBConnLifetime.String()),
 	)
 }
 

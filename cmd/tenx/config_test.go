@@ -29,6 +29,8 @@ func defaultConfig() config {
 		HandleBurst:   600,
 		UserPerMinute: 600,
 		AuthFailures:  60,
+		// DBMaxConns 0 and MetricsAddr "": the store's pool, no metrics.
+		DBConnLifetime: time.Hour,
 	}
 }
 
@@ -41,6 +43,12 @@ func TestLoadConfig(t *testing.T) {
 		edit func(*config)
 	}{
 		{name: "defaults", edit: func(*config) {}},
+		{
+			name: "metrics and pool",
+			env: map[string]string{"TENX_METRICS_ADDR": "127.0.0.1:9090", "TENX_DB_MAX_CONNS": "50",
+				"TENX_DB_CONN_LIFETIME": "10m"},
+			edit: func(c *config) { c.MetricsAddr, c.DBMaxConns, c.DBConnLifetime = "127.0.0.1:9090", 50, 10*time.Minute },
+		},
 		{
 			name: "data dir moves the default database",
 			env:  map[string]string{"TENX_DATA_DIR": "/var/lib/tenx/"},
@@ -137,6 +145,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "ttl not a duration", env: map[string]string{"TENX_ACCESS_TOKEN_TTL": "15"}, want: []string{"TENX_ACCESS_TOKEN_TTL"}},
 		{name: "db timeout too short", env: map[string]string{"TENX_DB_TIMEOUT": "1ms"}, want: []string{"TENX_DB_TIMEOUT"}},
 		{name: "db timeout not a duration", env: map[string]string{"TENX_DB_TIMEOUT": "5"}, want: []string{"TENX_DB_TIMEOUT"}},
+		{name: "db max conns", env: map[string]string{"TENX_DB_MAX_CONNS": "-1"}, want: []string{"TENX_DB_MAX_CONNS"}},
+		{name: "db conn lifetime", env: map[string]string{"TENX_DB_CONN_LIFETIME": "1ms"},
+			want: []string{"TENX_DB_CONN_LIFETIME"}},
 		{name: "body too small", env: map[string]string{"TENX_MAX_BODY_BYTES": "10"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "body not a number", env: map[string]string{"TENX_MAX_BODY_BYTES": "1MB"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "pat rate", env: map[string]string{"TENX_RATELIMIT_PAT_PER_MINUTE": "0"},

@@ -15,6 +15,7 @@ import (
 	"tenx"
 	"tenx/app"
 	"tenx/auth"
+	"tenx/metrics"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -31,6 +32,7 @@ func openStore(ctx context.Context, cfg config, migrate bool) (*store.DB, error)
 	if err != nil {
 		return nil, err
 	}
+	db.SetPool(store.Pool{MaxOpen: cfg.DBMaxConns, MaxIdle: cfg.DBMaxConns, MaxLifetime: cfg.DBConnLifetime})
 	if migrate {
 		if err := db.Migrate(ctx); err != nil {
 			db.Close()
@@ -73,12 +75,27 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		// JWT issuer must name.
 		cfg.PublicURL = publicURLFor(ln.Addr().String())
 	}
-	a, err := app.New(ctx, appConfig(cfg, log), db)
+	acfg := appConfig(cfg, log)
+	if cfg.MetricsAddr != "" {
+		acfg.Metrics = metrics.New()
+	}
+	a, err := app.New(ctx, acfg, db)
 	if err != nil {
 		return err
 	}
+	if err := a.Listen(ctx, log); err != nil {
+		return err
+	}
+	defer a.Close()
 	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
 		return err
+	}
+	if acfg.Metrics != nil {
+		stop, err := serveMetrics(cfg.MetricsAddr, acfg.Metrics, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	// One write: whoever reads the first line finds the pages right after.
 	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
