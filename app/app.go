@@ -10,6 +10,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/dnscheck"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -30,6 +31,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
+	// DNS looks up the TXT records of custom domains (default: the
+	// system's resolver). Payments takes payments (default: none, and
+	// checkout answers 503).
+	DNS      tenx.TXTResolver
+	Payments tenx.Payments
 }
 
 // App is a built tenx: its server, database and auth services.
@@ -47,6 +53,9 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.DNS == nil {
+		cfg.DNS = dnscheck.New("")
+	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = ratelimit.NewMemory(cfg.Now, 100_000)
 	}
@@ -55,13 +64,15 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if acfg.Issuer == "" {
 		acfg.Issuer = cfg.Server.PublicURL
 	}
-	as, err := auth.New(ctx, acfg, auth.Stores{Users: db, Sessions: db, Handles: db, Tokens: db, Keys: db})
+	as, err := auth.New(ctx, acfg, auth.Stores{Users: db, Sessions: db, Handles: db, Tokens: db, Keys: db, Standing: db})
 	if err != nil {
 		return nil, err
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger})
+		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now,
+		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,
+		Plans: db, Payments: cfg.Payments, Admin: db})
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,8 @@ type Authenticator struct {
 	cacheTTL time.Duration
 
 	jwtCache *ttlCache[[32]byte, tenx.Principal]
+	// standing caches disabled users and suspended handles (standing.go).
+	standing *standing
 	// forgets counts evictions: a lookup that raced one (read the store
 	// before a revocation, would cache after it) must not cache its result.
 	forgets atomic.Uint64
@@ -50,6 +52,9 @@ type AuthenticatorConfig struct {
 	PATCacheTTL time.Duration
 	// TouchEvery coalesces lastUsedAt writes (default 1m).
 	TouchEvery time.Duration
+	// Standing, when set, refuses disabled users and suspended handles,
+	// re-read as often as PATs (PATCacheTTL).
+	Standing tenx.StandingService
 }
 
 // NewAuthenticator returns an Authenticator.
@@ -66,10 +71,14 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 	if cfg.TouchEvery == 0 {
 		cfg.TouchEvery = time.Minute
 	}
-	return &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
+	a := &Authenticator{tokens: cfg.Tokens, users: cfg.Users, sessions: cfg.Sessions,
 		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL,
 		pats:     newPATs(cfg.PATs, cfg.Now, cfg.PATCacheTTL, cfg.MaxCached, cfg.TouchEvery),
 		jwtCache: newTTLCache[[32]byte, tenx.Principal](cfg.MaxCached)}
+	if cfg.Standing != nil {
+		a.standing = newStanding(cfg.Standing, cfg.PATCacheTTL, cfg.MaxCached, cfg.Now)
+	}
+	return a
 }
 
 // PATs is the lifecycle of personal access tokens whose cache this

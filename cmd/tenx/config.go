@@ -34,6 +34,7 @@ type config struct {
 	RefreshGrace    time.Duration
 	DBTimeout       time.Duration
 	CORSOrigins     []string
+	Control         controlConfig // config_control.go
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -103,6 +104,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateURLs()...)
+	var cerrs []error
+	c.Control, cerrs = loadControlConfig(env)
+	errs = append(errs, cerrs...)
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, errors.New("TENX_ADMIN_EMAIL and TENX_ADMIN_PASSWORD must be set together"))
 	}
@@ -213,6 +217,7 @@ func (c config) LogValue() slog.Value {
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Int("password_hash_concurrency", c.HashConcurrency),
 		slog.String("refresh_grace", c.RefreshGrace.String()),
+		slog.Any("control", c.Control),
 	)
 }
 
