@@ -57,7 +57,7 @@ func (f Feature) RequiredPlan() Plan {
 
 // Features lists the features p includes.
 func (p Plan) Features() []string {
-	var out []string
+	out := []string{}
 	for _, f := range []Feature{FeatureCustomDomains} {
 		if p.AtLeast(f.RequiredPlan()) {
 			out = append(out, string(f))

@@ -29,7 +29,7 @@ func (s *Server) GetBillingSummary(ctx context.Context, _ gen.GetBillingSummaryR
 	out := gen.GetBillingSummary200JSONResponse{Plan: gen.Plan(plan), PlansEnabled: s.cfg.PlansEnabled,
 		Features: plan.Features(), CheckoutAvailable: s.Payments != nil && s.Payments.CheckoutAvailable(),
 		Usage: gen.PlanUsage{WritesToday: writes, WritesDay: openapi_types.Date{Time: day.Truncate(24 * time.Hour)}}}
-	if n := plan.WritesPerDay(); n > 0 && s.cfg.PlansEnabled {
+	if n := s.writesPerDay(plan); n > 0 && s.cfg.PlansEnabled {
 		out.Limits.WritesPerDay = &n
 	}
 	if !s.cfg.PlansEnabled {
@@ -45,7 +45,7 @@ func (s *Server) CreateCheckoutSession(ctx context.Context, req gen.CreateChecko
 		return nil, &tenx.Error{Code: tenx.EVALIDATION, Field: "plan", Message: "FREE needs no checkout; pick PRO or ENTERPRISE"}
 	}
 	if s.Payments == nil {
-		return nil, tenx.Errorf(tenx.EUNAVAILABLE, "payments are not configured on this server")
+		return nil, tenx.Errorf(tenx.EUNAVAILABLE, "payments are not configured on this server (the operator sets TENX_STRIPE_SECRET_KEY)")
 	}
 	u, err := s.Users.FindUserByID(ctx, callerID(ctx))
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Server) checkQuota(c echo.Context, op *operation, p *tenx.Principal) er
 	if err != nil {
 		return err
 	}
-	limit := plan.WritesPerDay()
+	limit := s.writesPerDay(plan)
 	if limit == 0 {
 		return nil
 	}
@@ -124,6 +124,14 @@ func (s *Server) checkQuota(c echo.Context, op *operation, p *tenx.Principal) er
 		Message:           "the daily write quota of your plan is spent; it resets at midnight UTC",
 		RetryAfterSeconds: int(midnight.Sub(now).Seconds()) + 1,
 		Quota:             &tenx.QuotaError{WritesPerDay: limit, Usage: tenx.QuotaUsage{Day: tenx.QuotaDay(now), Writes: count}}}
+}
+
+// writesPerDay is the plan's daily write quota; 0 means none.
+func (s *Server) writesPerDay(p tenx.Plan) int {
+	if n, ok := s.cfg.WritesPerDay[p]; ok {
+		return n
+	}
+	return p.WritesPerDay()
 }
 
 // now is the server's clock.

@@ -53,6 +53,8 @@ type Config struct {
 	// PlansEnabled turns plans on: feature gates and the daily write
 	// quota (off: every user has every feature and no quota).
 	PlansEnabled bool
+	// WritesPerDay overrides the daily write quota of a plan (0: none).
+	WritesPerDay map[tenx.Plan]int
 }
 
 // DefaultConfig returns the documented defaults.

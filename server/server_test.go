@@ -40,7 +40,9 @@ type settings struct {
 	limiter func(*clock) ratelimit.Limiter
 	hasher  *auth.PasswordHasher
 	grace   time.Duration // refresh grace; none unless a test asks
-	control app.Config    // its DNS and Payments (control plane tests)
+	control app.Config    // its DNS (control plane tests)
+	// payments builds the server's payments on the test clock, if set.
+	payments func(*clock) tenx.Payments
 }
 
 type option func(*settings)
@@ -67,6 +69,9 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 		hasher:  auth.FastPasswordHasher()}
 	for _, o := range opts {
 		o(&st)
+	}
+	if st.payments != nil {
+		st.control.Payments = st.payments(c)
 	}
 	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
 		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: st.hasher, RefreshGrace: st.grace},
