@@ -25,9 +25,15 @@ type controlConfig struct {
 // loadControlConfig reads TENX_PLANS, TENX_DNS_RESOLVER and TENX_STRIPE_*.
 func loadControlConfig(env func(key, def string) string) (controlConfig, []error) {
 	c := controlConfig{DNSResolver: env("TENX_DNS_RESOLVER", ""), StripeSecretKey: env("TENX_STRIPE_SECRET_KEY", ""),
-		StripeWebhookSecret: env("TENX_STRIPE_WEBHOOK_SECRET", ""), StripeAPIURL: env("TENX_STRIPE_API_URL", ""),
-		StripePrices: map[tenx.Plan]string{tenx.PlanPro: env("TENX_STRIPE_PRICE_PRO", ""),
-			tenx.PlanEnterprise: env("TENX_STRIPE_PRICE_ENTERPRISE", "")}}
+		StripeWebhookSecret: env("TENX_STRIPE_WEBHOOK_SECRET", ""), StripeAPIURL: env("TENX_STRIPE_API_URL", "")}
+	for plan, key := range map[tenx.Plan]string{tenx.PlanPro: "TENX_STRIPE_PRICE_PRO", tenx.PlanEnterprise: "TENX_STRIPE_PRICE_ENTERPRISE"} {
+		if price := env(key, ""); price != "" {
+			if c.StripePrices == nil {
+				c.StripePrices = map[tenx.Plan]string{}
+			}
+			c.StripePrices[plan] = price
+		}
+	}
 	var errs []error
 	switch env("TENX_PLANS", "off") {
 	case "on":
