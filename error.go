@@ -33,6 +33,9 @@ const (
 	EINVALIDCOLLABORATORS = "invalid_collaborators"
 	ENEWOWNERREQUIRED     = "new_owner_required"
 	ESIGNUPCLOSED         = "signup_closed"
+	EACCOUNTDISABLED      = "account_disabled"
+	EHANDLESUSPENDED      = "handle_suspended"
+	EFEATURELOCKED        = "feature_locked"
 )
 
 // Error is the one error type that carries a public code. Anything else that
@@ -47,6 +50,17 @@ type Error struct {
 	RequiredScopes []string
 	// RetryAfterSeconds tells a rate-limited client when to come back.
 	RetryAfterSeconds int
+	// Feature and RequiredPlan explain EFEATURELOCKED.
+	Feature, RequiredPlan string
+	// Plan and Quota explain a daily write quota's ERATELIMITED.
+	Plan  string
+	Quota *QuotaError
+}
+
+// QuotaError is the limit and the usage of a spent daily write quota.
+type QuotaError struct {
+	WritesPerDay int
+	Usage        QuotaUsage
 }
 
 // Error implements the error interface.

@@ -12,6 +12,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/ratelimit"
 	"tenx/server"
@@ -36,6 +37,11 @@ type Config struct {
 	// Metrics, when set, is told about requests and exports the caches'
 	// and the database pool's statistics.
 	Metrics *metrics.Metrics
+	// DNS looks up the TXT records of custom domains (default: the
+	// system's resolver). Payments takes payments (default: none, and
+	// checkout answers 503).
+	DNS      tenx.TXTResolver
+	Payments tenx.Payments
 }
 
 // App is a built tenx: its server, database and auth services.
@@ -55,6 +61,9 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.DNS == nil {
+		cfg.DNS = dnscheck.New("")
+	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = ratelimit.NewMemory(cfg.Now, 100_000)
 	}
@@ -63,13 +72,15 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if acfg.Issuer == "" {
 		acfg.Issuer = cfg.Server.PublicURL
 	}
-	as, err := auth.New(ctx, acfg, auth.Stores{Users: db, Sessions: db, Handles: db, Tokens: db, Keys: db})
+	as, err := auth.New(ctx, acfg, auth.Stores{Users: db, Sessions: db, Handles: db, Tokens: db, Keys: db, Standing: db})
 	if err != nil {
 		return nil, err
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics)})
+		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics),
+		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,
+		Plans: db, Payments: cfg.Payments, Admin: db})
 	if err != nil {
 		return nil, err
 	}

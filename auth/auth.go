@@ -42,6 +42,9 @@ type Stores struct {
 	Handles  tenx.HandleService
 	Tokens   tenx.TokenService
 	Keys     tenx.SigningKeyService
+	// Standing, when set, is where disabled users and suspended handles
+	// are read.
+	Standing tenx.StandingService
 }
 
 // Services are the auth services wired together on one set of stores.
@@ -70,8 +73,8 @@ func New(ctx context.Context, cfg Config, st Stores) (*Services, error) {
 	tokens := NewTokens(keys, cfg.Issuer, cfg.AccessTTL, cfg.Now)
 	authn := NewAuthenticator(AuthenticatorConfig{Tokens: tokens, Users: st.Users, Sessions: st.Sessions,
 		Handles: st.Handles, PATs: st.Tokens, Now: cfg.Now, CacheTTL: cfg.CacheTTL, MaxCached: cfg.MaxCached,
-		PATCacheTTL: cfg.PATCacheTTL, TouchEvery: cfg.TouchEvery, Bus: cfg.Bus})
+		PATCacheTTL: cfg.PATCacheTTL, TouchEvery: cfg.TouchEvery, Bus: cfg.Bus, Standing: st.Standing})
 	sessions := &Sessions{Users: st.Users, Sessions: st.Sessions, Hasher: cfg.Hasher, Tokens: tokens,
-		Auth: authn, Now: cfg.Now, SessionTTL: cfg.SessionTTL, RefreshGrace: cfg.RefreshGrace}
+		Auth: authn, Now: cfg.Now, SessionTTL: cfg.SessionTTL, RefreshGrace: cfg.RefreshGrace, Standing: st.Standing}
 	return &Services{Keys: keys, Tokens: tokens, Authenticator: authn, Sessions: sessions, PATs: authn.PATs()}, nil
 }

@@ -31,6 +31,8 @@ type Authenticator struct {
 	// roles caches FindRole, "" for no role; only with a bus, because a
 	// role written behind the bus's back would be seen late.
 	roles *cache.Map[roleKey, tenx.Role]
+	// standing caches disabled users and suspended handles (standing.go).
+	standing *standing
 }
 
 // AuthenticatorConfig wires an Authenticator.
@@ -58,6 +60,9 @@ type AuthenticatorConfig struct {
 	// while healthy, on every instance): entries are then trusted for its
 	// LongTTL instead of CacheTTL, and roles are cached too.
 	Bus *invalidate.Bus
+	// Standing, when set, refuses disabled users and suspended handles,
+	// re-read as often as PATs (PATCacheTTL).
+	Standing tenx.StandingService
 }
 
 // NewAuthenticator returns an Authenticator.
@@ -78,6 +83,9 @@ func NewAuthenticator(cfg AuthenticatorConfig) *Authenticator {
 		handles: cfg.Handles, now: cfg.Now, cacheTTL: cfg.CacheTTL, bus: cfg.Bus,
 		pats:     newPATs(cfg.PATs, cfg.Now, cfg.PATCacheTTL, cfg.MaxCached, cfg.TouchEvery, cfg.Bus),
 		jwtCache: cache.New[[32]byte, tenx.Principal](cfg.MaxCached)}
+	if cfg.Standing != nil {
+		a.standing = newStanding(cfg.Standing, cfg.PATCacheTTL, cfg.MaxCached, cfg.Now)
+	}
 	if cfg.Bus != nil {
 		a.roles = cache.New[roleKey, tenx.Role](cfg.MaxCached)
 		cfg.Bus.Subscribe(a.invalidate)

@@ -21,6 +21,9 @@ type Requirement struct {
 	MinRole tenx.Role
 	// PlatformAdmin operations need a platform administrator's JWT.
 	PlatformAdmin bool
+	// Write is true for operations that change something; a suspended
+	// handle's members may only read.
+	Write bool
 }
 
 // Authorize authenticates cred and checks it against req, returning the
@@ -42,13 +45,20 @@ func (a *Authenticator) Authorize(ctx context.Context, req *Requirement, cred Cr
 			return nil, &tenx.Error{Code: tenx.EINSUFFICIENTSCOPE,
 				Message: "this operation needs a signed-in user's JWT; personal access tokens are not accepted"}
 		}
-		return a.pats.Verify(ctx, cred.Token, handle, req.PATScopes)
+		p, err := a.pats.Verify(ctx, cred.Token, handle, req.PATScopes)
+		if err != nil {
+			return nil, err
+		}
+		return p, a.checkPATStanding(ctx, p)
 	}
 	if !req.JWT {
 		return nil, tenx.Errorf(tenx.EINVALIDTOKENFORMAT, "this operation needs a personal access token (patv1_...)")
 	}
 	p, err := a.AuthenticateJWT(ctx, cred.Token)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.checkUserStanding(ctx, p.UserID); err != nil {
 		return nil, err
 	}
 	return a.checkUser(ctx, req, p, handle)
@@ -71,6 +81,11 @@ func (a *Authenticator) checkUser(ctx context.Context, req *Requirement, p *tenx
 	}
 	if !role.AtLeast(req.MinRole) {
 		return nil, tenx.Errorf(tenx.EINSUFFICIENTROLE, "this operation needs role %s or above on %s; you have %s", req.MinRole, handle, role)
+	}
+	if req.Write {
+		if err := a.checkHandleStanding(ctx, handle, "its members may only read"); err != nil {
+			return nil, err
+		}
 	}
 	scoped := *p
 	scoped.Handle, scoped.Role = handle, role

@@ -21,6 +21,8 @@ type Sessions struct {
 	// again and get the same successor instead of revoking the session
 	// (DefaultRefreshGrace in production; zero turns it off).
 	RefreshGrace time.Duration
+	// Standing, when set, refuses a disabled user's login.
+	Standing tenx.StandingService
 }
 
 // Grant is what a successful login or refresh hands the client.
@@ -72,6 +74,9 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (*Grant, e
 	}
 	if !ok || u == nil {
 		return nil, tenx.Errorf(tenx.EINVALIDCREDENTIALS, "email or password is wrong")
+	}
+	if err := s.checkStanding(ctx, u.ID); err != nil {
+		return nil, err
 	}
 	refresh := newOpaqueToken()
 	sess := &tenx.Session{UserID: u.ID, ExpiresAt: s.Now().Add(s.SessionTTL)}
@@ -128,4 +133,20 @@ func (s *Sessions) grant(u *tenx.User, sessionID, refresh string) (*Grant, error
 		return nil, fmt.Errorf("issue access token: %w", err)
 	}
 	return &Grant{User: u, AccessToken: access, ExpiresAt: exp, RefreshToken: refresh, SessionID: sessionID}, nil
+}
+
+// checkStanding refuses a login of a disabled user; only someone who knew
+// the password learns that the account is disabled.
+func (s *Sessions) checkStanding(ctx context.Context, userID string) error {
+	if s.Standing == nil {
+		return nil
+	}
+	disabled, err := s.Standing.UserDisabled(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if disabled {
+		return tenx.Errorf(tenx.EACCOUNTDISABLED, "this account was disabled by a platform administrator")
+	}
+	return nil
 }

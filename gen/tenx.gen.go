@@ -32,6 +32,24 @@ func (e AccessTokenTokenType) Valid() bool {
 	}
 }
 
+// Defines values for DomainStatus.
+const (
+	ACTIVE  DomainStatus = "ACTIVE"
+	PENDING DomainStatus = "PENDING"
+)
+
+// Valid indicates whether the value is a known member of the DomainStatus enum.
+func (e DomainStatus) Valid() bool {
+	switch e {
+	case ACTIVE:
+		return true
+	case PENDING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for LinkRedirectType.
 const (
 	LinkRedirectTypeN302 LinkRedirectType = 302
@@ -62,6 +80,27 @@ func (e LinkInputRedirectType) Valid() bool {
 	case LinkInputRedirectTypeN302:
 		return true
 	case LinkInputRedirectTypeN307:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Plan.
+const (
+	ENTERPRISE Plan = "ENTERPRISE"
+	FREE       Plan = "FREE"
+	PRO        Plan = "PRO"
+)
+
+// Valid indicates whether the value is a known member of the Plan enum.
+func (e Plan) Valid() bool {
+	switch e {
+	case ENTERPRISE:
+		return true
+	case FREE:
+		return true
+	case PRO:
 		return true
 	default:
 		return false
@@ -103,6 +142,57 @@ type AccessToken struct {
 // AccessTokenTokenType defines model for AccessToken.TokenType.
 type AccessTokenTokenType string
 
+// AdminAction defines model for AdminAction.
+type AdminAction struct {
+	// Action Example: user.disabled
+	Action string `json:"action"`
+
+	// ActorUserId The administrator; `cli` for the `tenx user` command.
+	ActorUserId string    `json:"actorUserId"`
+	CreatedAt   time.Time `json:"createdAt"`
+	Handle      *string   `json:"handle,omitempty"`
+	Id          string    `json:"id"`
+	TargetId    string    `json:"targetId"`
+}
+
+// AdminActionList defines model for AdminActionList.
+type AdminActionList struct {
+	Events []AdminAction `json:"events"`
+
+	// NextToken Pass as `nextToken` for the next page; absent on the last page.
+	NextToken *string `json:"nextToken,omitempty"`
+}
+
+// AdminHandle defines model for AdminHandle.
+type AdminHandle struct {
+	CreatedAt   time.Time  `json:"createdAt"`
+	DisplayName string     `json:"displayName"`
+	Handle      string     `json:"handle"`
+	OwnerEmail  string     `json:"ownerEmail"`
+	OwnerId     string     `json:"ownerId"`
+	Suspended   bool       `json:"suspended"`
+	SuspendedAt *time.Time `json:"suspendedAt,omitempty"`
+}
+
+// AdminHandleList defines model for AdminHandleList.
+type AdminHandleList struct {
+	Handles []AdminHandle `json:"handles"`
+
+	// NextToken Pass as `nextToken` for the next page; absent on the last page.
+	NextToken *string `json:"nextToken,omitempty"`
+}
+
+// AdminUser defines model for AdminUser.
+type AdminUser struct {
+	CreatedAt  time.Time  `json:"createdAt"`
+	Disabled   bool       `json:"disabled"`
+	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+	Email      string     `json:"email"`
+	Id         string     `json:"id"`
+	IsAdmin    bool       `json:"isAdmin"`
+	Plan       Plan       `json:"plan"`
+}
+
 // AuditEvent defines model for AuditEvent.
 type AuditEvent struct {
 	// Action `token.created`, `token.rotated`, `token.revoked`, `collaborators.replaced`, `ownership.transferred`.
@@ -119,6 +209,34 @@ type AuditEvent struct {
 type AuditEventList struct {
 	Events    []AuditEvent `json:"events"`
 	NextToken *string      `json:"nextToken,omitempty"`
+}
+
+// BillingSummary defines model for BillingSummary.
+type BillingSummary struct {
+	// CheckoutAvailable Whether payments are configured on this server.
+	CheckoutAvailable bool `json:"checkoutAvailable"`
+
+	// Features The features the plan includes.
+	Features []string   `json:"features"`
+	Limits   PlanLimits `json:"limits"`
+	Plan     Plan       `json:"plan"`
+
+	// PlansEnabled False when the operator has not turned plans on; then every feature is open and nothing is counted.
+	PlansEnabled bool      `json:"plansEnabled"`
+	Usage        PlanUsage `json:"usage"`
+}
+
+// CheckoutSession defines model for CheckoutSession.
+type CheckoutSession struct {
+	SessionId *string `json:"sessionId,omitempty"`
+
+	// Url The Stripe Checkout page.
+	Url string `json:"url"`
+}
+
+// CheckoutSessionCreate defines model for CheckoutSessionCreate.
+type CheckoutSessionCreate struct {
+	Plan Plan `json:"plan"`
 }
 
 // CollaboratorInput defines model for CollaboratorInput.
@@ -146,6 +264,57 @@ type Credentials struct {
 	Password string              `json:"password"`
 }
 
+// Domain defines model for Domain.
+type Domain struct {
+	CheckedAt     *time.Time `json:"checkedAt,omitempty"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	DefaultHandle string     `json:"defaultHandle"`
+
+	// Domain Example: links.example.com
+	Domain    string     `json:"domain"`
+	PathRules []PathRule `json:"pathRules"`
+
+	// Reason Why a PENDING domain is not active yet, after its last check.
+	Reason       *string      `json:"reason,omitempty"`
+	Status       DomainStatus `json:"status"`
+	Verification struct {
+		// TxtName Example: _tenx-challenge.links.example.com
+		TxtName string `json:"txtName"`
+
+		// TxtValue Example: tenx-verify=Hk3sP0qXa7bLm2Nc9RtY1a
+		TxtValue string `json:"txtValue"`
+	} `json:"verification"`
+	VerifiedAt *time.Time `json:"verifiedAt,omitempty"`
+}
+
+// DomainStatus defines model for Domain.Status.
+type DomainStatus string
+
+// DomainCreate defines model for DomainCreate.
+type DomainCreate struct {
+	DefaultHandle string `json:"defaultHandle"`
+
+	// Domain Example: links.example.com
+	Domain DomainName `json:"domain"`
+}
+
+// DomainList defines model for DomainList.
+type DomainList struct {
+	Domains []Domain `json:"domains"`
+
+	// NextToken Pass as `nextToken` for the next page; absent on the last page.
+	NextToken *string `json:"nextToken,omitempty"`
+}
+
+// DomainName Example: links.example.com
+type DomainName = string
+
+// DomainRoutes defines model for DomainRoutes.
+type DomainRoutes struct {
+	DefaultHandle string      `json:"defaultHandle"`
+	PathRules     *[]PathRule `json:"pathRules,omitempty"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	// Error A stable machine-readable code.
@@ -153,17 +322,37 @@ type Error struct {
 	// Example: insufficient_role
 	Error string `json:"error"`
 
+	// Feature The feature a `feature_locked` caller's plan lacks.
+	Feature *string `json:"feature,omitempty"`
+
 	// Field The offending request field of a `validation_error`.
 	Field *string `json:"field,omitempty"`
+
+	// Limits The plan's limits, on a `rate_limited` daily write quota.
+	Limits *struct {
+		WritesPerDay *int `json:"writesPerDay,omitempty"`
+	} `json:"limits,omitempty"`
 
 	// Message Human-readable text.
 	Message string `json:"message"`
 
+	// Plan The caller's plan, on a `rate_limited` daily write quota.
+	Plan *string `json:"plan,omitempty"`
+
 	// RequestId Also in the `X-Request-Id` response header.
 	RequestId string `json:"requestId"`
 
+	// RequiredPlan The least plan that has the feature, on `feature_locked`.
+	RequiredPlan *string `json:"requiredPlan,omitempty"`
+
 	// RequiredScopes The scopes that would have passed, on `insufficient_scope`.
 	RequiredScopes *[]string `json:"requiredScopes,omitempty"`
+
+	// Usage What was used, on a `rate_limited` daily write quota.
+	Usage *struct {
+		WritesDay   *openapi_types.Date `json:"writesDay,omitempty"`
+		WritesToday *int                `json:"writesToday,omitempty"`
+	} `json:"usage,omitempty"`
 }
 
 // Handle defines model for Handle.
@@ -280,6 +469,36 @@ type Member struct {
 	UserId string `json:"userId"`
 }
 
+// PathRule defines model for PathRule.
+type PathRule struct {
+	Handle string `json:"handle"`
+
+	// PathPrefix Example: /shop
+	PathPrefix string `json:"pathPrefix"`
+	Priority   *int   `json:"priority,omitempty"`
+}
+
+// Plan defines model for Plan.
+type Plan string
+
+// PlanLimits defines model for PlanLimits.
+type PlanLimits struct {
+	// WritesPerDay Writes a day the plan allows; null means no limit.
+	WritesPerDay *int `json:"writesPerDay"`
+}
+
+// PlanUpdate defines model for PlanUpdate.
+type PlanUpdate struct {
+	Plan Plan `json:"plan"`
+}
+
+// PlanUsage defines model for PlanUsage.
+type PlanUsage struct {
+	// WritesDay The UTC day counted.
+	WritesDay   openapi_types.Date `json:"writesDay"`
+	WritesToday int                `json:"writesToday"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -295,6 +514,19 @@ type Signup struct {
 
 	// Password 10 to 256 characters; not one character repeated, not the email address or its part before the @, and not one of the 10,000 most common passwords (compared case-insensitively). A refused password answers 400 validation_error naming `password`, with a message that says why.
 	Password string `json:"password"`
+}
+
+// StripeEvent A Stripe event, as Stripe sends it (its other fields are Stripe's to add).
+type StripeEvent struct {
+	Id   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// StripeEventAck defines model for StripeEventAck.
+type StripeEventAck struct {
+	// Duplicate The event id was seen before; nothing changed.
+	Duplicate bool `json:"duplicate"`
+	Received  bool `json:"received"`
 }
 
 // Token defines model for Token.
@@ -382,9 +614,12 @@ type UserEnvelope struct {
 // UserList defines model for UserList.
 type UserList struct {
 	// NextToken Pass as `nextToken` for the next page; absent on the last page.
-	NextToken *string `json:"nextToken,omitempty"`
-	Users     []User  `json:"users"`
+	NextToken *string     `json:"nextToken,omitempty"`
+	Users     []AdminUser `json:"users"`
 }
+
+// AdminHandleName defines model for AdminHandleName.
+type AdminHandleName = string
 
 // HandleName defines model for HandleName.
 type HandleName = string
@@ -400,6 +635,9 @@ type Slug = string
 
 // TokenId defines model for TokenId.
 type TokenId = string
+
+// UserId defines model for UserId.
+type UserId = string
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
@@ -430,6 +668,14 @@ type Unauthorized = Error
 
 // Unavailable defines model for Unavailable.
 type Unavailable = Error
+
+// ListDomainsParams defines parameters for ListDomains.
+type ListDomainsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
 
 // RefreshParams defines parameters for Refresh.
 type RefreshParams struct {
@@ -466,9 +712,29 @@ type ListTokensParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListAdminActionsParams defines parameters for ListAdminActions.
+type ListAdminActionsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListAdminHandlesParams defines parameters for ListAdminHandles.
+type ListAdminHandlesParams struct {
+	// Q Case-insensitive search in the handle's name and display name.
+	Q     *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
-	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+	// Q Case-insensitive search in the email.
+	Q     *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
@@ -488,11 +754,20 @@ type ListLinksPublicParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
+type CreateDomainJSONRequestBody = DomainCreate
+
+// ReplaceDomainRoutesJSONRequestBody defines body for ReplaceDomainRoutes for application/json ContentType.
+type ReplaceDomainRoutesJSONRequestBody = DomainRoutes
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = Credentials
 
 // SignupJSONRequestBody defines body for Signup for application/json ContentType.
 type SignupJSONRequestBody = Signup
+
+// CreateCheckoutSessionJSONRequestBody defines body for CreateCheckoutSession for application/json ContentType.
+type CreateCheckoutSessionJSONRequestBody = CheckoutSessionCreate
 
 // CreateHandleJSONRequestBody defines body for CreateHandle for application/json ContentType.
 type CreateHandleJSONRequestBody = HandleCreate
@@ -515,8 +790,14 @@ type RotateTokenJSONRequestBody = TokenRotate
 // TransferOwnershipJSONRequestBody defines body for TransferOwnership for application/json ContentType.
 type TransferOwnershipJSONRequestBody = TransferOwnership
 
+// SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
+type SetUserPlanJSONRequestBody = PlanUpdate
+
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
+type StripeWebhookJSONRequestBody = StripeEvent
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -535,6 +816,24 @@ type ServerInterface interface {
 	// GetReady Readiness probe (database reachable)
 	// (GET /readyz)
 	GetReady(ctx echo.Context) error
+	// ListDomains The signed-in user's custom domains
+	// (GET /v2/account/domains)
+	ListDomains(ctx echo.Context, params ListDomainsParams) error
+	// CreateDomain Claim a custom domain
+	// (POST /v2/account/domains)
+	CreateDomain(ctx echo.Context) error
+	// DeleteDomain Release a domain; it stops serving at once on every instance
+	// (DELETE /v2/account/domains/{domain})
+	DeleteDomain(ctx echo.Context, domain DomainName) error
+	// GetDomain One of the signed-in user's domains
+	// (GET /v2/account/domains/{domain})
+	GetDomain(ctx echo.Context, domain DomainName) error
+	// ReconcileDomain Look the domain's TXT record up and activate it when it matches
+	// (POST /v2/account/domains/{domain}/reconcile)
+	ReconcileDomain(ctx echo.Context, domain DomainName) error
+	// ReplaceDomainRoutes Replace which handles the domain serves, by path
+	// (PUT /v2/account/domains/{domain}/routes)
+	ReplaceDomainRoutes(ctx echo.Context, domain DomainName) error
 	// Login Sign in and start a session
 	// (POST /v2/auth/login)
 	Login(ctx echo.Context) error
@@ -550,6 +849,12 @@ type ServerInterface interface {
 	// Signup Create an account
 	// (POST /v2/auth/signup)
 	Signup(ctx echo.Context) error
+	// CreateCheckoutSession Start paying for a plan with Stripe Checkout
+	// (POST /v2/billing/checkout-session)
+	CreateCheckoutSession(ctx echo.Context) error
+	// GetBillingSummary The signed-in user's plan, its limits and today's usage
+	// (GET /v2/billing/summary)
+	GetBillingSummary(ctx echo.Context) error
 	// ListHandles Handles the caller can reach, with their role
 	// (GET /v2/handles)
 	ListHandles(ctx echo.Context) error
@@ -604,9 +909,33 @@ type ServerInterface interface {
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, handle HandleName) error
+	// ListAdminActions What platform administrators did, newest first
+	// (GET /v2/platform-admin/audit-events)
+	ListAdminActions(ctx echo.Context, params ListAdminActionsParams) error
+	// ListAdminHandles Every handle of the platform
+	// (GET /v2/platform-admin/handles)
+	ListAdminHandles(ctx echo.Context, params ListAdminHandlesParams) error
+	// SuspendHandle Suspend a handle
+	// (POST /v2/platform-admin/handles/{handleName}/suspend)
+	SuspendHandle(ctx echo.Context, handleName AdminHandleName) error
+	// UnsuspendHandle Lift a handle's suspension
+	// (POST /v2/platform-admin/handles/{handleName}/unsuspend)
+	UnsuspendHandle(ctx echo.Context, handleName AdminHandleName) error
+	// RevokeAnyToken Revoke any handle's personal access token
+	// (DELETE /v2/platform-admin/tokens/{tokenId})
+	RevokeAnyToken(ctx echo.Context, tokenId TokenId) error
 	// ListUsers Every user of the platform
 	// (GET /v2/platform-admin/users)
 	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// DisableUser Disable a user
+	// (POST /v2/platform-admin/users/{userId}/disable)
+	DisableUser(ctx echo.Context, userId UserId) error
+	// EnableUser Enable a disabled user (they sign in again)
+	// (POST /v2/platform-admin/users/{userId}/enable)
+	EnableUser(ctx echo.Context, userId UserId) error
+	// SetUserPlan Set a user's plan
+	// (PUT /v2/platform-admin/users/{userId}/plan)
+	SetUserPlan(ctx echo.Context, userId UserId) error
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error
@@ -622,6 +951,9 @@ type ServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx echo.Context, handle HandleName) error
+	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
+	// (POST /v2/public/stripe/webhook)
+	StripeWebhook(ctx echo.Context) error
 	// FollowLink Follow a short link (public); counts the visit
 	// (GET /{handle}/{slug})
 	FollowLink(ctx echo.Context, handle string, slug string) error
@@ -674,6 +1006,104 @@ func (w *ServerInterfaceWrapper) GetReady(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReady(ctx)
+	return err
+}
+
+// ListDomains converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDomains(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDomainsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDomains(ctx, params)
+	return err
+}
+
+// CreateDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDomain(ctx)
+	return err
+}
+
+// DeleteDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDomain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "domain" -------------
+	var domain DomainName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "domain", ctx.Param("domain"), &domain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter domain: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDomain(ctx, domain)
+	return err
+}
+
+// GetDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDomain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "domain" -------------
+	var domain DomainName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "domain", ctx.Param("domain"), &domain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter domain: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDomain(ctx, domain)
+	return err
+}
+
+// ReconcileDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) ReconcileDomain(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "domain" -------------
+	var domain DomainName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "domain", ctx.Param("domain"), &domain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter domain: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReconcileDomain(ctx, domain)
+	return err
+}
+
+// ReplaceDomainRoutes converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceDomainRoutes(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "domain" -------------
+	var domain DomainName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "domain", ctx.Param("domain"), &domain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter domain: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceDomainRoutes(ctx, domain)
 	return err
 }
 
@@ -733,6 +1163,24 @@ func (w *ServerInterfaceWrapper) Signup(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.Signup(ctx)
+	return err
+}
+
+// CreateCheckoutSession converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCheckoutSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCheckoutSession(ctx)
+	return err
+}
+
+// GetBillingSummary converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBillingSummary(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBillingSummary(ctx)
 	return err
 }
 
@@ -1127,12 +1575,124 @@ func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 	return err
 }
 
+// ListAdminActions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminActions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminActionsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminActions(ctx, params)
+	return err
+}
+
+// ListAdminHandles converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminHandles(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminHandlesParams
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminHandles(ctx, params)
+	return err
+}
+
+// SuspendHandle converts echo context to params.
+func (w *ServerInterfaceWrapper) SuspendHandle(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handleName" -------------
+	var handleName AdminHandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handleName", ctx.Param("handleName"), &handleName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handleName: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SuspendHandle(ctx, handleName)
+	return err
+}
+
+// UnsuspendHandle converts echo context to params.
+func (w *ServerInterfaceWrapper) UnsuspendHandle(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handleName" -------------
+	var handleName AdminHandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handleName", ctx.Param("handleName"), &handleName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handleName: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnsuspendHandle(ctx, handleName)
+	return err
+}
+
+// RevokeAnyToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeAnyToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId TokenId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", ctx.Param("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tokenId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeAnyToken(ctx, tokenId)
+	return err
+}
+
 // ListUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	var err error
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListUsersParams
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -1149,6 +1709,54 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListUsers(ctx, params)
+	return err
+}
+
+// DisableUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DisableUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DisableUser(ctx, userId)
+	return err
+}
+
+// EnableUser converts echo context to params.
+func (w *ServerInterfaceWrapper) EnableUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.EnableUser(ctx, userId)
+	return err
+}
+
+// SetUserPlan converts echo context to params.
+func (w *ServerInterfaceWrapper) SetUserPlan(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetUserPlan(ctx, userId)
 	return err
 }
 
@@ -1293,6 +1901,15 @@ func (w *ServerInterfaceWrapper) GetTokenSelf(ctx echo.Context) error {
 	return err
 }
 
+// StripeWebhook converts echo context to params.
+func (w *ServerInterfaceWrapper) StripeWebhook(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StripeWebhook(ctx)
+	return err
+}
+
 // FollowLink converts echo context to params.
 func (w *ServerInterfaceWrapper) FollowLink(ctx echo.Context) error {
 	var err error
@@ -1364,6 +1981,23 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.GET(options.BaseURL+"/v2/platform-admin/handles", wrapper.ListAdminHandles, options.OperationMiddlewares["listAdminHandles"]...)
+	router.POST(options.BaseURL+"/v2/platform-admin/handles/:handleName/suspend", wrapper.SuspendHandle, options.OperationMiddlewares["suspendHandle"]...)
+	router.POST(options.BaseURL+"/v2/platform-admin/handles/:handleName/unsuspend", wrapper.UnsuspendHandle, options.OperationMiddlewares["unsuspendHandle"]...)
+	router.POST(options.BaseURL+"/v2/platform-admin/users/:userId/disable", wrapper.DisableUser, options.OperationMiddlewares["disableUser"]...)
+	router.POST(options.BaseURL+"/v2/platform-admin/users/:userId/enable", wrapper.EnableUser, options.OperationMiddlewares["enableUser"]...)
+	router.PUT(options.BaseURL+"/v2/platform-admin/users/:userId/plan", wrapper.SetUserPlan, options.OperationMiddlewares["setUserPlan"]...)
+	router.DELETE(options.BaseURL+"/v2/platform-admin/tokens/:tokenId", wrapper.RevokeAnyToken, options.OperationMiddlewares["revokeAnyToken"]...)
+	router.GET(options.BaseURL+"/v2/platform-admin/audit-events", wrapper.ListAdminActions, options.OperationMiddlewares["listAdminActions"]...)
+	router.GET(options.BaseURL+"/v2/billing/summary", wrapper.GetBillingSummary, options.OperationMiddlewares["getBillingSummary"]...)
+	router.POST(options.BaseURL+"/v2/billing/checkout-session", wrapper.CreateCheckoutSession, options.OperationMiddlewares["createCheckoutSession"]...)
+	router.POST(options.BaseURL+"/v2/public/stripe/webhook", wrapper.StripeWebhook, options.OperationMiddlewares["stripeWebhook"]...)
+	router.GET(options.BaseURL+"/v2/account/domains", wrapper.ListDomains, options.OperationMiddlewares["listDomains"]...)
+	router.POST(options.BaseURL+"/v2/account/domains", wrapper.CreateDomain, options.OperationMiddlewares["createDomain"]...)
+	router.DELETE(options.BaseURL+"/v2/account/domains/:domain", wrapper.DeleteDomain, options.OperationMiddlewares["deleteDomain"]...)
+	router.GET(options.BaseURL+"/v2/account/domains/:domain", wrapper.GetDomain, options.OperationMiddlewares["getDomain"]...)
+	router.POST(options.BaseURL+"/v2/account/domains/:domain/reconcile", wrapper.ReconcileDomain, options.OperationMiddlewares["reconcileDomain"]...)
+	router.PUT(options.BaseURL+"/v2/account/domains/:domain/routes", wrapper.ReplaceDomainRoutes, options.OperationMiddlewares["replaceDomainRoutes"]...)
 	router.GET(options.BaseURL+"/v2/handles", wrapper.ListHandles, options.OperationMiddlewares["listHandles"]...)
 	router.POST(options.BaseURL+"/v2/handles", wrapper.CreateHandle, options.OperationMiddlewares["createHandle"]...)
 	router.DELETE(options.BaseURL+"/v2/handles/:handle", wrapper.DeleteHandle, options.OperationMiddlewares["deleteHandle"]...)
@@ -1654,6 +2288,853 @@ func (response GetReady503JSONResponse) VisitGetReadyResponse(w http.ResponseWri
 	return err
 }
 
+type ListDomainsRequestObject struct {
+	Params ListDomainsParams
+}
+
+type ListDomainsResponseObject interface {
+	VisitListDomainsResponse(w http.ResponseWriter) error
+}
+
+type ListDomains200JSONResponse DomainList
+
+func (response ListDomains200JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListDomains400JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDomains401JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDomains403JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListDomains429JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListDomains500JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomains503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListDomains503JSONResponse) VisitListDomainsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainRequestObject struct {
+	Body *CreateDomainJSONRequestBody
+}
+
+type CreateDomainResponseObject interface {
+	VisitCreateDomainResponse(w http.ResponseWriter) error
+}
+
+type CreateDomain201JSONResponse Domain
+
+func (response CreateDomain201JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDomain400JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDomain401JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDomain403JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateDomain404JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateDomain409JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDomain413JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateDomain429JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateDomain500JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateDomain503JSONResponse) VisitCreateDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainRequestObject struct {
+	Domain DomainName `json:"domain"`
+}
+
+type DeleteDomainResponseObject interface {
+	VisitDeleteDomainResponse(w http.ResponseWriter) error
+}
+
+type DeleteDomain204Response struct {
+}
+
+func (response DeleteDomain204Response) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDomain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteDomain400JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteDomain401JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteDomain403JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteDomain404JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteDomain429JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteDomain500JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteDomain503JSONResponse) VisitDeleteDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainRequestObject struct {
+	Domain DomainName `json:"domain"`
+}
+
+type GetDomainResponseObject interface {
+	VisitGetDomainResponse(w http.ResponseWriter) error
+}
+
+type GetDomain200JSONResponse Domain
+
+func (response GetDomain200JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetDomain400JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDomain401JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDomain403JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDomain404JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetDomain429JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetDomain500JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetDomain503JSONResponse) VisitGetDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomainRequestObject struct {
+	Domain DomainName `json:"domain"`
+}
+
+type ReconcileDomainResponseObject interface {
+	VisitReconcileDomainResponse(w http.ResponseWriter) error
+}
+
+type ReconcileDomain200JSONResponse Domain
+
+func (response ReconcileDomain200JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReconcileDomain400JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReconcileDomain401JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReconcileDomain403JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReconcileDomain404JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ReconcileDomain409JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReconcileDomain429JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReconcileDomain500JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReconcileDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ReconcileDomain503JSONResponse) VisitReconcileDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutesRequestObject struct {
+	Domain DomainName `json:"domain"`
+	Body   *ReplaceDomainRoutesJSONRequestBody
+}
+
+type ReplaceDomainRoutesResponseObject interface {
+	VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error
+}
+
+type ReplaceDomainRoutes200JSONResponse Domain
+
+func (response ReplaceDomainRoutes200JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReplaceDomainRoutes400JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReplaceDomainRoutes401JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ReplaceDomainRoutes403JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReplaceDomainRoutes404JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ReplaceDomainRoutes413JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ReplaceDomainRoutes429JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReplaceDomainRoutes500JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReplaceDomainRoutes503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ReplaceDomainRoutes503JSONResponse) VisitReplaceDomainRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LoginRequestObject struct {
 	Body *LoginJSONRequestBody
 }
@@ -1713,6 +3194,23 @@ func (response Login401JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response Login403JSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2231,6 +3729,247 @@ func (response Signup500JSONResponse) VisitSignupResponse(w http.ResponseWriter)
 type Signup503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response Signup503JSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSessionRequestObject struct {
+	Body *CreateCheckoutSessionJSONRequestBody
+}
+
+type CreateCheckoutSessionResponseObject interface {
+	VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error
+}
+
+type CreateCheckoutSession200JSONResponse CheckoutSession
+
+func (response CreateCheckoutSession200JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCheckoutSession400JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCheckoutSession401JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCheckoutSession403JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCheckoutSession413JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCheckoutSession429JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateCheckoutSession500JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCheckoutSession503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateCheckoutSession503JSONResponse) VisitCreateCheckoutSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummaryRequestObject struct {
+}
+
+type GetBillingSummaryResponseObject interface {
+	VisitGetBillingSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetBillingSummary200JSONResponse BillingSummary
+
+func (response GetBillingSummary200JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummary401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBillingSummary401JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummary403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBillingSummary403JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummary429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetBillingSummary429JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummary500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBillingSummary500JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBillingSummary503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetBillingSummary503JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -4766,6 +6505,647 @@ func (response TransferOwnership503JSONResponse) VisitTransferOwnershipResponse(
 	return err
 }
 
+type ListAdminActionsRequestObject struct {
+	Params ListAdminActionsParams
+}
+
+type ListAdminActionsResponseObject interface {
+	VisitListAdminActionsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminActions200JSONResponse AdminActionList
+
+func (response ListAdminActions200JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAdminActions400JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAdminActions401JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAdminActions403JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAdminActions429JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListAdminActions500JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminActions503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListAdminActions503JSONResponse) VisitListAdminActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandlesRequestObject struct {
+	Params ListAdminHandlesParams
+}
+
+type ListAdminHandlesResponseObject interface {
+	VisitListAdminHandlesResponse(w http.ResponseWriter) error
+}
+
+type ListAdminHandles200JSONResponse AdminHandleList
+
+func (response ListAdminHandles200JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAdminHandles400JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAdminHandles401JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAdminHandles403JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAdminHandles429JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListAdminHandles500JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminHandles503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListAdminHandles503JSONResponse) VisitListAdminHandlesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandleRequestObject struct {
+	HandleName AdminHandleName `json:"handleName"`
+}
+
+type SuspendHandleResponseObject interface {
+	VisitSuspendHandleResponse(w http.ResponseWriter) error
+}
+
+type SuspendHandle200JSONResponse AdminHandle
+
+func (response SuspendHandle200JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SuspendHandle400JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SuspendHandle401JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SuspendHandle403JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SuspendHandle404JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SuspendHandle429JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SuspendHandle500JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendHandle503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SuspendHandle503JSONResponse) VisitSuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandleRequestObject struct {
+	HandleName AdminHandleName `json:"handleName"`
+}
+
+type UnsuspendHandleResponseObject interface {
+	VisitUnsuspendHandleResponse(w http.ResponseWriter) error
+}
+
+type UnsuspendHandle200JSONResponse AdminHandle
+
+func (response UnsuspendHandle200JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UnsuspendHandle400JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UnsuspendHandle401JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UnsuspendHandle403JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UnsuspendHandle404JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UnsuspendHandle429JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UnsuspendHandle500JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsuspendHandle503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UnsuspendHandle503JSONResponse) VisitUnsuspendHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyTokenRequestObject struct {
+	TokenId TokenId `json:"tokenId"`
+}
+
+type RevokeAnyTokenResponseObject interface {
+	VisitRevokeAnyTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeAnyToken204Response struct {
+}
+
+func (response RevokeAnyToken204Response) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeAnyToken400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RevokeAnyToken400JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RevokeAnyToken401JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RevokeAnyToken403JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RevokeAnyToken404JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RevokeAnyToken429JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RevokeAnyToken500JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeAnyToken503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response RevokeAnyToken503JSONResponse) VisitRevokeAnyTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -4876,6 +7256,440 @@ func (response ListUsers500JSONResponse) VisitListUsersResponse(w http.ResponseW
 type ListUsers503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response ListUsers503JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUserRequestObject struct {
+	UserId UserId `json:"userId"`
+}
+
+type DisableUserResponseObject interface {
+	VisitDisableUserResponse(w http.ResponseWriter) error
+}
+
+type DisableUser200JSONResponse AdminUser
+
+func (response DisableUser200JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DisableUser400JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DisableUser401JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DisableUser403JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DisableUser404JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DisableUser409JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DisableUser429JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DisableUser500JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisableUser503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DisableUser503JSONResponse) VisitDisableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUserRequestObject struct {
+	UserId UserId `json:"userId"`
+}
+
+type EnableUserResponseObject interface {
+	VisitEnableUserResponse(w http.ResponseWriter) error
+}
+
+type EnableUser200JSONResponse AdminUser
+
+func (response EnableUser200JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response EnableUser400JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response EnableUser401JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response EnableUser403JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response EnableUser404JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response EnableUser429JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response EnableUser500JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnableUser503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response EnableUser503JSONResponse) VisitEnableUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlanRequestObject struct {
+	UserId UserId `json:"userId"`
+	Body   *SetUserPlanJSONRequestBody
+}
+
+type SetUserPlanResponseObject interface {
+	VisitSetUserPlanResponse(w http.ResponseWriter) error
+}
+
+type SetUserPlan200JSONResponse AdminUser
+
+func (response SetUserPlan200JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetUserPlan400JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetUserPlan401JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SetUserPlan403JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SetUserPlan404JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetUserPlan413JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetUserPlan429JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetUserPlan500JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPlan503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SetUserPlan503JSONResponse) VisitSetUserPlanResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -5671,6 +8485,84 @@ func (response GetTokenSelf503JSONResponse) VisitGetTokenSelfResponse(w http.Res
 	return err
 }
 
+type StripeWebhookRequestObject struct {
+	Body *StripeWebhookJSONRequestBody
+}
+
+type StripeWebhookResponseObject interface {
+	VisitStripeWebhookResponse(w http.ResponseWriter) error
+}
+
+type StripeWebhook200JSONResponse StripeEventAck
+
+func (response StripeWebhook200JSONResponse) VisitStripeWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StripeWebhook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StripeWebhook400JSONResponse) VisitStripeWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StripeWebhook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StripeWebhook413JSONResponse) VisitStripeWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StripeWebhook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response StripeWebhook500JSONResponse) VisitStripeWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StripeWebhook503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response StripeWebhook503JSONResponse) VisitStripeWebhookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FollowLinkRequestObject struct {
 	Handle string `json:"handle"`
 	Slug   string `json:"slug"`
@@ -5799,6 +8691,24 @@ type StrictServerInterface interface {
 	// GetReady Readiness probe (database reachable)
 	// (GET /readyz)
 	GetReady(ctx context.Context, request GetReadyRequestObject) (GetReadyResponseObject, error)
+	// ListDomains The signed-in user's custom domains
+	// (GET /v2/account/domains)
+	ListDomains(ctx context.Context, request ListDomainsRequestObject) (ListDomainsResponseObject, error)
+	// CreateDomain Claim a custom domain
+	// (POST /v2/account/domains)
+	CreateDomain(ctx context.Context, request CreateDomainRequestObject) (CreateDomainResponseObject, error)
+	// DeleteDomain Release a domain; it stops serving at once on every instance
+	// (DELETE /v2/account/domains/{domain})
+	DeleteDomain(ctx context.Context, request DeleteDomainRequestObject) (DeleteDomainResponseObject, error)
+	// GetDomain One of the signed-in user's domains
+	// (GET /v2/account/domains/{domain})
+	GetDomain(ctx context.Context, request GetDomainRequestObject) (GetDomainResponseObject, error)
+	// ReconcileDomain Look the domain's TXT record up and activate it when it matches
+	// (POST /v2/account/domains/{domain}/reconcile)
+	ReconcileDomain(ctx context.Context, request ReconcileDomainRequestObject) (ReconcileDomainResponseObject, error)
+	// ReplaceDomainRoutes Replace which handles the domain serves, by path
+	// (PUT /v2/account/domains/{domain}/routes)
+	ReplaceDomainRoutes(ctx context.Context, request ReplaceDomainRoutesRequestObject) (ReplaceDomainRoutesResponseObject, error)
 	// Login Sign in and start a session
 	// (POST /v2/auth/login)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
@@ -5814,6 +8724,12 @@ type StrictServerInterface interface {
 	// Signup Create an account
 	// (POST /v2/auth/signup)
 	Signup(ctx context.Context, request SignupRequestObject) (SignupResponseObject, error)
+	// CreateCheckoutSession Start paying for a plan with Stripe Checkout
+	// (POST /v2/billing/checkout-session)
+	CreateCheckoutSession(ctx context.Context, request CreateCheckoutSessionRequestObject) (CreateCheckoutSessionResponseObject, error)
+	// GetBillingSummary The signed-in user's plan, its limits and today's usage
+	// (GET /v2/billing/summary)
+	GetBillingSummary(ctx context.Context, request GetBillingSummaryRequestObject) (GetBillingSummaryResponseObject, error)
 	// ListHandles Handles the caller can reach, with their role
 	// (GET /v2/handles)
 	ListHandles(ctx context.Context, request ListHandlesRequestObject) (ListHandlesResponseObject, error)
@@ -5868,9 +8784,33 @@ type StrictServerInterface interface {
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
+	// ListAdminActions What platform administrators did, newest first
+	// (GET /v2/platform-admin/audit-events)
+	ListAdminActions(ctx context.Context, request ListAdminActionsRequestObject) (ListAdminActionsResponseObject, error)
+	// ListAdminHandles Every handle of the platform
+	// (GET /v2/platform-admin/handles)
+	ListAdminHandles(ctx context.Context, request ListAdminHandlesRequestObject) (ListAdminHandlesResponseObject, error)
+	// SuspendHandle Suspend a handle
+	// (POST /v2/platform-admin/handles/{handleName}/suspend)
+	SuspendHandle(ctx context.Context, request SuspendHandleRequestObject) (SuspendHandleResponseObject, error)
+	// UnsuspendHandle Lift a handle's suspension
+	// (POST /v2/platform-admin/handles/{handleName}/unsuspend)
+	UnsuspendHandle(ctx context.Context, request UnsuspendHandleRequestObject) (UnsuspendHandleResponseObject, error)
+	// RevokeAnyToken Revoke any handle's personal access token
+	// (DELETE /v2/platform-admin/tokens/{tokenId})
+	RevokeAnyToken(ctx context.Context, request RevokeAnyTokenRequestObject) (RevokeAnyTokenResponseObject, error)
 	// ListUsers Every user of the platform
 	// (GET /v2/platform-admin/users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// DisableUser Disable a user
+	// (POST /v2/platform-admin/users/{userId}/disable)
+	DisableUser(ctx context.Context, request DisableUserRequestObject) (DisableUserResponseObject, error)
+	// EnableUser Enable a disabled user (they sign in again)
+	// (POST /v2/platform-admin/users/{userId}/enable)
+	EnableUser(ctx context.Context, request EnableUserRequestObject) (EnableUserResponseObject, error)
+	// SetUserPlan Set a user's plan
+	// (PUT /v2/platform-admin/users/{userId}/plan)
+	SetUserPlan(ctx context.Context, request SetUserPlanRequestObject) (SetUserPlanResponseObject, error)
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx context.Context, request ListLinksPublicRequestObject) (ListLinksPublicResponseObject, error)
@@ -5886,6 +8826,9 @@ type StrictServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx context.Context, request GetTokenSelfRequestObject) (GetTokenSelfResponseObject, error)
+	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
+	// (POST /v2/public/stripe/webhook)
+	StripeWebhook(ctx context.Context, request StripeWebhookRequestObject) (StripeWebhookResponseObject, error)
 	// FollowLink Follow a short link (public); counts the visit
 	// (GET /{handle}/{slug})
 	FollowLink(ctx context.Context, request FollowLinkRequestObject) (FollowLinkResponseObject, error)
@@ -6012,6 +8955,200 @@ func (sh *strictHandler) GetReady(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetReadyResponseObject); ok {
 		return validResponse.VisitGetReadyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDomains operation middleware
+func (sh *strictHandler) ListDomains(ctx echo.Context, params ListDomainsParams) error {
+	var request ListDomainsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDomains(ctx.Request().Context(), request.(ListDomainsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDomains")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDomainsResponseObject); ok {
+		return validResponse.VisitListDomainsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDomain operation middleware
+func (sh *strictHandler) CreateDomain(ctx echo.Context) error {
+	var request CreateDomainRequestObject
+
+	var body CreateDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDomain(ctx.Request().Context(), request.(CreateDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDomainResponseObject); ok {
+		return validResponse.VisitCreateDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDomain operation middleware
+func (sh *strictHandler) DeleteDomain(ctx echo.Context, domain DomainName) error {
+	var request DeleteDomainRequestObject
+
+	request.Domain = domain
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDomain(ctx.Request().Context(), request.(DeleteDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDomainResponseObject); ok {
+		return validResponse.VisitDeleteDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDomain operation middleware
+func (sh *strictHandler) GetDomain(ctx echo.Context, domain DomainName) error {
+	var request GetDomainRequestObject
+
+	request.Domain = domain
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDomain(ctx.Request().Context(), request.(GetDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDomainResponseObject); ok {
+		return validResponse.VisitGetDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReconcileDomain operation middleware
+func (sh *strictHandler) ReconcileDomain(ctx echo.Context, domain DomainName) error {
+	var request ReconcileDomainRequestObject
+
+	request.Domain = domain
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReconcileDomain(ctx.Request().Context(), request.(ReconcileDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReconcileDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReconcileDomainResponseObject); ok {
+		return validResponse.VisitReconcileDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReplaceDomainRoutes operation middleware
+func (sh *strictHandler) ReplaceDomainRoutes(ctx echo.Context, domain DomainName) error {
+	var request ReplaceDomainRoutesRequestObject
+
+	request.Domain = domain
+
+	var body ReplaceDomainRoutesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReplaceDomainRoutes(ctx.Request().Context(), request.(ReplaceDomainRoutesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReplaceDomainRoutes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReplaceDomainRoutesResponseObject); ok {
+		return validResponse.VisitReplaceDomainRoutesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -6175,6 +9312,75 @@ func (sh *strictHandler) Signup(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(SignupResponseObject); ok {
 		return validResponse.VisitSignupResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCheckoutSession operation middleware
+func (sh *strictHandler) CreateCheckoutSession(ctx echo.Context) error {
+	var request CreateCheckoutSessionRequestObject
+
+	var body CreateCheckoutSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCheckoutSession(ctx.Request().Context(), request.(CreateCheckoutSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCheckoutSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCheckoutSessionResponseObject); ok {
+		return validResponse.VisitCreateCheckoutSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBillingSummary operation middleware
+func (sh *strictHandler) GetBillingSummary(ctx echo.Context) error {
+	var request GetBillingSummaryRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBillingSummary(ctx.Request().Context(), request.(GetBillingSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBillingSummary")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBillingSummaryResponseObject); ok {
+		return validResponse.VisitGetBillingSummaryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -6797,6 +10003,131 @@ func (sh *strictHandler) TransferOwnership(ctx echo.Context, handle HandleName) 
 	return nil
 }
 
+// ListAdminActions operation middleware
+func (sh *strictHandler) ListAdminActions(ctx echo.Context, params ListAdminActionsParams) error {
+	var request ListAdminActionsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminActions(ctx.Request().Context(), request.(ListAdminActionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminActions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminActionsResponseObject); ok {
+		return validResponse.VisitListAdminActionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminHandles operation middleware
+func (sh *strictHandler) ListAdminHandles(ctx echo.Context, params ListAdminHandlesParams) error {
+	var request ListAdminHandlesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminHandles(ctx.Request().Context(), request.(ListAdminHandlesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminHandles")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminHandlesResponseObject); ok {
+		return validResponse.VisitListAdminHandlesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SuspendHandle operation middleware
+func (sh *strictHandler) SuspendHandle(ctx echo.Context, handleName AdminHandleName) error {
+	var request SuspendHandleRequestObject
+
+	request.HandleName = handleName
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SuspendHandle(ctx.Request().Context(), request.(SuspendHandleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SuspendHandle")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SuspendHandleResponseObject); ok {
+		return validResponse.VisitSuspendHandleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnsuspendHandle operation middleware
+func (sh *strictHandler) UnsuspendHandle(ctx echo.Context, handleName AdminHandleName) error {
+	var request UnsuspendHandleRequestObject
+
+	request.HandleName = handleName
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnsuspendHandle(ctx.Request().Context(), request.(UnsuspendHandleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnsuspendHandle")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnsuspendHandleResponseObject); ok {
+		return validResponse.VisitUnsuspendHandleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeAnyToken operation middleware
+func (sh *strictHandler) RevokeAnyToken(ctx echo.Context, tokenId TokenId) error {
+	var request RevokeAnyTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeAnyToken(ctx.Request().Context(), request.(RevokeAnyTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeAnyToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeAnyTokenResponseObject); ok {
+		return validResponse.VisitRevokeAnyTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUsers operation middleware
 func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
 	var request ListUsersRequestObject
@@ -6816,6 +10147,104 @@ func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) err
 		return err
 	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
 		return validResponse.VisitListUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DisableUser operation middleware
+func (sh *strictHandler) DisableUser(ctx echo.Context, userId UserId) error {
+	var request DisableUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DisableUser(ctx.Request().Context(), request.(DisableUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DisableUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DisableUserResponseObject); ok {
+		return validResponse.VisitDisableUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// EnableUser operation middleware
+func (sh *strictHandler) EnableUser(ctx echo.Context, userId UserId) error {
+	var request EnableUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.EnableUser(ctx.Request().Context(), request.(EnableUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EnableUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(EnableUserResponseObject); ok {
+		return validResponse.VisitEnableUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetUserPlan operation middleware
+func (sh *strictHandler) SetUserPlan(ctx echo.Context, userId UserId) error {
+	var request SetUserPlanRequestObject
+
+	request.UserId = userId
+
+	var body SetUserPlanJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetUserPlan(ctx.Request().Context(), request.(SetUserPlanRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetUserPlan")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetUserPlanResponseObject); ok {
+		return validResponse.VisitSetUserPlanResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -6968,6 +10397,52 @@ func (sh *strictHandler) GetTokenSelf(ctx echo.Context, handle HandleName) error
 		return err
 	} else if validResponse, ok := response.(GetTokenSelfResponseObject); ok {
 		return validResponse.VisitGetTokenSelfResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StripeWebhook operation middleware
+func (sh *strictHandler) StripeWebhook(ctx echo.Context) error {
+	var request StripeWebhookRequestObject
+
+	var body StripeWebhookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StripeWebhook(ctx.Request().Context(), request.(StripeWebhookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StripeWebhook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StripeWebhookResponseObject); ok {
+		return validResponse.VisitStripeWebhookResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -86,12 +86,12 @@ type Bus struct {
 	published, received atomic.Uint64
 }
 
-// NewLocal returns the bus of the only instance there can be (SQLite):
-// every change is made here, so it is always healthy.
+// NewLocal returns the bus of an SQLite database: changes made by this
+// process reach its caches at once, but another process on the same file
+// (the tenx CLI's `user disable`, say) is heard by no one, so the bus is
+// never healthy and entries are trusted only for the short TTL.
 func NewLocal() *Bus {
-	b := &Bus{LongTTL: DefaultLongTTL}
-	b.healthy.Store(true)
-	return b
+	return &Bus{LongTTL: DefaultLongTTL}
 }
 
 // NewShared returns the bus of one of several instances (Postgres): healthy

@@ -86,6 +86,11 @@ func checkResponse(r *http.Request, rec *httptest.ResponseRecorder) error {
 	if isPagePath(r.URL.Path) {
 		return nil
 	}
+	if r.Host != "example.com" && rec.Code >= 400 {
+		// httptest's default host is the API's; any other is a custom
+		// domain, which serves no operation of the spec.
+		return c.checkEnvelope(rec)
+	}
 	route, params, err := c.router.FindRoute(r)
 	if err != nil {
 		if rec.Code >= 400 { // an unknown path or method still gets the envelope

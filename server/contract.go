@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -68,6 +69,7 @@ func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method 
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
+	req.Write = method != http.MethodGet && method != http.MethodHead
 	params := len(op.Parameters) + len(item.Parameters)
 	return &operation{
 		id:          op.OperationID,

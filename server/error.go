@@ -25,6 +25,9 @@ var statusOf = map[string]int{
 	tenx.EINSUFFICIENTSCOPE:    http.StatusForbidden,
 	tenx.EINSUFFICIENTROLE:     http.StatusForbidden,
 	tenx.ESIGNUPCLOSED:         http.StatusForbidden,
+	tenx.EACCOUNTDISABLED:      http.StatusForbidden,
+	tenx.EHANDLESUSPENDED:      http.StatusForbidden,
+	tenx.EFEATURELOCKED:        http.StatusForbidden,
 	tenx.EVALIDATION:           http.StatusBadRequest,
 	tenx.EINVALIDPAYLOAD:       http.StatusBadRequest,
 	tenx.EINVALIDCOLLABORATORS: http.StatusBadRequest,
@@ -64,6 +67,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if len(e.RequiredScopes) > 0 {
 		body.RequiredScopes = &e.RequiredScopes
 	}
+	addPlanFields(&body, e)
 	if err := c.JSON(status, body); err != nil {
 		s.log.Warn("write error response", "err", err, "request_id", requestID(c))
 	}

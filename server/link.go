@@ -139,6 +139,9 @@ func (s *Server) shortURL(handle, slug string) string {
 
 // FollowLink redirects a visitor to the link's destination and counts it.
 func (s *Server) FollowLink(ctx context.Context, req gen.FollowLinkRequestObject) (gen.FollowLinkResponseObject, error) {
+	if err := s.checkServable(ctx, req.Handle); err != nil {
+		return nil, err
+	}
 	l, err := s.Links.FollowLink(ctx, req.Handle, req.Slug)
 	switch tenx.ErrorCode(err) {
 	case "":

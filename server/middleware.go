@@ -136,6 +136,9 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if err := s.checkQuota(c, op, p); err != nil {
+			return err
+		}
 		if op.hasBody {
 			if err := s.readBody(c); err != nil {
 				return err
@@ -199,6 +202,9 @@ func (s *Server) readBody(c echo.Context) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	if r2 := withRawBody(r, body); r2 != r {
+		c.SetRequest(r2)
+	}
 	normalizeMediaType(r.Header)
 	return nil
 }

@@ -37,6 +37,15 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^[A-Za-z0-9_-]{4,24}$": {
 		valid:   []string{"abcd", "new_Launch-2", "launch"},
 		invalid: []string{"abc", "has.dot", strings.Repeat("s", 25)}},
+	"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$": {
+		valid:   []string{"links.example.com", "a.bc", "x-1.example.org"},
+		invalid: []string{"localhost", "UPPER.example.com", "1.2.3.4", "-a.example.com", "a..example.com"}},
+	"^(/[A-Za-z0-9._~-]+)+$": {
+		valid:   []string{"/shop", "/a/b.c", "/x~y"},
+		invalid: []string{"shop", "/", "/a//b", "/a b"}},
+	"^usr_[A-Za-z0-9]{1,40}$": {
+		valid:   []string{"usr_a", "usr_Missing123"},
+		invalid: []string{"usr_", "user1", "usr_x-y"}},
 }
 
 // domainCodes are the 400 codes an operation documents besides
@@ -62,6 +71,10 @@ var domainInvalid = map[string][]struct{ name, body, code string }{
 		{"unknown scope", `{"name":"ci","scopes":["nope.read"]}`, "validation_error"},
 	},
 }
+
+// unconfigured are the operations whose documented answer on a server
+// without payments configured (as the test servers are) is 503 unavailable.
+var unconfigured = map[string]bool{"createCheckoutSession": true, "stripeWebhook": true}
 
 // TestPropertyEveryOperation generates requests from the spec's schemas for
 // every operation, valid ones and invalid variants, on a fresh server per
@@ -309,7 +322,8 @@ func (p *propertyRun) bodySchema() *openapi3.Schema {
 // optional ones.
 func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	out := map[string]map[string]string{"path": {}, "query": {}, "cookie": {}}
-	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID}
+	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
+		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {
@@ -430,7 +444,7 @@ func (p *propertyRun) send(c call) {
 	if rec == nil {
 		return
 	}
-	if rec.Code >= 500 {
+	if rec.Code >= 500 && !(unconfigured[p.op.OperationID] && rec.Code == http.StatusServiceUnavailable) {
 		t.Errorf("%s: %d %s", desc, rec.Code, rec.Body.String())
 		return
 	}

@@ -54,6 +54,11 @@ type Config struct {
 	// DBTimeout is how long a request may wait for the database in all
 	// before it answers 503 unavailable (default 5s).
 	DBTimeout time.Duration
+	// PlansEnabled turns plans on: feature gates and the daily write
+	// quota (off: every user has every feature and no quota).
+	PlansEnabled bool
+	// WritesPerDay overrides the daily write quota of a plan (0: none).
+	WritesPerDay map[tenx.Plan]int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -92,6 +97,14 @@ type Deps struct {
 	// Metrics, when set, is told about requests, authentication and rate
 	// limiting.
 	Metrics Observer
+	// The control plane: account domains and host routing, DNS
+	// verification, plans and payments, platform administration.
+	Domains     tenx.DomainService
+	DomainHosts tenx.DomainHosts
+	DNS         tenx.TXTResolver
+	Plans       tenx.PlanService
+	Payments    tenx.Payments
+	Admin       tenx.AdminService
 }
 
 // Server implements the generated strict server interface.
@@ -149,7 +162,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
+	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.serveCustomDomain, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth}))
 	mountPages(e)
 	return e

@@ -40,6 +40,9 @@ type settings struct {
 	limiter func(*clock) ratelimit.Limiter
 	hasher  *auth.PasswordHasher
 	grace   time.Duration // refresh grace; none unless a test asks
+	control app.Config    // its DNS (control plane tests)
+	// payments builds the server's payments on the test clock, if set.
+	payments func(*clock) tenx.Payments
 }
 
 type option func(*settings)
@@ -67,9 +70,12 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	for _, o := range opts {
 		o(&st)
 	}
+	if st.payments != nil {
+		st.control.Payments = st.payments(c)
+	}
 	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
 		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: st.hasher, RefreshGrace: st.grace},
-		Limiter: st.limiter(c), Now: c.Now}, db)
+		Limiter: st.limiter(c), Now: c.Now, DNS: st.control.DNS, Payments: st.control.Payments}, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -82,6 +88,7 @@ type request struct {
 	method, path, body, token string
 	header                    http.Header
 	remote                    string // RemoteAddr, host:port
+	host                      string // Host, when not the default
 }
 
 func (e *env) do(r request) *httptest.ResponseRecorder {
@@ -102,6 +109,9 @@ func (e *env) do(r request) *httptest.ResponseRecorder {
 	}
 	if r.remote != "" {
 		req.RemoteAddr = r.remote
+	}
+	if r.host != "" {
+		req.Host = r.host
 	}
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)

@@ -38,6 +38,7 @@ type config struct {
 	MetricsAddr     string        // empty: no metrics
 	DBMaxConns      int           // 0: the store's default
 	DBConnLifetime  time.Duration // how long a pooled connection is reused
+	Control         controlConfig // config_control.go
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -110,6 +111,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateURLs()...)
+	var cerrs []error
+	c.Control, cerrs = loadControlConfig(env)
+	errs = append(errs, cerrs...)
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, errors.New("TENX_ADMIN_EMAIL and TENX_ADMIN_PASSWORD must be set together"))
 	}
@@ -237,6 +241,7 @@ func (c config) LogValue() slog.Value {
 		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.String("db_conn_lifetime", c.DBConnLifetime.String()),
+		slog.Any("control", c.Control),
 	)
 }
 

@@ -32,6 +32,7 @@ commands:
   migrate                       apply pending database migrations
   user create --email E [--admin]
                                 create a user; the password is read from stdin
+  user disable|enable --email E disable a user (their sessions and tokens stop) or enable them
   version                       print the version
 
 configuration is read from TENX_* environment variables; see README.md.`

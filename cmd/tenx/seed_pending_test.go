@@ -40,8 +40,6 @@ var pendingRoutes = []pendingRoute{
 	{13, "GET", "/v2/public/handles/acme/tracking-templates", true},
 	{13, "POST", "/v2/public/handles/acme/chain/signals", true},
 	{13, "GET", "/v2/public/handles/acme/personalization-rules", true},
-	{14, "POST", "/v2/billing/checkout-session", false},
-	{14, "POST", "/v2/account/domains", false},
 	{16, "POST", "/mcp/acme/mcp", true},
 }
 

@@ -49,6 +49,7 @@ func walkSeeds(t *testing.T, env map[string]string) {
 	sh.vars["HANDLE"], sh.vars["JWT_TOKEN"] = "acme", jwt
 	ciLinks := seedBootstrapPAT(t, sh)
 	seedTokenGuide(t, sh, srv.URL, jwt, ciLinks.Token)
+	seedControlPlane(t, srv.URL, jwt, ciLinks.Token)
 	checkPendingRoutes(t, srv.URL, jwt)
 }
 

@@ -15,6 +15,7 @@ import (
 	"tenx"
 	"tenx/app"
 	"tenx/auth"
+	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/ratelimit"
 	"tenx/server"
@@ -106,13 +107,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg := server.DefaultConfig()
 	scfg.MaxBodyBytes, scfg.SignupOpen, scfg.TrustedProxies = cfg.MaxBodyBytes, cfg.SignupOpen, cfg.TrustedProxies
-	scfg.DBTimeout = cfg.DBTimeout
+	scfg.DBTimeout, scfg.PlansEnabled = cfg.DBTimeout, cfg.Control.Plans
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	scfg.AuthFailuresPerIP.Rate = cfg.AuthFailures
 	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
 	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL, Hasher: hasher, RefreshGrace: cfg.RefreshGrace},
-		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now}
+		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now,
+		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now)}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

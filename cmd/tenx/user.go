@@ -17,8 +17,11 @@ import (
 // userCommand runs `tenx user create --email E [--admin]`, reading the
 // password from the first line of stdin so it never shows in `ps`.
 func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
+		return userStandingCommand(ctx, cfg, args, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: tenx user create --email E [--admin] < password")
+		return errors.New("usage: tenx user create --email E [--admin] < password | tenx user disable|enable --email E")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)

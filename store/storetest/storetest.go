@@ -93,6 +93,9 @@ func MustOpen(tb testing.TB, url string, clock tenx.Clock) *store.DB {
 		tb.Fatalf("open database: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	// Many tests run in parallel on one Postgres server: each keeps few
+	// idle connections, so together they stay under max_connections.
+	db.SetPool(store.Pool{MaxOpen: 10, MaxIdle: 2})
 	if err := db.Migrate(tb.Context()); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}

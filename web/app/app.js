@@ -17,6 +17,8 @@ import {
 } from "./tokens.js";
 import { loadScopes } from "./scopes.js";
 import { setupAccount } from "./account.js";
+import { loadAccount, setupAccountPage } from "./control.js";
+import { loadAdmin, setupAdminPage } from "./admin.js";
 
 // ---------------------------------------------------------------------
 // Views.
@@ -119,6 +121,8 @@ async function enterApp(fromSignin) {
   fillHandles();
   showView("app");
   clearBox($("app-notice"));
+  loadAccount();
+  loadAdmin();
 
   const wanted = decodeURIComponent(location.hash.replace(/^#/, ""));
   const known = (h) => state.handles.some((x) => x.handle === h);
@@ -174,6 +178,8 @@ function endSession(note) {
 async function start() {
   hooks.endSession = endSession;
   setupAccount({ showView, showSignin, enterApp, notice });
+  setupAccountPage();
+  setupAdminPage();
   $("signin-form").addEventListener("submit", onSignin);
   $("signout").addEventListener("click", onSignout);
   $("handle-select").addEventListener("change", (e) => selectHandle(e.target.value));

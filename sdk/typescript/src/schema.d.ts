@@ -4,6 +4,341 @@
  */
 
 export interface paths {
+    "/v2/platform-admin/handles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every handle of the platform */
+        get: operations["listAdminHandles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/handles/{handleName}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handleName: components["parameters"]["AdminHandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a handle
+         * @description While suspended, the handle's PATs get 403 `handle_suspended`, its
+         *     short links and site answer 404, and its members keep read access
+         *     on the control plane (writes are 403 `handle_suspended`).
+         */
+        post: operations["suspendHandle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/handles/{handleName}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handleName: components["parameters"]["AdminHandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a handle's suspension */
+        post: operations["unsuspendHandle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/users/{userId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a user
+         * @description Ends the user's sessions; within a second on every instance their
+         *     access tokens and the PATs they created stop working (403
+         *     `account_disabled`) and logging in answers 403 `account_disabled`.
+         *     An administrator cannot disable themselves (409 `conflict`).
+         */
+        post: operations["disableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/users/{userId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled user (they sign in again) */
+        post: operations["enableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/users/{userId}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a user's plan */
+        put: operations["setUserPlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: components["parameters"]["TokenId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke any handle's personal access token
+         * @description Revokes at once; an unknown, revoked or expired token is 404 `not_found`.
+         */
+        delete: operations["revokeAnyToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/platform-admin/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What platform administrators did, newest first */
+        get: operations["listAdminActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/billing/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's plan, its limits and today's usage */
+        get: operations["getBillingSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/billing/checkout-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start paying for a plan with Stripe Checkout
+         * @description Answers the Stripe Checkout `url` to send the user to; the plan
+         *     changes when Stripe reports the payment to the webhook. Without
+         *     payments configured (`TENX_STRIPE_SECRET_KEY`) it is 503
+         *     `unavailable`; `FREE` is 400 `validation_error`.
+         */
+        post: operations["createCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events (signed with the `Stripe-Signature` header)
+         * @description No bearer token: the body must carry a valid `Stripe-Signature`
+         *     (HMAC-SHA256 with the endpoint's secret, `TENX_STRIPE_WEBHOOK_SECRET`)
+         *     whose timestamp is at most 5 minutes old; otherwise 400
+         *     `validation_error` with `field` `Stripe-Signature`. An event id seen
+         *     before answers 200 and changes nothing. `checkout.session.completed`
+         *     sets the plan named in its metadata; `customer.subscription.deleted`
+         *     returns the customer to FREE; other types are acknowledged and
+         *     ignored. Without the secret configured it is 503 `unavailable`.
+         */
+        post: operations["stripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/account/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's custom domains */
+        get: operations["listDomains"];
+        put?: never;
+        /**
+         * Claim a custom domain
+         * @description Answers 201 with the domain `PENDING` and the TXT record to publish
+         *     (`verification.txtName`, `verification.txtValue`); then call
+         *     `reconcile`. `defaultHandle` must be a handle the caller OWNs (404
+         *     `not_found` for one they cannot reach, 403 `insufficient_role` for
+         *     one they do not own). A domain the caller already claimed, or one
+         *     that is `ACTIVE` for another account, is 409 `conflict`; the API's
+         *     own host is 400 `validation_error`. With plans on, custom domains
+         *     need PRO (403 `feature_locked`).
+         */
+        post: operations["createDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/account/domains/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        /** One of the signed-in user's domains */
+        get: operations["getDomain"];
+        put?: never;
+        post?: never;
+        /** Release a domain; it stops serving at once on every instance */
+        delete: operations["deleteDomain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/account/domains/{domain}/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look the domain's TXT record up and activate it when it matches
+         * @description Looks up the TXT record `verification.txtName` through the resolver
+         *     the operator configured (`TENX_DNS_RESOLVER`, default the system's).
+         *     When one of its values is `verification.txtValue` the domain becomes
+         *     `ACTIVE` and is served; otherwise it stays `PENDING` and `reason`
+         *     says what is missing. An `ACTIVE` domain is answered as it is. A
+         *     domain already `ACTIVE` for another account is 409 `conflict`; a
+         *     resolver that cannot be reached is 503 `unavailable`.
+         */
+        post: operations["reconcileDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/account/domains/{domain}/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace which handles the domain serves, by path
+         * @description A request to the domain is served by the path rule with the longest
+         *     `pathPrefix` that matches it on whole segments (`/shop` matches
+         *     `/shop` and `/shop/launch`, not `/shopping`), ties going to the
+         *     lowest `priority`; the prefix is taken off, and the rest is that
+         *     handle's short link (`/launch`). Requests no rule matches go to
+         *     `defaultHandle`. Every handle named must be one the caller OWNs.
+         */
+        put: operations["replaceDomainRoutes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles": {
         parameters: {
             query?: never;
@@ -236,7 +571,8 @@ export interface paths {
          * Sign in and start a session
          * @description Returns a short-lived access token and sets the HttpOnly refresh
          *     cookie `_10x_admin_refresh`. Unknown emails and wrong passwords get the
-         *     same answer. Attempts are rate limited per IP and per account.
+         *     same answer. A user a platform administrator disabled gets 403
+         *     `account_disabled` (after the right password only). Attempts are rate limited per IP and per account.
          */
         post: operations["login"];
         delete?: never;
@@ -540,6 +876,155 @@ export interface components {
             field?: string;
             /** @description The scopes that would have passed, on `insufficient_scope`. */
             requiredScopes?: string[];
+            /** @description The feature a `feature_locked` caller's plan lacks. */
+            feature?: string;
+            /** @description The least plan that has the feature, on `feature_locked`. */
+            requiredPlan?: string;
+            /** @description The caller's plan, on a `rate_limited` daily write quota. */
+            plan?: string;
+            /** @description The plan's limits, on a `rate_limited` daily write quota. */
+            limits?: {
+                writesPerDay?: number;
+            };
+            /** @description What was used, on a `rate_limited` daily write quota. */
+            usage?: {
+                writesToday?: number;
+                /** Format: date */
+                writesDay?: string;
+            };
+        };
+        PlanUpdate: {
+            plan: components["schemas"]["Plan"];
+        };
+        AdminUser: {
+            id: string;
+            email: string;
+            isAdmin: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            disabled: boolean;
+            /** Format: date-time */
+            disabledAt?: string;
+            plan: components["schemas"]["Plan"];
+        };
+        AdminHandle: {
+            handle: string;
+            displayName: string;
+            ownerId: string;
+            ownerEmail: string;
+            suspended: boolean;
+            /** Format: date-time */
+            suspendedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminHandleList: {
+            handles: components["schemas"]["AdminHandle"][];
+            /** @description Pass as `nextToken` for the next page; absent on the last page. */
+            nextToken?: string;
+        };
+        AdminAction: {
+            id: string;
+            /** @example user.disabled */
+            action: string;
+            /** @description The administrator; `cli` for the `tenx user` command. */
+            actorUserId: string;
+            targetId: string;
+            handle?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminActionList: {
+            events: components["schemas"]["AdminAction"][];
+            /** @description Pass as `nextToken` for the next page; absent on the last page. */
+            nextToken?: string;
+        };
+        /** @enum {string} */
+        Plan: "FREE" | "PRO" | "ENTERPRISE";
+        PlanLimits: {
+            /** @description Writes a day the plan allows; null means no limit. */
+            writesPerDay: number | null;
+        };
+        PlanUsage: {
+            writesToday: number;
+            /**
+             * Format: date
+             * @description The UTC day counted.
+             */
+            writesDay: string;
+        };
+        BillingSummary: {
+            plan: components["schemas"]["Plan"];
+            /** @description False when the operator has not turned plans on; then every feature is open and nothing is counted. */
+            plansEnabled: boolean;
+            limits: components["schemas"]["PlanLimits"];
+            usage: components["schemas"]["PlanUsage"];
+            /** @description The features the plan includes. */
+            features: string[];
+            /** @description Whether payments are configured on this server. */
+            checkoutAvailable: boolean;
+        };
+        CheckoutSessionCreate: {
+            plan: components["schemas"]["Plan"];
+        };
+        CheckoutSession: {
+            /** @description The Stripe Checkout page. */
+            url: string;
+            sessionId?: string;
+        };
+        /** @description A Stripe event, as Stripe sends it (its other fields are Stripe's to add). */
+        StripeEvent: {
+            id: string;
+            type: string;
+        };
+        StripeEventAck: {
+            received: boolean;
+            /** @description The event id was seen before; nothing changed. */
+            duplicate: boolean;
+        };
+        /** @example links.example.com */
+        DomainName: string;
+        PathRule: {
+            /** @example /shop */
+            pathPrefix: string;
+            handle: string;
+            /** @default 100 */
+            priority?: number;
+        };
+        DomainCreate: {
+            domain: components["schemas"]["DomainName"];
+            defaultHandle: string;
+        };
+        DomainRoutes: {
+            defaultHandle: string;
+            pathRules?: components["schemas"]["PathRule"][];
+        };
+        Domain: {
+            /** @example links.example.com */
+            domain: string;
+            /** @enum {string} */
+            status: "PENDING" | "ACTIVE";
+            defaultHandle: string;
+            pathRules: components["schemas"]["PathRule"][];
+            verification: {
+                /** @example _tenx-challenge.links.example.com */
+                txtName: string;
+                /** @example tenx-verify=Hk3sP0qXa7bLm2Nc9RtY1a */
+                txtValue: string;
+            };
+            /** @description Why a PENDING domain is not active yet, after its last check. */
+            reason?: string;
+            /** Format: date-time */
+            checkedAt?: string;
+            /** Format: date-time */
+            verifiedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DomainList: {
+            domains: components["schemas"]["Domain"][];
+            /** @description Pass as `nextToken` for the next page; absent on the last page. */
+            nextToken?: string;
         };
         /** @enum {string} */
         Role: "CREATOR" | "OPERATOR" | "OWNER";
@@ -769,7 +1254,7 @@ export interface components {
             createdAt: string;
         };
         UserList: {
-            users: components["schemas"]["User"][];
+            users: components["schemas"]["AdminUser"][];
             /** @description Pass as `nextToken` for the next page; absent on the last page. */
             nextToken?: string;
         };
@@ -794,7 +1279,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `insufficient_scope` or `insufficient_role`. */
+        /** @description `insufficient_scope` or `insufficient_role`; `account_disabled` (a disabled user), `handle_suspended` (a suspended handle), or `feature_locked` (with `feature` and `requiredPlan`, when plans are on). */
         Forbidden: {
             headers: {
                 "WWW-Authenticate"?: string;
@@ -840,7 +1325,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `rate_limited`; retry after `Retry-After` seconds. */
+        /** @description `rate_limited`; retry after `Retry-After` seconds. The daily write quota of a plan (when plans are on) adds `plan`, `limits` and `usage`. */
         TooManyRequests: {
             headers: {
                 "Retry-After"?: number;
@@ -876,6 +1361,10 @@ export interface components {
         Limit: number;
         /** @description The opaque `nextToken` of the previous page. */
         NextToken: string;
+        AdminHandleName: string;
+        UserId: string;
+        /** @description A lower-case host name, e.g. `links.example.com`. */
+        DomainName: components["schemas"]["DomainName"];
         Slug: string;
         TokenId: string;
     };
@@ -890,6 +1379,517 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAdminHandles: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive search in the handle's name and display name. */
+                q?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of handles, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminHandleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    suspendHandle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handleName: components["parameters"]["AdminHandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The handle, suspended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminHandle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsuspendHandle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handleName: components["parameters"]["AdminHandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The handle, no longer suspended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminHandle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, disabled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    enableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, enabled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setUserPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description The user with the plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeAnyToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: components["parameters"]["TokenId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token was revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAdminActions: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of administrators' actions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBillingSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan and its limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Where to send the user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeEvent"];
+            };
+        };
+        responses: {
+            /** @description The event was accepted (or seen before). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeEventAck"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of domains, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainCreate"];
+            };
+        };
+        responses: {
+            /** @description The claimed domain, PENDING until its TXT record is found. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain was released. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reconcileDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain after the check. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceDomainRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lower-case host name, e.g. `links.example.com`. */
+                domain: components["parameters"]["DomainName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainRoutes"];
+            };
+        };
+        responses: {
+            /** @description The domain with its new routes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listHandles: {
         parameters: {
             query?: never;
@@ -1518,6 +2518,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -1938,6 +2939,8 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
+                /** @description Case-insensitive search in the email. */
+                q?: string;
                 limit?: components["parameters"]["Limit"];
                 /** @description The opaque `nextToken` of the previous page. */
                 nextToken?: components["parameters"]["NextToken"];
