@@ -33,6 +33,10 @@ const (
 	EINVALIDCOLLABORATORS = "invalid_collaborators"
 	ENEWOWNERREQUIRED     = "new_owner_required"
 	ESIGNUPCLOSED         = "signup_closed"
+
+	EPRECONDITIONFAILED    = "precondition_failed"
+	EPRECONDITIONREQUIRED  = "precondition_required"
+	EUNSUPPORTEDACCESSMODE = "unsupported_access_mode"
 )
 
 // Error is the one error type that carries a public code. Anything else that

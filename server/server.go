@@ -79,6 +79,14 @@ type Deps struct {
 	Keys     *auth.KeySet
 	Limiter  ratelimit.Limiter
 	Logger   *slog.Logger
+
+	// Pages, Campaigns and Profiles serve the pages family and the
+	// handle's public face (site.go); Now is the public face's clock
+	// (default time.Now).
+	Pages     tenx.PageService
+	Campaigns tenx.CampaignService
+	Profiles  tenx.ProfileService
+	Now       tenx.Clock
 }
 
 // Server implements the generated strict server interface.
@@ -134,6 +142,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
+	s.mountSite(e)
 	return e
 }
 
