@@ -112,7 +112,6 @@ var profileTemplate = template.Must(template.New("profile").Funcs(funcs).Parse(h
 </html>
 `))
 
-
 // themeClass names the body class of a theme; unknown themes are auto.
 func themeClass(theme string) string {
 	switch strings.ToUpper(theme) {
