@@ -17,6 +17,7 @@ import {
 } from "./tokens.js";
 import { loadScopes } from "./scopes.js";
 import { setupAccount } from "./account.js";
+import { selectContent, setupContent } from "./content.js";
 
 // ---------------------------------------------------------------------
 // Views.
@@ -127,14 +128,18 @@ async function enterApp(fromSignin) {
   else if (state.handles.length === 1) pick = state.handles[0].handle;
   if (pick) {
     $("handle-select").value = pick;
-    selectHandle(pick);
-  } else {
-    selectHandle("");
   }
+  pickHandle(pick);
   if (fromSignin) {
     if (state.handles.length > 1 && !pick) $("handle-select").focus();
     else $("handle-title").focus();
   }
+}
+
+// pickHandle shows the tokens and the content of a handle ("" for none).
+function pickHandle(handle) {
+  selectHandle(handle);
+  selectContent(handle);
 }
 
 function fillHandles() {
@@ -163,6 +168,7 @@ function fillHandles() {
 // endSession forgets the session and shows the sign-in form with a note.
 function endSession(note) {
   clearSession();
+  selectContent("");
   hideSecret();
   if ($("revoke-dialog").open) $("revoke-dialog").close();
   showSignin(note, false);
@@ -176,7 +182,8 @@ async function start() {
   setupAccount({ showView, showSignin, enterApp, notice });
   $("signin-form").addEventListener("submit", onSignin);
   $("signout").addEventListener("click", onSignout);
-  $("handle-select").addEventListener("change", (e) => selectHandle(e.target.value));
+  $("handle-select").addEventListener("change", (e) => pickHandle(e.target.value));
+  setupContent();
   $("tokens-reload").addEventListener("click", () => {
     clearBox($("app-notice"));
     loadTokens(false);
