@@ -105,17 +105,18 @@ var _ gen.StrictServerInterface = (*Server)(nil)
 
 // New builds the server and its Echo handler; main and tests both use it.
 func New(cfg Config, deps Deps) (*Server, error) {
-	c, err := loadContract()
+	c, err := sharedContract()
 	if err != nil {
 		return nil, err
 	}
+	c = c.forServer()
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
 	if cfg.DBTimeout <= 0 {
 		cfg.DBTimeout = DefaultConfig().DBTimeout
 	}
-	spec, err := newServedSpec()
+	spec, err := sharedServedSpec()
 	if err != nil {
 		return nil, err
 	}
