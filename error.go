@@ -36,6 +36,10 @@ const (
 	EACCOUNTDISABLED      = "account_disabled"
 	EHANDLESUSPENDED      = "handle_suspended"
 	EFEATURELOCKED        = "feature_locked"
+
+	EPRECONDITIONFAILED    = "precondition_failed"
+	EPRECONDITIONREQUIRED  = "precondition_required"
+	EUNSUPPORTEDACCESSMODE = "unsupported_access_mode"
 )
 
 // Error is the one error type that carries a public code. Anything else that

@@ -77,6 +77,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
+		Pages: db, Campaigns: db, Profiles: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
 		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics),
 		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,

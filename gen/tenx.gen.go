@@ -32,18 +32,123 @@ func (e AccessTokenTokenType) Valid() bool {
 	}
 }
 
+// Defines values for CampaignGoal.
+const (
+	AFFILIATECLICKOUT CampaignGoal = "AFFILIATE_CLICKOUT"
+	APPINSTALL        CampaignGoal = "APP_INSTALL"
+	LEADCAPTURE       CampaignGoal = "LEAD_CAPTURE"
+	NEWSLETTER        CampaignGoal = "NEWSLETTER"
+	PRODUCTSALE       CampaignGoal = "PRODUCT_SALE"
+)
+
+// Valid indicates whether the value is a known member of the CampaignGoal enum.
+func (e CampaignGoal) Valid() bool {
+	switch e {
+	case AFFILIATECLICKOUT:
+		return true
+	case APPINSTALL:
+		return true
+	case LEADCAPTURE:
+		return true
+	case NEWSLETTER:
+		return true
+	case PRODUCTSALE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CampaignHealthChecksName.
+const (
+	HasClicks          CampaignHealthChecksName = "has_clicks"
+	PrimaryLink        CampaignHealthChecksName = "primary_link"
+	StructurePublished CampaignHealthChecksName = "structure_published"
+)
+
+// Valid indicates whether the value is a known member of the CampaignHealthChecksName enum.
+func (e CampaignHealthChecksName) Valid() bool {
+	switch e {
+	case HasClicks:
+		return true
+	case PrimaryLink:
+		return true
+	case StructurePublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CampaignHealthChecksStatus.
+const (
+	CampaignHealthChecksStatusFAIL CampaignHealthChecksStatus = "FAIL"
+	CampaignHealthChecksStatusPASS CampaignHealthChecksStatus = "PASS"
+)
+
+// Valid indicates whether the value is a known member of the CampaignHealthChecksStatus enum.
+func (e CampaignHealthChecksStatus) Valid() bool {
+	switch e {
+	case CampaignHealthChecksStatusFAIL:
+		return true
+	case CampaignHealthChecksStatusPASS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CampaignHealthStatus.
+const (
+	CampaignHealthStatusFAIL CampaignHealthStatus = "FAIL"
+	CampaignHealthStatusPASS CampaignHealthStatus = "PASS"
+)
+
+// Valid indicates whether the value is a known member of the CampaignHealthStatus enum.
+func (e CampaignHealthStatus) Valid() bool {
+	switch e {
+	case CampaignHealthStatusFAIL:
+		return true
+	case CampaignHealthStatusPASS:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CampaignStatus.
+const (
+	CampaignStatusACTIVE CampaignStatus = "ACTIVE"
+	CampaignStatusDRAFT  CampaignStatus = "DRAFT"
+	CampaignStatusPAUSED CampaignStatus = "PAUSED"
+)
+
+// Valid indicates whether the value is a known member of the CampaignStatus enum.
+func (e CampaignStatus) Valid() bool {
+	switch e {
+	case CampaignStatusACTIVE:
+		return true
+	case CampaignStatusDRAFT:
+		return true
+	case CampaignStatusPAUSED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DomainStatus.
 const (
-	ACTIVE  DomainStatus = "ACTIVE"
-	PENDING DomainStatus = "PENDING"
+	DomainStatusACTIVE  DomainStatus = "ACTIVE"
+	DomainStatusPENDING DomainStatus = "PENDING"
 )
 
 // Valid indicates whether the value is a known member of the DomainStatus enum.
 func (e DomainStatus) Valid() bool {
 	switch e {
-	case ACTIVE:
+	case DomainStatusACTIVE:
 		return true
-	case PENDING:
+	case DomainStatusPENDING:
 		return true
 	default:
 		return false
@@ -86,6 +191,45 @@ func (e LinkInputRedirectType) Valid() bool {
 	}
 }
 
+// Defines values for PageStatus.
+const (
+	PageStatusDRAFT     PageStatus = "DRAFT"
+	PageStatusPUBLISHED PageStatus = "PUBLISHED"
+)
+
+// Valid indicates whether the value is a known member of the PageStatus enum.
+func (e PageStatus) Valid() bool {
+	switch e {
+	case PageStatusDRAFT:
+		return true
+	case PageStatusPUBLISHED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PageAccessMode.
+const (
+	FREEWITHLOGIN PageAccessMode = "FREE_WITH_LOGIN"
+	PAID          PageAccessMode = "PAID"
+	PUBLIC        PageAccessMode = "PUBLIC"
+)
+
+// Valid indicates whether the value is a known member of the PageAccessMode enum.
+func (e PageAccessMode) Valid() bool {
+	switch e {
+	case FREEWITHLOGIN:
+		return true
+	case PAID:
+		return true
+	case PUBLIC:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Plan.
 const (
 	ENTERPRISE Plan = "ENTERPRISE"
@@ -107,6 +251,24 @@ func (e Plan) Valid() bool {
 	}
 }
 
+// Defines values for ProfileSiteMode.
+const (
+	ProfileSiteModePROFILE ProfileSiteMode = "PROFILE"
+	ProfileSiteModeSITE    ProfileSiteMode = "SITE"
+)
+
+// Valid indicates whether the value is a known member of the ProfileSiteMode enum.
+func (e ProfileSiteMode) Valid() bool {
+	switch e {
+	case ProfileSiteModePROFILE:
+		return true
+	case ProfileSiteModeSITE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	CREATOR  Role = "CREATOR"
@@ -122,6 +284,60 @@ func (e Role) Valid() bool {
 	case OPERATOR:
 		return true
 	case OWNER:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SiteModeMode.
+const (
+	SiteModeModePROFILE SiteModeMode = "PROFILE"
+	SiteModeModeSITE    SiteModeMode = "SITE"
+)
+
+// Valid indicates whether the value is a known member of the SiteModeMode enum.
+func (e SiteModeMode) Valid() bool {
+	switch e {
+	case SiteModeModePROFILE:
+		return true
+	case SiteModeModeSITE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListPagesParamsStatus.
+const (
+	ListPagesParamsStatusDRAFT     ListPagesParamsStatus = "DRAFT"
+	ListPagesParamsStatusPUBLISHED ListPagesParamsStatus = "PUBLISHED"
+)
+
+// Valid indicates whether the value is a known member of the ListPagesParamsStatus enum.
+func (e ListPagesParamsStatus) Valid() bool {
+	switch e {
+	case ListPagesParamsStatusDRAFT:
+		return true
+	case ListPagesParamsStatusPUBLISHED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListPagesPublicParamsStatus.
+const (
+	ListPagesPublicParamsStatusDRAFT     ListPagesPublicParamsStatus = "DRAFT"
+	ListPagesPublicParamsStatusPUBLISHED ListPagesPublicParamsStatus = "PUBLISHED"
+)
+
+// Valid indicates whether the value is a known member of the ListPagesPublicParamsStatus enum.
+func (e ListPagesPublicParamsStatus) Valid() bool {
+	switch e {
+	case ListPagesPublicParamsStatusDRAFT:
+		return true
+	case ListPagesPublicParamsStatusPUBLISHED:
 		return true
 	default:
 		return false
@@ -225,6 +441,72 @@ type BillingSummary struct {
 	PlansEnabled bool      `json:"plansEnabled"`
 	Usage        PlanUsage `json:"usage"`
 }
+
+// Campaign defines model for Campaign.
+type Campaign struct {
+	CampaignId string       `json:"campaignId"`
+	CreatedAt  time.Time    `json:"createdAt"`
+	GoalType   CampaignGoal `json:"goalType"`
+
+	// LatestVersion The newest site-structure version; 0 before the first.
+	LatestVersion int     `json:"latestVersion"`
+	PrimarySlug   *string `json:"primarySlug,omitempty"`
+
+	// PublishedVersion The live site-structure version, when one is published.
+	PublishedVersion *int           `json:"publishedVersion,omitempty"`
+	Status           CampaignStatus `json:"status"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
+}
+
+// CampaignCreate defines model for CampaignCreate.
+type CampaignCreate struct {
+	CampaignId string       `json:"campaignId"`
+	GoalType   CampaignGoal `json:"goalType"`
+
+	// PrimarySlug The slug of the handle's link the campaign sends people through.
+	PrimarySlug *string         `json:"primarySlug,omitempty"`
+	Status      *CampaignStatus `json:"status,omitempty"`
+}
+
+// CampaignGoal defines model for CampaignGoal.
+type CampaignGoal string
+
+// CampaignHealth defines model for CampaignHealth.
+type CampaignHealth struct {
+	CampaignId string `json:"campaignId"`
+	Checks     []struct {
+		Name   CampaignHealthChecksName   `json:"name"`
+		Reason string                     `json:"reason"`
+		Status CampaignHealthChecksStatus `json:"status"`
+	} `json:"checks"`
+
+	// Status PASS when every check passes.
+	Status CampaignHealthStatus `json:"status"`
+}
+
+// CampaignHealthChecksName defines model for CampaignHealth.Checks.Name.
+type CampaignHealthChecksName string
+
+// CampaignHealthChecksStatus defines model for CampaignHealth.Checks.Status.
+type CampaignHealthChecksStatus string
+
+// CampaignHealthStatus PASS when every check passes.
+type CampaignHealthStatus string
+
+// CampaignList defines model for CampaignList.
+type CampaignList struct {
+	Campaigns []Campaign `json:"campaigns"`
+	NextToken *string    `json:"nextToken,omitempty"`
+}
+
+// CampaignPatch defines model for CampaignPatch.
+type CampaignPatch struct {
+	PrimarySlug *string         `json:"primarySlug,omitempty"`
+	Status      *CampaignStatus `json:"status,omitempty"`
+}
+
+// CampaignStatus defines model for CampaignStatus.
+type CampaignStatus string
 
 // CheckoutSession defines model for CheckoutSession.
 type CheckoutSession struct {
@@ -469,6 +751,74 @@ type Member struct {
 	UserId string `json:"userId"`
 }
 
+// Page defines model for Page.
+type Page struct {
+	// AccessMode Who may read the published page; only PUBLIC is served for now.
+	AccessMode PageAccessMode `json:"accessMode"`
+
+	// Content The Markdown source.
+	Content     string     `json:"content"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	Description string     `json:"description"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	Slug        string     `json:"slug"`
+	Status      PageStatus `json:"status"`
+	Title       string     `json:"title"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+
+	// Url Where the page is served once published: /p/{handle}/{slug}.
+	Url string `json:"url"`
+}
+
+// PageStatus defines model for Page.Status.
+type PageStatus string
+
+// PageAccessMode Who may read the published page; only PUBLIC is served for now.
+type PageAccessMode string
+
+// PageCreate defines model for PageCreate.
+type PageCreate struct {
+	// AccessMode Who may read the published page; only PUBLIC is served for now.
+	AccessMode *PageAccessMode `json:"accessMode,omitempty"`
+
+	// Content Markdown (CommonMark with tables and strikethrough); raw HTML is removed.
+	Content     string  `json:"content"`
+	Description *string `json:"description,omitempty"`
+
+	// Slug Names the page: /p/{handle}/{slug}.
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
+// PageList defines model for PageList.
+type PageList struct {
+	NextToken *string `json:"nextToken,omitempty"`
+	Pages     []Page  `json:"pages"`
+}
+
+// PagePreview defines model for PagePreview.
+type PagePreview struct {
+	// Html Sanitised HTML: no script, no raw HTML, no event handlers.
+	Html string `json:"html"`
+}
+
+// PagePreviewInput defines model for PagePreviewInput.
+type PagePreviewInput struct {
+	// Content Markdown.
+	Content string `json:"content"`
+}
+
+// PageUpdate defines model for PageUpdate.
+type PageUpdate struct {
+	// AccessMode Who may read the published page; only PUBLIC is served for now.
+	AccessMode *PageAccessMode `json:"accessMode,omitempty"`
+
+	// Content Markdown; raw HTML is removed.
+	Content     string  `json:"content"`
+	Description *string `json:"description,omitempty"`
+	Title       string  `json:"title"`
+}
+
 // PathRule defines model for PathRule.
 type PathRule struct {
 	Handle string `json:"handle"`
@@ -499,6 +849,36 @@ type PlanUsage struct {
 	WritesToday int                `json:"writesToday"`
 }
 
+// Profile defines model for Profile.
+type Profile struct {
+	AvatarUrl   string          `json:"avatarUrl"`
+	Bio         string          `json:"bio"`
+	DisplayName string          `json:"displayName"`
+	Handle      string          `json:"handle"`
+	SiteMode    ProfileSiteMode `json:"siteMode"`
+
+	// SiteUrl The handle's public site: /s/{handle}/.
+	SiteUrl string `json:"siteUrl"`
+	Theme   string `json:"theme"`
+
+	// UpdatedAt Absent until the profile is first set.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+// ProfileSiteMode defines model for Profile.SiteMode.
+type ProfileSiteMode string
+
+// ProfileInput defines model for ProfileInput.
+type ProfileInput struct {
+	// AvatarUrl An absolute http(s) URL.
+	AvatarUrl   *string `json:"avatarUrl,omitempty"`
+	Bio         *string `json:"bio,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Theme AUTO (the visitor's preference), LIGHT or DARK; other names of letters, digits, - and _ are kept and drawn as AUTO.
+	Theme *string `json:"theme,omitempty"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -514,6 +894,59 @@ type Signup struct {
 
 	// Password 10 to 256 characters; not one character repeated, not the email address or its part before the @, and not one of the 10,000 most common passwords (compared case-insensitively). A refused password answers 400 validation_error naming `password`, with a message that says why.
 	Password string `json:"password"`
+}
+
+// SiteMode defines model for SiteMode.
+type SiteMode struct {
+	Mode    SiteModeMode `json:"mode"`
+	SiteUrl string       `json:"siteUrl"`
+}
+
+// SiteModeMode defines model for SiteMode.Mode.
+type SiteModeMode string
+
+// SiteModeInput defines model for SiteModeInput.
+type SiteModeInput struct {
+	// Mode PROFILE, SITE or LINKTREE (= PROFILE), in any case.
+	Mode string `json:"mode"`
+}
+
+// SiteStructure defines model for SiteStructure.
+type SiteStructure struct {
+	CampaignId string    `json:"campaignId"`
+	CreatedAt  time.Time `json:"createdAt"`
+
+	// Document A campaign's site: its sections, and the pages and links they show.
+	Document SiteStructureDocument `json:"document"`
+
+	// Published Whether this version is the live one.
+	Published *bool `json:"published,omitempty"`
+	Version   int   `json:"version"`
+}
+
+// SiteStructureDocument A campaign's site: its sections, and the pages and links they show.
+type SiteStructureDocument struct {
+	Links *[]struct {
+		Slug  string  `json:"slug"`
+		Title *string `json:"title,omitempty"`
+	} `json:"links,omitempty"`
+	Pages *[]struct {
+		Slug  string  `json:"slug"`
+		Title *string `json:"title,omitempty"`
+	} `json:"pages,omitempty"`
+	Sections *[]struct {
+		Description *string   `json:"description,omitempty"`
+		Id          string    `json:"id"`
+		LinkSlugs   *[]string `json:"linkSlugs,omitempty"`
+		PageSlugs   *[]string `json:"pageSlugs,omitempty"`
+		Title       *string   `json:"title,omitempty"`
+	} `json:"sections,omitempty"`
+	Title *string `json:"title,omitempty"`
+}
+
+// SiteStructurePublish defines model for SiteStructurePublish.
+type SiteStructurePublish struct {
+	Version int `json:"version"`
 }
 
 // StripeEvent A Stripe event, as Stripe sends it (its other fields are Stripe's to add).
@@ -621,6 +1054,9 @@ type UserList struct {
 // AdminHandleName defines model for AdminHandleName.
 type AdminHandleName = string
 
+// CampaignId defines model for CampaignId.
+type CampaignId = string
+
 // HandleName defines model for HandleName.
 type HandleName = string
 
@@ -660,6 +1096,12 @@ type NotFound = Error
 // PayloadTooLarge defines model for PayloadTooLarge.
 type PayloadTooLarge = Error
 
+// PreconditionFailed defines model for PreconditionFailed.
+type PreconditionFailed = Error
+
+// PreconditionRequired defines model for PreconditionRequired.
+type PreconditionRequired = Error
+
 // TooManyRequests defines model for TooManyRequests.
 type TooManyRequests = Error
 
@@ -690,6 +1132,14 @@ type ListAuditEventsParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListCampaignsParams defines parameters for ListCampaigns.
+type ListCampaignsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksParams defines parameters for ListLinks.
 type ListLinksParams struct {
 	// Tag Only links with this tag.
@@ -702,6 +1152,31 @@ type ListLinksParams struct {
 
 	// NextToken The opaque `nextToken` of the previous page.
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListPagesParams defines parameters for ListPages.
+type ListPagesParams struct {
+	// Status Only pages in this status.
+	Status *ListPagesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Limit  *Limit                 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListPagesParamsStatus defines parameters for ListPages.
+type ListPagesParamsStatus string
+
+// GetSiteStructureParams defines parameters for GetSiteStructure.
+type GetSiteStructureParams struct {
+	// Version A version number; the latest by default.
+	Version *int `form:"version,omitempty" json:"version,omitempty"`
+}
+
+// PutSiteStructureParams defines parameters for PutSiteStructure.
+type PutSiteStructureParams struct {
+	// IfMatch The ETag of the latest version, e.g. "3".
+	IfMatch *string `json:"If-Match,omitempty"`
 }
 
 // ListTokensParams defines parameters for ListTokens.
@@ -740,6 +1215,14 @@ type ListUsersParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
+type ListCampaignsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksPublicParams defines parameters for ListLinksPublic.
 type ListLinksPublicParams struct {
 	// Tag Only links with this tag.
@@ -752,6 +1235,31 @@ type ListLinksPublicParams struct {
 
 	// NextToken The opaque `nextToken` of the previous page.
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListPagesPublicParams defines parameters for ListPagesPublic.
+type ListPagesPublicParams struct {
+	// Status Only pages in this status.
+	Status *ListPagesPublicParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Limit  *Limit                       `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
+type ListPagesPublicParamsStatus string
+
+// GetSiteStructurePublicParams defines parameters for GetSiteStructurePublic.
+type GetSiteStructurePublicParams struct {
+	// Version A version number; the latest by default.
+	Version *int `form:"version,omitempty" json:"version,omitempty"`
+}
+
+// PutSiteStructurePublicParams defines parameters for PutSiteStructurePublic.
+type PutSiteStructurePublicParams struct {
+	// IfMatch The ETag of the latest version, e.g. "3".
+	IfMatch *string `json:"If-Match,omitempty"`
 }
 
 // CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
@@ -775,11 +1283,38 @@ type CreateHandleJSONRequestBody = HandleCreate
 // UpdateHandleJSONRequestBody defines body for UpdateHandle for application/json ContentType.
 type UpdateHandleJSONRequestBody = HandleUpdate
 
+// CreateCampaignJSONRequestBody defines body for CreateCampaign for application/json ContentType.
+type CreateCampaignJSONRequestBody = CampaignCreate
+
+// UpdateCampaignJSONRequestBody defines body for UpdateCampaign for application/json ContentType.
+type UpdateCampaignJSONRequestBody = CampaignPatch
+
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
+
+// PreviewPageJSONRequestBody defines body for PreviewPage for application/json ContentType.
+type PreviewPageJSONRequestBody = PagePreviewInput
+
+// CreatePageJSONRequestBody defines body for CreatePage for application/json ContentType.
+type CreatePageJSONRequestBody = PageCreate
+
+// UpdatePageJSONRequestBody defines body for UpdatePage for application/json ContentType.
+type UpdatePageJSONRequestBody = PageUpdate
+
+// UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
+type UpdateProfileJSONRequestBody = ProfileInput
+
+// SetSiteModeJSONRequestBody defines body for SetSiteMode for application/json ContentType.
+type SetSiteModeJSONRequestBody = SiteModeInput
+
+// PutSiteStructureJSONRequestBody defines body for PutSiteStructure for application/json ContentType.
+type PutSiteStructureJSONRequestBody = SiteStructureDocument
+
+// PublishSiteStructureJSONRequestBody defines body for PublishSiteStructure for application/json ContentType.
+type PublishSiteStructureJSONRequestBody = SiteStructurePublish
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = TokenCreate
@@ -793,8 +1328,35 @@ type TransferOwnershipJSONRequestBody = TransferOwnership
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
 
+// CreateCampaignPublicJSONRequestBody defines body for CreateCampaignPublic for application/json ContentType.
+type CreateCampaignPublicJSONRequestBody = CampaignCreate
+
+// UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
+type UpdateCampaignPublicJSONRequestBody = CampaignPatch
+
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// PreviewPagePublicJSONRequestBody defines body for PreviewPagePublic for application/json ContentType.
+type PreviewPagePublicJSONRequestBody = PagePreviewInput
+
+// CreatePagePublicJSONRequestBody defines body for CreatePagePublic for application/json ContentType.
+type CreatePagePublicJSONRequestBody = PageCreate
+
+// UpdatePagePublicJSONRequestBody defines body for UpdatePagePublic for application/json ContentType.
+type UpdatePagePublicJSONRequestBody = PageUpdate
+
+// UpdateProfilePublicJSONRequestBody defines body for UpdateProfilePublic for application/json ContentType.
+type UpdateProfilePublicJSONRequestBody = ProfileInput
+
+// SetSiteModePublicJSONRequestBody defines body for SetSiteModePublic for application/json ContentType.
+type SetSiteModePublicJSONRequestBody = SiteModeInput
+
+// PutSiteStructurePublicJSONRequestBody defines body for PutSiteStructurePublic for application/json ContentType.
+type PutSiteStructurePublicJSONRequestBody = SiteStructureDocument
+
+// PublishSiteStructurePublicJSONRequestBody defines body for PublishSiteStructurePublic for application/json ContentType.
+type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
@@ -873,6 +1435,21 @@ type ServerInterface interface {
 	// ListAuditEvents The handle's audit trail, newest first
 	// (GET /v2/handles/{handle}/audit-events)
 	ListAuditEvents(ctx echo.Context, handle HandleName, params ListAuditEventsParams) error
+	// ListCampaigns List the handle's campaigns (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns)
+	ListCampaigns(ctx echo.Context, handle HandleName, params ListCampaignsParams) error
+	// CreateCampaign Create a campaign (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/campaigns)
+	CreateCampaign(ctx echo.Context, handle HandleName) error
+	// GetCampaign One campaign (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns/{campaignId})
+	GetCampaign(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// UpdateCampaign Change a campaign's status or primary link (JWT, CREATOR+)
+	// (PATCH /v2/handles/{handle}/campaigns/{campaignId})
+	UpdateCampaign(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
+	GetCampaignHealth(ctx echo.Context, handle HandleName, campaignId CampaignId) error
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx echo.Context, handle HandleName) error
@@ -891,6 +1468,45 @@ type ServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/page-previews)
+	PreviewPage(ctx echo.Context, handle HandleName) error
+	// ListPages List the handle's pages (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/pages)
+	ListPages(ctx echo.Context, handle HandleName, params ListPagesParams) error
+	// CreatePage Create a page, as a DRAFT (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/pages)
+	CreatePage(ctx echo.Context, handle HandleName) error
+	// DeletePage Delete a page (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/pages/{slug})
+	DeletePage(ctx echo.Context, handle HandleName, slug Slug) error
+	// GetPage One page (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/pages/{slug})
+	GetPage(ctx echo.Context, handle HandleName, slug Slug) error
+	// UpdatePage Replace a page's title, description, content and access mode (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/pages/{slug})
+	UpdatePage(ctx echo.Context, handle HandleName, slug Slug) error
+	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/pages/{slug}/publish)
+	PublishPage(ctx echo.Context, handle HandleName, slug Slug) error
+	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/profile)
+	GetProfile(ctx echo.Context, handle HandleName) error
+	// UpdateProfile Replace the handle's profile (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/profile)
+	UpdateProfile(ctx echo.Context, handle HandleName) error
+	// SetSiteMode Choose what the handle's public site /s/{handle}/ shows (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/site-mode)
+	SetSiteMode(ctx echo.Context, handle HandleName) error
+	// GetSiteStructure A version of a campaign's site structure (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-structure/campaigns/{campaignId})
+	GetSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId, params GetSiteStructureParams) error
+	// PutSiteStructure Store a new version of a campaign's site structure (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/site-structure/campaigns/{campaignId})
+	PutSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId, params PutSiteStructureParams) error
+	// PublishSiteStructure Make a version of a campaign's site structure live (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-structure/campaigns/{campaignId}/publish)
+	PublishSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId) error
 	// ListTokens List the handle's active personal access tokens (no secrets)
 	// (GET /v2/handles/{handle}/tokens)
 	ListTokens(ctx echo.Context, handle HandleName, params ListTokensParams) error
@@ -936,6 +1552,21 @@ type ServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx echo.Context, userId UserId) error
+	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns)
+	ListCampaignsPublic(ctx echo.Context, handle HandleName, params ListCampaignsPublicParams) error
+	// CreateCampaignPublic Create a campaign (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/campaigns)
+	CreateCampaignPublic(ctx echo.Context, handle HandleName) error
+	// GetCampaignPublic One campaign (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns/{campaignId})
+	GetCampaignPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// UpdateCampaignPublic Change a campaign's status or primary link (PAT, `pages.write`)
+	// (PATCH /v2/public/handles/{handle}/campaigns/{campaignId})
+	UpdateCampaignPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
+	GetCampaignHealthPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error
@@ -948,6 +1579,45 @@ type ServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
+	// (POST /v2/public/handles/{handle}/page-previews)
+	PreviewPagePublic(ctx echo.Context, handle HandleName) error
+	// ListPagesPublic List the handle's pages (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/pages)
+	ListPagesPublic(ctx echo.Context, handle HandleName, params ListPagesPublicParams) error
+	// CreatePagePublic Create a page, as a DRAFT (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/pages)
+	CreatePagePublic(ctx echo.Context, handle HandleName) error
+	// DeletePagePublic Delete a page (PAT, `pages.write`)
+	// (DELETE /v2/public/handles/{handle}/pages/{slug})
+	DeletePagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// GetPagePublic One page (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/pages/{slug})
+	GetPagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// UpdatePagePublic Replace a page's title, description, content and access mode (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/pages/{slug})
+	UpdatePagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
+	PublishPagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/profile)
+	GetProfilePublic(ctx echo.Context, handle HandleName) error
+	// UpdateProfilePublic Replace the handle's profile (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/profile)
+	UpdateProfilePublic(ctx echo.Context, handle HandleName) error
+	// SetSiteModePublic Choose what the handle's public site /s/{handle}/ shows (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/site-mode)
+	SetSiteModePublic(ctx echo.Context, handle HandleName) error
+	// GetSiteStructurePublic A version of a campaign's site structure (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/site-structure/campaigns/{campaignId})
+	GetSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId, params GetSiteStructurePublicParams) error
+	// PutSiteStructurePublic Store a new version of a campaign's site structure (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/site-structure/campaigns/{campaignId})
+	PutSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId, params PutSiteStructurePublicParams) error
+	// PublishSiteStructurePublic Make a version of a campaign's site structure live (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/site-structure/campaigns/{campaignId}/publish)
+	PublishSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx echo.Context, handle HandleName) error
@@ -1282,6 +1952,126 @@ func (w *ServerInterfaceWrapper) ListAuditEvents(ctx echo.Context) error {
 	return err
 }
 
+// ListCampaigns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCampaigns(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCampaignsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCampaigns(ctx, handle, params)
+	return err
+}
+
+// CreateCampaign converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCampaign(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCampaign(ctx, handle)
+	return err
+}
+
+// GetCampaign converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCampaign(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCampaign(ctx, handle, campaignId)
+	return err
+}
+
+// UpdateCampaign converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCampaign(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCampaign(ctx, handle, campaignId)
+	return err
+}
+
+// GetCampaignHealth converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCampaignHealth(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCampaignHealth(ctx, handle, campaignId)
+	return err
+}
+
 // GetCollaborators converts echo context to params.
 func (w *ServerInterfaceWrapper) GetCollaborators(ctx echo.Context) error {
 	var err error
@@ -1436,6 +2226,322 @@ func (w *ServerInterfaceWrapper) UpsertLink(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpsertLink(ctx, handle, slug)
+	return err
+}
+
+// PreviewPage converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewPage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewPage(ctx, handle)
+	return err
+}
+
+// ListPages converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPages(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPagesParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPages(ctx, handle, params)
+	return err
+}
+
+// CreatePage converts echo context to params.
+func (w *ServerInterfaceWrapper) CreatePage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreatePage(ctx, handle)
+	return err
+}
+
+// DeletePage converts echo context to params.
+func (w *ServerInterfaceWrapper) DeletePage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeletePage(ctx, handle, slug)
+	return err
+}
+
+// GetPage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPage(ctx, handle, slug)
+	return err
+}
+
+// UpdatePage converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdatePage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdatePage(ctx, handle, slug)
+	return err
+}
+
+// PublishPage converts echo context to params.
+func (w *ServerInterfaceWrapper) PublishPage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublishPage(ctx, handle, slug)
+	return err
+}
+
+// GetProfile converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProfile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProfile(ctx, handle)
+	return err
+}
+
+// UpdateProfile converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProfile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProfile(ctx, handle)
+	return err
+}
+
+// SetSiteMode converts echo context to params.
+func (w *ServerInterfaceWrapper) SetSiteMode(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetSiteMode(ctx, handle)
+	return err
+}
+
+// GetSiteStructure converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSiteStructure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSiteStructureParams
+	// ------------- Optional query parameter "version" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "version", ctx.QueryParams(), &params.Version, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter version: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSiteStructure(ctx, handle, campaignId, params)
+	return err
+}
+
+// PutSiteStructure converts echo context to params.
+func (w *ServerInterfaceWrapper) PutSiteStructure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutSiteStructureParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutSiteStructure(ctx, handle, campaignId, params)
+	return err
+}
+
+// PublishSiteStructure converts echo context to params.
+func (w *ServerInterfaceWrapper) PublishSiteStructure(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublishSiteStructure(ctx, handle, campaignId)
 	return err
 }
 
@@ -1760,6 +2866,126 @@ func (w *ServerInterfaceWrapper) SetUserPlan(ctx echo.Context) error {
 	return err
 }
 
+// ListCampaignsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCampaignsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCampaignsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCampaignsPublic(ctx, handle, params)
+	return err
+}
+
+// CreateCampaignPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCampaignPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCampaignPublic(ctx, handle)
+	return err
+}
+
+// GetCampaignPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCampaignPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCampaignPublic(ctx, handle, campaignId)
+	return err
+}
+
+// UpdateCampaignPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCampaignPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCampaignPublic(ctx, handle, campaignId)
+	return err
+}
+
+// GetCampaignHealthPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCampaignHealthPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCampaignHealthPublic(ctx, handle, campaignId)
+	return err
+}
+
 // ListLinksPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLinksPublic(ctx echo.Context) error {
 	var err error
@@ -1885,6 +3111,322 @@ func (w *ServerInterfaceWrapper) UpsertLinkPublic(ctx echo.Context) error {
 	return err
 }
 
+// PreviewPagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewPagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewPagePublic(ctx, handle)
+	return err
+}
+
+// ListPagesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPagesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPagesPublicParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPagesPublic(ctx, handle, params)
+	return err
+}
+
+// CreatePagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreatePagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreatePagePublic(ctx, handle)
+	return err
+}
+
+// DeletePagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) DeletePagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeletePagePublic(ctx, handle, slug)
+	return err
+}
+
+// GetPagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPagePublic(ctx, handle, slug)
+	return err
+}
+
+// UpdatePagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdatePagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdatePagePublic(ctx, handle, slug)
+	return err
+}
+
+// PublishPagePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PublishPagePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublishPagePublic(ctx, handle, slug)
+	return err
+}
+
+// GetProfilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProfilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProfilePublic(ctx, handle)
+	return err
+}
+
+// UpdateProfilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProfilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProfilePublic(ctx, handle)
+	return err
+}
+
+// SetSiteModePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) SetSiteModePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetSiteModePublic(ctx, handle)
+	return err
+}
+
+// GetSiteStructurePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSiteStructurePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSiteStructurePublicParams
+	// ------------- Optional query parameter "version" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "version", ctx.QueryParams(), &params.Version, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter version: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSiteStructurePublic(ctx, handle, campaignId, params)
+	return err
+}
+
+// PutSiteStructurePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PutSiteStructurePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutSiteStructurePublicParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-Match: %s", err))
+		}
+
+		params.IfMatch = &IfMatch
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutSiteStructurePublic(ctx, handle, campaignId, params)
+	return err
+}
+
+// PublishSiteStructurePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PublishSiteStructurePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "campaignId" -------------
+	var campaignId CampaignId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "campaignId", ctx.Param("campaignId"), &campaignId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter campaignId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PublishSiteStructurePublic(ctx, handle, campaignId)
+	return err
+}
+
 // GetTokenSelf converts echo context to params.
 func (w *ServerInterfaceWrapper) GetTokenSelf(ctx echo.Context) error {
 	var err error
@@ -1992,6 +3534,22 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/billing/summary", wrapper.GetBillingSummary, options.OperationMiddlewares["getBillingSummary"]...)
 	router.POST(options.BaseURL+"/v2/billing/checkout-session", wrapper.CreateCheckoutSession, options.OperationMiddlewares["createCheckoutSession"]...)
 	router.POST(options.BaseURL+"/v2/public/stripe/webhook", wrapper.StripeWebhook, options.OperationMiddlewares["stripeWebhook"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/campaigns", wrapper.ListCampaigns, options.OperationMiddlewares["listCampaigns"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/campaigns", wrapper.CreateCampaign, options.OperationMiddlewares["createCampaign"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/campaigns", wrapper.ListCampaignsPublic, options.OperationMiddlewares["listCampaignsPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/campaigns", wrapper.CreateCampaignPublic, options.OperationMiddlewares["createCampaignPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/campaigns/:campaignId", wrapper.GetCampaign, options.OperationMiddlewares["getCampaign"]...)
+	router.PATCH(options.BaseURL+"/v2/handles/:handle/campaigns/:campaignId", wrapper.UpdateCampaign, options.OperationMiddlewares["updateCampaign"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/campaigns/:campaignId", wrapper.GetCampaignPublic, options.OperationMiddlewares["getCampaignPublic"]...)
+	router.PATCH(options.BaseURL+"/v2/public/handles/:handle/campaigns/:campaignId", wrapper.UpdateCampaignPublic, options.OperationMiddlewares["updateCampaignPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/campaigns/:campaignId/health", wrapper.GetCampaignHealth, options.OperationMiddlewares["getCampaignHealth"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/campaigns/:campaignId/health", wrapper.GetCampaignHealthPublic, options.OperationMiddlewares["getCampaignHealthPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId", wrapper.GetSiteStructure, options.OperationMiddlewares["getSiteStructure"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId", wrapper.PutSiteStructure, options.OperationMiddlewares["putSiteStructure"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId", wrapper.GetSiteStructurePublic, options.OperationMiddlewares["getSiteStructurePublic"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId", wrapper.PutSiteStructurePublic, options.OperationMiddlewares["putSiteStructurePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructure, options.OperationMiddlewares["publishSiteStructure"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructurePublic, options.OperationMiddlewares["publishSiteStructurePublic"]...)
 	router.GET(options.BaseURL+"/v2/account/domains", wrapper.ListDomains, options.OperationMiddlewares["listDomains"]...)
 	router.POST(options.BaseURL+"/v2/account/domains", wrapper.CreateDomain, options.OperationMiddlewares["createDomain"]...)
 	router.DELETE(options.BaseURL+"/v2/account/domains/:domain", wrapper.DeleteDomain, options.OperationMiddlewares["deleteDomain"]...)
@@ -2015,6 +3573,26 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.GetLinkPublic, options.OperationMiddlewares["getLinkPublic"]...)
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.UpsertLinkPublic, options.OperationMiddlewares["upsertLinkPublic"]...)
 	router.GET(options.BaseURL+"/:handle/:slug", wrapper.FollowLink, options.OperationMiddlewares["followLink"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/pages", wrapper.ListPages, options.OperationMiddlewares["listPages"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/pages", wrapper.CreatePage, options.OperationMiddlewares["createPage"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/pages", wrapper.ListPagesPublic, options.OperationMiddlewares["listPagesPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/pages", wrapper.CreatePagePublic, options.OperationMiddlewares["createPagePublic"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/pages/:slug", wrapper.DeletePage, options.OperationMiddlewares["deletePage"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/pages/:slug", wrapper.GetPage, options.OperationMiddlewares["getPage"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/pages/:slug", wrapper.UpdatePage, options.OperationMiddlewares["updatePage"]...)
+	router.DELETE(options.BaseURL+"/v2/public/handles/:handle/pages/:slug", wrapper.DeletePagePublic, options.OperationMiddlewares["deletePagePublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/pages/:slug", wrapper.GetPagePublic, options.OperationMiddlewares["getPagePublic"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/pages/:slug", wrapper.UpdatePagePublic, options.OperationMiddlewares["updatePagePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/pages/:slug/publish", wrapper.PublishPage, options.OperationMiddlewares["publishPage"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/pages/:slug/publish", wrapper.PublishPagePublic, options.OperationMiddlewares["publishPagePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/page-previews", wrapper.PreviewPage, options.OperationMiddlewares["previewPage"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/page-previews", wrapper.PreviewPagePublic, options.OperationMiddlewares["previewPagePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/profile", wrapper.GetProfile, options.OperationMiddlewares["getProfile"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/profile", wrapper.UpdateProfile, options.OperationMiddlewares["updateProfile"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/profile", wrapper.GetProfilePublic, options.OperationMiddlewares["getProfilePublic"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/profile", wrapper.UpdateProfilePublic, options.OperationMiddlewares["updateProfilePublic"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/site-mode", wrapper.SetSiteMode, options.OperationMiddlewares["setSiteMode"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/site-mode", wrapper.SetSiteModePublic, options.OperationMiddlewares["setSiteModePublic"]...)
 	router.POST(options.BaseURL+"/v2/auth/signup", wrapper.Signup, options.OperationMiddlewares["signup"]...)
 	router.POST(options.BaseURL+"/v2/auth/login", wrapper.Login, options.OperationMiddlewares["login"]...)
 	router.POST(options.BaseURL+"/v2/auth/refresh", wrapper.Refresh, options.OperationMiddlewares["refresh"]...)
@@ -2056,6 +3634,10 @@ type InternalErrorJSONResponse Error
 type NotFoundJSONResponse Error
 
 type PayloadTooLargeJSONResponse Error
+
+type PreconditionFailedJSONResponse Error
+
+type PreconditionRequiredJSONResponse Error
 
 type TooManyRequestsResponseHeaders struct {
 	RateLimit       *string
@@ -4786,6 +6368,743 @@ func (response ListAuditEvents503JSONResponse) VisitListAuditEventsResponse(w ht
 	return err
 }
 
+type ListCampaignsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListCampaignsParams
+}
+
+type ListCampaignsResponseObject interface {
+	VisitListCampaignsResponse(w http.ResponseWriter) error
+}
+
+type ListCampaigns200JSONResponse CampaignList
+
+func (response ListCampaigns200JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListCampaigns400JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCampaigns401JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCampaigns403JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCampaigns404JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCampaigns429JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListCampaigns500JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaigns503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListCampaigns503JSONResponse) VisitListCampaignsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateCampaignJSONRequestBody
+}
+
+type CreateCampaignResponseObject interface {
+	VisitCreateCampaignResponse(w http.ResponseWriter) error
+}
+
+type CreateCampaign201JSONResponse Campaign
+
+func (response CreateCampaign201JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCampaign400JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCampaign401JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCampaign403JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateCampaign404JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateCampaign409JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCampaign413JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCampaign429JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateCampaign500JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaign503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateCampaign503JSONResponse) VisitCreateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+}
+
+type GetCampaignResponseObject interface {
+	VisitGetCampaignResponse(w http.ResponseWriter) error
+}
+
+type GetCampaign200JSONResponse Campaign
+
+func (response GetCampaign200JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCampaign400JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCampaign401JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCampaign403JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCampaign404JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCampaign429JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetCampaign500JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaign503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetCampaign503JSONResponse) VisitGetCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Body       *UpdateCampaignJSONRequestBody
+}
+
+type UpdateCampaignResponseObject interface {
+	VisitUpdateCampaignResponse(w http.ResponseWriter) error
+}
+
+type UpdateCampaign200JSONResponse Campaign
+
+func (response UpdateCampaign200JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCampaign400JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCampaign401JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCampaign403JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCampaign404JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateCampaign409JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCampaign413JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateCampaign429JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateCampaign500JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaign503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateCampaign503JSONResponse) VisitUpdateCampaignResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+}
+
+type GetCampaignHealthResponseObject interface {
+	VisitGetCampaignHealthResponse(w http.ResponseWriter) error
+}
+
+type GetCampaignHealth200JSONResponse CampaignHealth
+
+func (response GetCampaignHealth200JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCampaignHealth400JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCampaignHealth401JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCampaignHealth403JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCampaignHealth404JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCampaignHealth429JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetCampaignHealth500JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealth503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetCampaignHealth503JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCollaboratorsRequestObject struct {
 	Handle HandleName `json:"handle"`
 }
@@ -5627,6 +7946,1934 @@ func (response UpsertLink500JSONResponse) VisitUpsertLinkResponse(w http.Respons
 type UpsertLink503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response UpsertLink503JSONResponse) VisitUpsertLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *PreviewPageJSONRequestBody
+}
+
+type PreviewPageResponseObject interface {
+	VisitPreviewPageResponse(w http.ResponseWriter) error
+}
+
+type PreviewPage200JSONResponse PagePreview
+
+func (response PreviewPage200JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewPage400JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewPage401JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewPage403JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewPage404JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewPage413JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewPage429JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewPage500JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewPage503JSONResponse) VisitPreviewPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPagesParams
+}
+
+type ListPagesResponseObject interface {
+	VisitListPagesResponse(w http.ResponseWriter) error
+}
+
+type ListPages200JSONResponse PageList
+
+func (response ListPages200JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPages400JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPages401JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPages403JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPages404JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPages429JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPages500JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPages503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPages503JSONResponse) VisitListPagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreatePageJSONRequestBody
+}
+
+type CreatePageResponseObject interface {
+	VisitCreatePageResponse(w http.ResponseWriter) error
+}
+
+type CreatePage201JSONResponse Page
+
+func (response CreatePage201JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreatePage400JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreatePage401JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreatePage403JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreatePage404JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreatePage409JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreatePage413JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreatePage429JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreatePage500JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreatePage503JSONResponse) VisitCreatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type DeletePageResponseObject interface {
+	VisitDeletePageResponse(w http.ResponseWriter) error
+}
+
+type DeletePage204Response struct {
+}
+
+func (response DeletePage204Response) VisitDeletePageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePage400JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePage401JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeletePage403JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeletePage404JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePage429JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeletePage500JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeletePage503JSONResponse) VisitDeletePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type GetPageResponseObject interface {
+	VisitGetPageResponse(w http.ResponseWriter) error
+}
+
+type GetPage200JSONResponse Page
+
+func (response GetPage200JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPage400JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPage401JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPage403JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPage404JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPage429JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPage500JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPage503JSONResponse) VisitGetPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *UpdatePageJSONRequestBody
+}
+
+type UpdatePageResponseObject interface {
+	VisitUpdatePageResponse(w http.ResponseWriter) error
+}
+
+type UpdatePage200JSONResponse Page
+
+func (response UpdatePage200JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePage400JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePage401JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdatePage403JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdatePage404JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdatePage413JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePage429JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdatePage500JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdatePage503JSONResponse) VisitUpdatePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPageRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type PublishPageResponseObject interface {
+	VisitPublishPageResponse(w http.ResponseWriter) error
+}
+
+type PublishPage200JSONResponse Page
+
+func (response PublishPage200JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PublishPage400JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublishPage401JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublishPage403JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublishPage404JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PublishPage429JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PublishPage500JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPage503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PublishPage503JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfileRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetProfileResponseObject interface {
+	VisitGetProfileResponse(w http.ResponseWriter) error
+}
+
+type GetProfile200JSONResponse Profile
+
+func (response GetProfile200JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetProfile400JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProfile401JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProfile403JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProfile404JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetProfile429JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetProfile500JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetProfile503JSONResponse) VisitGetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfileRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *UpdateProfileJSONRequestBody
+}
+
+type UpdateProfileResponseObject interface {
+	VisitUpdateProfileResponse(w http.ResponseWriter) error
+}
+
+type UpdateProfile200JSONResponse Profile
+
+func (response UpdateProfile200JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProfile400JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProfile401JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProfile403JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProfile404JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProfile413JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateProfile429JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateProfile500JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateProfile503JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModeRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SetSiteModeJSONRequestBody
+}
+
+type SetSiteModeResponseObject interface {
+	VisitSetSiteModeResponse(w http.ResponseWriter) error
+}
+
+type SetSiteMode200JSONResponse SiteMode
+
+func (response SetSiteMode200JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetSiteMode400JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetSiteMode401JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SetSiteMode403JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SetSiteMode404JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetSiteMode413JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetSiteMode429JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetSiteMode500JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteMode503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SetSiteMode503JSONResponse) VisitSetSiteModeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructureRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Params     GetSiteStructureParams
+}
+
+type GetSiteStructureResponseObject interface {
+	VisitGetSiteStructureResponse(w http.ResponseWriter) error
+}
+
+type GetSiteStructure200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetSiteStructure200JSONResponse struct {
+	Body    SiteStructure
+	Headers GetSiteStructure200ResponseHeaders
+}
+
+func (response GetSiteStructure200JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetSiteStructure400JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSiteStructure401JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSiteStructure403JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSiteStructure404JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSiteStructure429JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetSiteStructure500JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructure503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetSiteStructure503JSONResponse) VisitGetSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructureRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Params     PutSiteStructureParams
+	Body       *PutSiteStructureJSONRequestBody
+}
+
+type PutSiteStructureResponseObject interface {
+	VisitPutSiteStructureResponse(w http.ResponseWriter) error
+}
+
+type PutSiteStructure200ResponseHeaders struct {
+	ETag *string
+}
+
+type PutSiteStructure200JSONResponse struct {
+	Body    SiteStructure
+	Headers PutSiteStructure200ResponseHeaders
+}
+
+func (response PutSiteStructure200JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutSiteStructure400JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutSiteStructure401JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutSiteStructure403JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutSiteStructure404JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response PutSiteStructure412JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutSiteStructure413JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure428JSONResponse struct {
+	PreconditionRequiredJSONResponse
+}
+
+func (response PutSiteStructure428JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutSiteStructure429JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutSiteStructure500JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructure503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutSiteStructure503JSONResponse) VisitPutSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructureRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Body       *PublishSiteStructureJSONRequestBody
+}
+
+type PublishSiteStructureResponseObject interface {
+	VisitPublishSiteStructureResponse(w http.ResponseWriter) error
+}
+
+type PublishSiteStructure200JSONResponse Campaign
+
+func (response PublishSiteStructure200JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PublishSiteStructure400JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublishSiteStructure401JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublishSiteStructure403JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublishSiteStructure404JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PublishSiteStructure413JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PublishSiteStructure429JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PublishSiteStructure500JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructure503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PublishSiteStructure503JSONResponse) VisitPublishSiteStructureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -7701,6 +11948,813 @@ func (response SetUserPlan503JSONResponse) VisitSetUserPlanResponse(w http.Respo
 	return err
 }
 
+type ListCampaignsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListCampaignsPublicParams
+}
+
+type ListCampaignsPublicResponseObject interface {
+	VisitListCampaignsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListCampaignsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListCampaignsPublic200JSONResponse struct {
+	Body    CampaignList
+	Headers ListCampaignsPublic200ResponseHeaders
+}
+
+func (response ListCampaignsPublic200JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListCampaignsPublic400JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCampaignsPublic401JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCampaignsPublic403JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCampaignsPublic404JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCampaignsPublic429JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListCampaignsPublic500JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCampaignsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListCampaignsPublic503JSONResponse) VisitListCampaignsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateCampaignPublicJSONRequestBody
+}
+
+type CreateCampaignPublicResponseObject interface {
+	VisitCreateCampaignPublicResponse(w http.ResponseWriter) error
+}
+
+type CreateCampaignPublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreateCampaignPublic201JSONResponse struct {
+	Body    Campaign
+	Headers CreateCampaignPublic201ResponseHeaders
+}
+
+func (response CreateCampaignPublic201JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateCampaignPublic400JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateCampaignPublic401JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateCampaignPublic403JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateCampaignPublic404JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateCampaignPublic409JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateCampaignPublic413JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCampaignPublic429JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateCampaignPublic500JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCampaignPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateCampaignPublic503JSONResponse) VisitCreateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+}
+
+type GetCampaignPublicResponseObject interface {
+	VisitGetCampaignPublicResponse(w http.ResponseWriter) error
+}
+
+type GetCampaignPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetCampaignPublic200JSONResponse struct {
+	Body    Campaign
+	Headers GetCampaignPublic200ResponseHeaders
+}
+
+func (response GetCampaignPublic200JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCampaignPublic400JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCampaignPublic401JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCampaignPublic403JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCampaignPublic404JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCampaignPublic429JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetCampaignPublic500JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetCampaignPublic503JSONResponse) VisitGetCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Body       *UpdateCampaignPublicJSONRequestBody
+}
+
+type UpdateCampaignPublicResponseObject interface {
+	VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error
+}
+
+type UpdateCampaignPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type UpdateCampaignPublic200JSONResponse struct {
+	Body    Campaign
+	Headers UpdateCampaignPublic200ResponseHeaders
+}
+
+func (response UpdateCampaignPublic200JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateCampaignPublic400JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateCampaignPublic401JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateCampaignPublic403JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCampaignPublic404JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateCampaignPublic409JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateCampaignPublic413JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateCampaignPublic429JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateCampaignPublic500JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCampaignPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateCampaignPublic503JSONResponse) VisitUpdateCampaignPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+}
+
+type GetCampaignHealthPublicResponseObject interface {
+	VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error
+}
+
+type GetCampaignHealthPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetCampaignHealthPublic200JSONResponse struct {
+	Body    CampaignHealth
+	Headers GetCampaignHealthPublic200ResponseHeaders
+}
+
+func (response GetCampaignHealthPublic200JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetCampaignHealthPublic400JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetCampaignHealthPublic401JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetCampaignHealthPublic403JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCampaignHealthPublic404JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCampaignHealthPublic429JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetCampaignHealthPublic500JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCampaignHealthPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetCampaignHealthPublic503JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLinksPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListLinksPublicParams
@@ -8336,6 +13390,2102 @@ func (response UpsertLinkPublic503JSONResponse) VisitUpsertLinkPublicResponse(w 
 	return err
 }
 
+type PreviewPagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *PreviewPagePublicJSONRequestBody
+}
+
+type PreviewPagePublicResponseObject interface {
+	VisitPreviewPagePublicResponse(w http.ResponseWriter) error
+}
+
+type PreviewPagePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PreviewPagePublic200JSONResponse struct {
+	Body    PagePreview
+	Headers PreviewPagePublic200ResponseHeaders
+}
+
+func (response PreviewPagePublic200JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewPagePublic400JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewPagePublic401JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewPagePublic403JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewPagePublic404JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewPagePublic413JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewPagePublic429JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewPagePublic500JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewPagePublic503JSONResponse) VisitPreviewPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPagesPublicParams
+}
+
+type ListPagesPublicResponseObject interface {
+	VisitListPagesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListPagesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListPagesPublic200JSONResponse struct {
+	Body    PageList
+	Headers ListPagesPublic200ResponseHeaders
+}
+
+func (response ListPagesPublic200JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPagesPublic400JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPagesPublic401JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPagesPublic403JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPagesPublic404JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPagesPublic429JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPagesPublic500JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPagesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPagesPublic503JSONResponse) VisitListPagesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreatePagePublicJSONRequestBody
+}
+
+type CreatePagePublicResponseObject interface {
+	VisitCreatePagePublicResponse(w http.ResponseWriter) error
+}
+
+type CreatePagePublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreatePagePublic201JSONResponse struct {
+	Body    Page
+	Headers CreatePagePublic201ResponseHeaders
+}
+
+func (response CreatePagePublic201JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreatePagePublic400JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreatePagePublic401JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreatePagePublic403JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreatePagePublic404JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreatePagePublic409JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreatePagePublic413JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreatePagePublic429JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreatePagePublic500JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreatePagePublic503JSONResponse) VisitCreatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type DeletePagePublicResponseObject interface {
+	VisitDeletePagePublicResponse(w http.ResponseWriter) error
+}
+
+type DeletePagePublic204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type DeletePagePublic204Response struct {
+	Headers DeletePagePublic204ResponseHeaders
+}
+
+func (response DeletePagePublic204Response) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePagePublic400JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePagePublic401JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeletePagePublic403JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeletePagePublic404JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePagePublic429JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeletePagePublic500JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeletePagePublic503JSONResponse) VisitDeletePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type GetPagePublicResponseObject interface {
+	VisitGetPagePublicResponse(w http.ResponseWriter) error
+}
+
+type GetPagePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetPagePublic200JSONResponse struct {
+	Body    Page
+	Headers GetPagePublic200ResponseHeaders
+}
+
+func (response GetPagePublic200JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPagePublic400JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPagePublic401JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPagePublic403JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPagePublic404JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPagePublic429JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPagePublic500JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPagePublic503JSONResponse) VisitGetPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *UpdatePagePublicJSONRequestBody
+}
+
+type UpdatePagePublicResponseObject interface {
+	VisitUpdatePagePublicResponse(w http.ResponseWriter) error
+}
+
+type UpdatePagePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type UpdatePagePublic200JSONResponse struct {
+	Body    Page
+	Headers UpdatePagePublic200ResponseHeaders
+}
+
+func (response UpdatePagePublic200JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePagePublic400JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePagePublic401JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdatePagePublic403JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdatePagePublic404JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdatePagePublic413JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePagePublic429JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdatePagePublic500JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdatePagePublic503JSONResponse) VisitUpdatePagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+}
+
+type PublishPagePublicResponseObject interface {
+	VisitPublishPagePublicResponse(w http.ResponseWriter) error
+}
+
+type PublishPagePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PublishPagePublic200JSONResponse struct {
+	Body    Page
+	Headers PublishPagePublic200ResponseHeaders
+}
+
+func (response PublishPagePublic200JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PublishPagePublic400JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublishPagePublic401JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublishPagePublic403JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublishPagePublic404JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PublishPagePublic429JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PublishPagePublic500JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishPagePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PublishPagePublic503JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetProfilePublicResponseObject interface {
+	VisitGetProfilePublicResponse(w http.ResponseWriter) error
+}
+
+type GetProfilePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetProfilePublic200JSONResponse struct {
+	Body    Profile
+	Headers GetProfilePublic200ResponseHeaders
+}
+
+func (response GetProfilePublic200JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetProfilePublic400JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProfilePublic401JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetProfilePublic403JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProfilePublic404JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetProfilePublic429JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetProfilePublic500JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetProfilePublic503JSONResponse) VisitGetProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *UpdateProfilePublicJSONRequestBody
+}
+
+type UpdateProfilePublicResponseObject interface {
+	VisitUpdateProfilePublicResponse(w http.ResponseWriter) error
+}
+
+type UpdateProfilePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type UpdateProfilePublic200JSONResponse struct {
+	Body    Profile
+	Headers UpdateProfilePublic200ResponseHeaders
+}
+
+func (response UpdateProfilePublic200JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProfilePublic400JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateProfilePublic401JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateProfilePublic403JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProfilePublic404JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateProfilePublic413JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateProfilePublic429JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateProfilePublic500JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProfilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateProfilePublic503JSONResponse) VisitUpdateProfilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SetSiteModePublicJSONRequestBody
+}
+
+type SetSiteModePublicResponseObject interface {
+	VisitSetSiteModePublicResponse(w http.ResponseWriter) error
+}
+
+type SetSiteModePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type SetSiteModePublic200JSONResponse struct {
+	Body    SiteMode
+	Headers SetSiteModePublic200ResponseHeaders
+}
+
+func (response SetSiteModePublic200JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetSiteModePublic400JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetSiteModePublic401JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SetSiteModePublic403JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SetSiteModePublic404JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetSiteModePublic413JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SetSiteModePublic429JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetSiteModePublic500JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetSiteModePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SetSiteModePublic503JSONResponse) VisitSetSiteModePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Params     GetSiteStructurePublicParams
+}
+
+type GetSiteStructurePublicResponseObject interface {
+	VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error
+}
+
+type GetSiteStructurePublic200ResponseHeaders struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetSiteStructurePublic200JSONResponse struct {
+	Body    SiteStructure
+	Headers GetSiteStructurePublic200ResponseHeaders
+}
+
+func (response GetSiteStructurePublic200JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetSiteStructurePublic400JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetSiteStructurePublic401JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSiteStructurePublic403JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSiteStructurePublic404JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSiteStructurePublic429JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetSiteStructurePublic500JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSiteStructurePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetSiteStructurePublic503JSONResponse) VisitGetSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Params     PutSiteStructurePublicParams
+	Body       *PutSiteStructurePublicJSONRequestBody
+}
+
+type PutSiteStructurePublicResponseObject interface {
+	VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error
+}
+
+type PutSiteStructurePublic200ResponseHeaders struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PutSiteStructurePublic200JSONResponse struct {
+	Body    SiteStructure
+	Headers PutSiteStructurePublic200ResponseHeaders
+}
+
+func (response PutSiteStructurePublic200JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutSiteStructurePublic400JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutSiteStructurePublic401JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutSiteStructurePublic403JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutSiteStructurePublic404JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response PutSiteStructurePublic412JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutSiteStructurePublic413JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic428JSONResponse struct {
+	PreconditionRequiredJSONResponse
+}
+
+func (response PutSiteStructurePublic428JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutSiteStructurePublic429JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutSiteStructurePublic500JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutSiteStructurePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutSiteStructurePublic503JSONResponse) VisitPutSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	CampaignId CampaignId `json:"campaignId"`
+	Body       *PublishSiteStructurePublicJSONRequestBody
+}
+
+type PublishSiteStructurePublicResponseObject interface {
+	VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error
+}
+
+type PublishSiteStructurePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PublishSiteStructurePublic200JSONResponse struct {
+	Body    Campaign
+	Headers PublishSiteStructurePublic200ResponseHeaders
+}
+
+func (response PublishSiteStructurePublic200JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PublishSiteStructurePublic400JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PublishSiteStructurePublic401JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PublishSiteStructurePublic403JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PublishSiteStructurePublic404JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PublishSiteStructurePublic413JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PublishSiteStructurePublic429JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PublishSiteStructurePublic500JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishSiteStructurePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PublishSiteStructurePublic503JSONResponse) VisitPublishSiteStructurePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTokenSelfRequestObject struct {
 	Handle HandleName `json:"handle"`
 }
@@ -8748,6 +15898,21 @@ type StrictServerInterface interface {
 	// ListAuditEvents The handle's audit trail, newest first
 	// (GET /v2/handles/{handle}/audit-events)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// ListCampaigns List the handle's campaigns (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns)
+	ListCampaigns(ctx context.Context, request ListCampaignsRequestObject) (ListCampaignsResponseObject, error)
+	// CreateCampaign Create a campaign (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/campaigns)
+	CreateCampaign(ctx context.Context, request CreateCampaignRequestObject) (CreateCampaignResponseObject, error)
+	// GetCampaign One campaign (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns/{campaignId})
+	GetCampaign(ctx context.Context, request GetCampaignRequestObject) (GetCampaignResponseObject, error)
+	// UpdateCampaign Change a campaign's status or primary link (JWT, CREATOR+)
+	// (PATCH /v2/handles/{handle}/campaigns/{campaignId})
+	UpdateCampaign(ctx context.Context, request UpdateCampaignRequestObject) (UpdateCampaignResponseObject, error)
+	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
+	GetCampaignHealth(ctx context.Context, request GetCampaignHealthRequestObject) (GetCampaignHealthResponseObject, error)
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx context.Context, request GetCollaboratorsRequestObject) (GetCollaboratorsResponseObject, error)
@@ -8766,6 +15931,45 @@ type StrictServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx context.Context, request UpsertLinkRequestObject) (UpsertLinkResponseObject, error)
+	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/page-previews)
+	PreviewPage(ctx context.Context, request PreviewPageRequestObject) (PreviewPageResponseObject, error)
+	// ListPages List the handle's pages (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/pages)
+	ListPages(ctx context.Context, request ListPagesRequestObject) (ListPagesResponseObject, error)
+	// CreatePage Create a page, as a DRAFT (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/pages)
+	CreatePage(ctx context.Context, request CreatePageRequestObject) (CreatePageResponseObject, error)
+	// DeletePage Delete a page (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/pages/{slug})
+	DeletePage(ctx context.Context, request DeletePageRequestObject) (DeletePageResponseObject, error)
+	// GetPage One page (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/pages/{slug})
+	GetPage(ctx context.Context, request GetPageRequestObject) (GetPageResponseObject, error)
+	// UpdatePage Replace a page's title, description, content and access mode (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/pages/{slug})
+	UpdatePage(ctx context.Context, request UpdatePageRequestObject) (UpdatePageResponseObject, error)
+	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/pages/{slug}/publish)
+	PublishPage(ctx context.Context, request PublishPageRequestObject) (PublishPageResponseObject, error)
+	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/profile)
+	GetProfile(ctx context.Context, request GetProfileRequestObject) (GetProfileResponseObject, error)
+	// UpdateProfile Replace the handle's profile (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/profile)
+	UpdateProfile(ctx context.Context, request UpdateProfileRequestObject) (UpdateProfileResponseObject, error)
+	// SetSiteMode Choose what the handle's public site /s/{handle}/ shows (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/site-mode)
+	SetSiteMode(ctx context.Context, request SetSiteModeRequestObject) (SetSiteModeResponseObject, error)
+	// GetSiteStructure A version of a campaign's site structure (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-structure/campaigns/{campaignId})
+	GetSiteStructure(ctx context.Context, request GetSiteStructureRequestObject) (GetSiteStructureResponseObject, error)
+	// PutSiteStructure Store a new version of a campaign's site structure (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/site-structure/campaigns/{campaignId})
+	PutSiteStructure(ctx context.Context, request PutSiteStructureRequestObject) (PutSiteStructureResponseObject, error)
+	// PublishSiteStructure Make a version of a campaign's site structure live (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-structure/campaigns/{campaignId}/publish)
+	PublishSiteStructure(ctx context.Context, request PublishSiteStructureRequestObject) (PublishSiteStructureResponseObject, error)
 	// ListTokens List the handle's active personal access tokens (no secrets)
 	// (GET /v2/handles/{handle}/tokens)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
@@ -8811,6 +16015,21 @@ type StrictServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx context.Context, request SetUserPlanRequestObject) (SetUserPlanResponseObject, error)
+	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns)
+	ListCampaignsPublic(ctx context.Context, request ListCampaignsPublicRequestObject) (ListCampaignsPublicResponseObject, error)
+	// CreateCampaignPublic Create a campaign (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/campaigns)
+	CreateCampaignPublic(ctx context.Context, request CreateCampaignPublicRequestObject) (CreateCampaignPublicResponseObject, error)
+	// GetCampaignPublic One campaign (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns/{campaignId})
+	GetCampaignPublic(ctx context.Context, request GetCampaignPublicRequestObject) (GetCampaignPublicResponseObject, error)
+	// UpdateCampaignPublic Change a campaign's status or primary link (PAT, `pages.write`)
+	// (PATCH /v2/public/handles/{handle}/campaigns/{campaignId})
+	UpdateCampaignPublic(ctx context.Context, request UpdateCampaignPublicRequestObject) (UpdateCampaignPublicResponseObject, error)
+	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
+	GetCampaignHealthPublic(ctx context.Context, request GetCampaignHealthPublicRequestObject) (GetCampaignHealthPublicResponseObject, error)
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx context.Context, request ListLinksPublicRequestObject) (ListLinksPublicResponseObject, error)
@@ -8823,6 +16042,45 @@ type StrictServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx context.Context, request UpsertLinkPublicRequestObject) (UpsertLinkPublicResponseObject, error)
+	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
+	// (POST /v2/public/handles/{handle}/page-previews)
+	PreviewPagePublic(ctx context.Context, request PreviewPagePublicRequestObject) (PreviewPagePublicResponseObject, error)
+	// ListPagesPublic List the handle's pages (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/pages)
+	ListPagesPublic(ctx context.Context, request ListPagesPublicRequestObject) (ListPagesPublicResponseObject, error)
+	// CreatePagePublic Create a page, as a DRAFT (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/pages)
+	CreatePagePublic(ctx context.Context, request CreatePagePublicRequestObject) (CreatePagePublicResponseObject, error)
+	// DeletePagePublic Delete a page (PAT, `pages.write`)
+	// (DELETE /v2/public/handles/{handle}/pages/{slug})
+	DeletePagePublic(ctx context.Context, request DeletePagePublicRequestObject) (DeletePagePublicResponseObject, error)
+	// GetPagePublic One page (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/pages/{slug})
+	GetPagePublic(ctx context.Context, request GetPagePublicRequestObject) (GetPagePublicResponseObject, error)
+	// UpdatePagePublic Replace a page's title, description, content and access mode (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/pages/{slug})
+	UpdatePagePublic(ctx context.Context, request UpdatePagePublicRequestObject) (UpdatePagePublicResponseObject, error)
+	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
+	PublishPagePublic(ctx context.Context, request PublishPagePublicRequestObject) (PublishPagePublicResponseObject, error)
+	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/profile)
+	GetProfilePublic(ctx context.Context, request GetProfilePublicRequestObject) (GetProfilePublicResponseObject, error)
+	// UpdateProfilePublic Replace the handle's profile (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/profile)
+	UpdateProfilePublic(ctx context.Context, request UpdateProfilePublicRequestObject) (UpdateProfilePublicResponseObject, error)
+	// SetSiteModePublic Choose what the handle's public site /s/{handle}/ shows (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/site-mode)
+	SetSiteModePublic(ctx context.Context, request SetSiteModePublicRequestObject) (SetSiteModePublicResponseObject, error)
+	// GetSiteStructurePublic A version of a campaign's site structure (PAT, `pages.read`)
+	// (GET /v2/public/handles/{handle}/site-structure/campaigns/{campaignId})
+	GetSiteStructurePublic(ctx context.Context, request GetSiteStructurePublicRequestObject) (GetSiteStructurePublicResponseObject, error)
+	// PutSiteStructurePublic Store a new version of a campaign's site structure (PAT, `pages.write`)
+	// (PUT /v2/public/handles/{handle}/site-structure/campaigns/{campaignId})
+	PutSiteStructurePublic(ctx context.Context, request PutSiteStructurePublicRequestObject) (PutSiteStructurePublicResponseObject, error)
+	// PublishSiteStructurePublic Make a version of a campaign's site structure live (PAT, `pages.write`)
+	// (POST /v2/public/handles/{handle}/site-structure/campaigns/{campaignId}/publish)
+	PublishSiteStructurePublic(ctx context.Context, request PublishSiteStructurePublicRequestObject) (PublishSiteStructurePublicResponseObject, error)
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx context.Context, request GetTokenSelfRequestObject) (GetTokenSelfResponseObject, error)
@@ -9580,6 +16838,181 @@ func (sh *strictHandler) ListAuditEvents(ctx echo.Context, handle HandleName, pa
 	return nil
 }
 
+// ListCampaigns operation middleware
+func (sh *strictHandler) ListCampaigns(ctx echo.Context, handle HandleName, params ListCampaignsParams) error {
+	var request ListCampaignsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCampaigns(ctx.Request().Context(), request.(ListCampaignsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCampaigns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCampaignsResponseObject); ok {
+		return validResponse.VisitListCampaignsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCampaign operation middleware
+func (sh *strictHandler) CreateCampaign(ctx echo.Context, handle HandleName) error {
+	var request CreateCampaignRequestObject
+
+	request.Handle = handle
+
+	var body CreateCampaignJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCampaign(ctx.Request().Context(), request.(CreateCampaignRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCampaign")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCampaignResponseObject); ok {
+		return validResponse.VisitCreateCampaignResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCampaign operation middleware
+func (sh *strictHandler) GetCampaign(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request GetCampaignRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCampaign(ctx.Request().Context(), request.(GetCampaignRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCampaign")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCampaignResponseObject); ok {
+		return validResponse.VisitGetCampaignResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCampaign operation middleware
+func (sh *strictHandler) UpdateCampaign(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request UpdateCampaignRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	var body UpdateCampaignJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCampaign(ctx.Request().Context(), request.(UpdateCampaignRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCampaign")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCampaignResponseObject); ok {
+		return validResponse.VisitUpdateCampaignResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCampaignHealth operation middleware
+func (sh *strictHandler) GetCampaignHealth(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request GetCampaignHealthRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCampaignHealth(ctx.Request().Context(), request.(GetCampaignHealthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCampaignHealth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCampaignHealthResponseObject); ok {
+		return validResponse.VisitGetCampaignHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetCollaborators operation middleware
 func (sh *strictHandler) GetCollaborators(ctx echo.Context, handle HandleName) error {
 	var request GetCollaboratorsRequestObject
@@ -9774,6 +17207,502 @@ func (sh *strictHandler) UpsertLink(ctx echo.Context, handle HandleName, slug Sl
 		return err
 	} else if validResponse, ok := response.(UpsertLinkResponseObject); ok {
 		return validResponse.VisitUpsertLinkResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewPage operation middleware
+func (sh *strictHandler) PreviewPage(ctx echo.Context, handle HandleName) error {
+	var request PreviewPageRequestObject
+
+	request.Handle = handle
+
+	var body PreviewPageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewPage(ctx.Request().Context(), request.(PreviewPageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewPage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewPageResponseObject); ok {
+		return validResponse.VisitPreviewPageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPages operation middleware
+func (sh *strictHandler) ListPages(ctx echo.Context, handle HandleName, params ListPagesParams) error {
+	var request ListPagesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPages(ctx.Request().Context(), request.(ListPagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPages")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPagesResponseObject); ok {
+		return validResponse.VisitListPagesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreatePage operation middleware
+func (sh *strictHandler) CreatePage(ctx echo.Context, handle HandleName) error {
+	var request CreatePageRequestObject
+
+	request.Handle = handle
+
+	var body CreatePageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreatePage(ctx.Request().Context(), request.(CreatePageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreatePage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreatePageResponseObject); ok {
+		return validResponse.VisitCreatePageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeletePage operation middleware
+func (sh *strictHandler) DeletePage(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request DeletePageRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePage(ctx.Request().Context(), request.(DeletePageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeletePageResponseObject); ok {
+		return validResponse.VisitDeletePageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPage operation middleware
+func (sh *strictHandler) GetPage(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request GetPageRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPage(ctx.Request().Context(), request.(GetPageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPageResponseObject); ok {
+		return validResponse.VisitGetPageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdatePage operation middleware
+func (sh *strictHandler) UpdatePage(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request UpdatePageRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body UpdatePageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePage(ctx.Request().Context(), request.(UpdatePageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdatePageResponseObject); ok {
+		return validResponse.VisitUpdatePageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublishPage operation middleware
+func (sh *strictHandler) PublishPage(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PublishPageRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishPage(ctx.Request().Context(), request.(PublishPageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishPage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublishPageResponseObject); ok {
+		return validResponse.VisitPublishPageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProfile operation middleware
+func (sh *strictHandler) GetProfile(ctx echo.Context, handle HandleName) error {
+	var request GetProfileRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProfile(ctx.Request().Context(), request.(GetProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProfile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProfileResponseObject); ok {
+		return validResponse.VisitGetProfileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProfile operation middleware
+func (sh *strictHandler) UpdateProfile(ctx echo.Context, handle HandleName) error {
+	var request UpdateProfileRequestObject
+
+	request.Handle = handle
+
+	var body UpdateProfileJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProfile(ctx.Request().Context(), request.(UpdateProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProfile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProfileResponseObject); ok {
+		return validResponse.VisitUpdateProfileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetSiteMode operation middleware
+func (sh *strictHandler) SetSiteMode(ctx echo.Context, handle HandleName) error {
+	var request SetSiteModeRequestObject
+
+	request.Handle = handle
+
+	var body SetSiteModeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetSiteMode(ctx.Request().Context(), request.(SetSiteModeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetSiteMode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetSiteModeResponseObject); ok {
+		return validResponse.VisitSetSiteModeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSiteStructure operation middleware
+func (sh *strictHandler) GetSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId, params GetSiteStructureParams) error {
+	var request GetSiteStructureRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSiteStructure(ctx.Request().Context(), request.(GetSiteStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSiteStructure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSiteStructureResponseObject); ok {
+		return validResponse.VisitGetSiteStructureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutSiteStructure operation middleware
+func (sh *strictHandler) PutSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId, params PutSiteStructureParams) error {
+	var request PutSiteStructureRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+	request.Params = params
+
+	var body PutSiteStructureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSiteStructure(ctx.Request().Context(), request.(PutSiteStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSiteStructure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutSiteStructureResponseObject); ok {
+		return validResponse.VisitPutSiteStructureResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublishSiteStructure operation middleware
+func (sh *strictHandler) PublishSiteStructure(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request PublishSiteStructureRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	var body PublishSiteStructureJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishSiteStructure(ctx.Request().Context(), request.(PublishSiteStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishSiteStructure")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublishSiteStructureResponseObject); ok {
+		return validResponse.VisitPublishSiteStructureResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -10251,6 +18180,181 @@ func (sh *strictHandler) SetUserPlan(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// ListCampaignsPublic operation middleware
+func (sh *strictHandler) ListCampaignsPublic(ctx echo.Context, handle HandleName, params ListCampaignsPublicParams) error {
+	var request ListCampaignsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCampaignsPublic(ctx.Request().Context(), request.(ListCampaignsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCampaignsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCampaignsPublicResponseObject); ok {
+		return validResponse.VisitListCampaignsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateCampaignPublic operation middleware
+func (sh *strictHandler) CreateCampaignPublic(ctx echo.Context, handle HandleName) error {
+	var request CreateCampaignPublicRequestObject
+
+	request.Handle = handle
+
+	var body CreateCampaignPublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCampaignPublic(ctx.Request().Context(), request.(CreateCampaignPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCampaignPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCampaignPublicResponseObject); ok {
+		return validResponse.VisitCreateCampaignPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCampaignPublic operation middleware
+func (sh *strictHandler) GetCampaignPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request GetCampaignPublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCampaignPublic(ctx.Request().Context(), request.(GetCampaignPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCampaignPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCampaignPublicResponseObject); ok {
+		return validResponse.VisitGetCampaignPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCampaignPublic operation middleware
+func (sh *strictHandler) UpdateCampaignPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request UpdateCampaignPublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	var body UpdateCampaignPublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCampaignPublic(ctx.Request().Context(), request.(UpdateCampaignPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCampaignPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCampaignPublicResponseObject); ok {
+		return validResponse.VisitUpdateCampaignPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCampaignHealthPublic operation middleware
+func (sh *strictHandler) GetCampaignHealthPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request GetCampaignHealthPublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCampaignHealthPublic(ctx.Request().Context(), request.(GetCampaignHealthPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCampaignHealthPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCampaignHealthPublicResponseObject); ok {
+		return validResponse.VisitGetCampaignHealthPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLinksPublic operation middleware
 func (sh *strictHandler) ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error {
 	var request ListLinksPublicRequestObject
@@ -10372,6 +18476,502 @@ func (sh *strictHandler) UpsertLinkPublic(ctx echo.Context, handle HandleName, s
 		return err
 	} else if validResponse, ok := response.(UpsertLinkPublicResponseObject); ok {
 		return validResponse.VisitUpsertLinkPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewPagePublic operation middleware
+func (sh *strictHandler) PreviewPagePublic(ctx echo.Context, handle HandleName) error {
+	var request PreviewPagePublicRequestObject
+
+	request.Handle = handle
+
+	var body PreviewPagePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewPagePublic(ctx.Request().Context(), request.(PreviewPagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewPagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewPagePublicResponseObject); ok {
+		return validResponse.VisitPreviewPagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPagesPublic operation middleware
+func (sh *strictHandler) ListPagesPublic(ctx echo.Context, handle HandleName, params ListPagesPublicParams) error {
+	var request ListPagesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPagesPublic(ctx.Request().Context(), request.(ListPagesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPagesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPagesPublicResponseObject); ok {
+		return validResponse.VisitListPagesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreatePagePublic operation middleware
+func (sh *strictHandler) CreatePagePublic(ctx echo.Context, handle HandleName) error {
+	var request CreatePagePublicRequestObject
+
+	request.Handle = handle
+
+	var body CreatePagePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreatePagePublic(ctx.Request().Context(), request.(CreatePagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreatePagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreatePagePublicResponseObject); ok {
+		return validResponse.VisitCreatePagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeletePagePublic operation middleware
+func (sh *strictHandler) DeletePagePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request DeletePagePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePagePublic(ctx.Request().Context(), request.(DeletePagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeletePagePublicResponseObject); ok {
+		return validResponse.VisitDeletePagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPagePublic operation middleware
+func (sh *strictHandler) GetPagePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request GetPagePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPagePublic(ctx.Request().Context(), request.(GetPagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPagePublicResponseObject); ok {
+		return validResponse.VisitGetPagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdatePagePublic operation middleware
+func (sh *strictHandler) UpdatePagePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request UpdatePagePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body UpdatePagePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePagePublic(ctx.Request().Context(), request.(UpdatePagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdatePagePublicResponseObject); ok {
+		return validResponse.VisitUpdatePagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublishPagePublic operation middleware
+func (sh *strictHandler) PublishPagePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PublishPagePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishPagePublic(ctx.Request().Context(), request.(PublishPagePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishPagePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublishPagePublicResponseObject); ok {
+		return validResponse.VisitPublishPagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetProfilePublic operation middleware
+func (sh *strictHandler) GetProfilePublic(ctx echo.Context, handle HandleName) error {
+	var request GetProfilePublicRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProfilePublic(ctx.Request().Context(), request.(GetProfilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProfilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProfilePublicResponseObject); ok {
+		return validResponse.VisitGetProfilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateProfilePublic operation middleware
+func (sh *strictHandler) UpdateProfilePublic(ctx echo.Context, handle HandleName) error {
+	var request UpdateProfilePublicRequestObject
+
+	request.Handle = handle
+
+	var body UpdateProfilePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProfilePublic(ctx.Request().Context(), request.(UpdateProfilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProfilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateProfilePublicResponseObject); ok {
+		return validResponse.VisitUpdateProfilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetSiteModePublic operation middleware
+func (sh *strictHandler) SetSiteModePublic(ctx echo.Context, handle HandleName) error {
+	var request SetSiteModePublicRequestObject
+
+	request.Handle = handle
+
+	var body SetSiteModePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetSiteModePublic(ctx.Request().Context(), request.(SetSiteModePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetSiteModePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetSiteModePublicResponseObject); ok {
+		return validResponse.VisitSetSiteModePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSiteStructurePublic operation middleware
+func (sh *strictHandler) GetSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId, params GetSiteStructurePublicParams) error {
+	var request GetSiteStructurePublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSiteStructurePublic(ctx.Request().Context(), request.(GetSiteStructurePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSiteStructurePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSiteStructurePublicResponseObject); ok {
+		return validResponse.VisitGetSiteStructurePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutSiteStructurePublic operation middleware
+func (sh *strictHandler) PutSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId, params PutSiteStructurePublicParams) error {
+	var request PutSiteStructurePublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+	request.Params = params
+
+	var body PutSiteStructurePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutSiteStructurePublic(ctx.Request().Context(), request.(PutSiteStructurePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutSiteStructurePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutSiteStructurePublicResponseObject); ok {
+		return validResponse.VisitPutSiteStructurePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PublishSiteStructurePublic operation middleware
+func (sh *strictHandler) PublishSiteStructurePublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error {
+	var request PublishSiteStructurePublicRequestObject
+
+	request.Handle = handle
+	request.CampaignId = campaignId
+
+	var body PublishSiteStructurePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishSiteStructurePublic(ctx.Request().Context(), request.(PublishSiteStructurePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishSiteStructurePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PublishSiteStructurePublicResponseObject); ok {
+		return validResponse.VisitPublishSiteStructurePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -27,10 +27,11 @@ type apiCase struct {
 	method string
 	path   string // after the plane's prefix, e.g. "/links/new-launch"
 	body   string
-	planes plane     // 0 means both
-	role   tenx.Role // JWT rows: the caller's role on the handle ("" is OWNER, noRole none)
-	scopes []string  // PAT rows: the token's scopes ("" means the table's)
-	bearer bool      // PAT rows: send the PAT as Authorization: Bearer, not X-Api-Key
+	planes plane       // 0 means both
+	role   tenx.Role   // JWT rows: the caller's role on the handle ("" is OWNER, noRole none)
+	scopes []string    // PAT rows: the token's scopes ("" means the table's)
+	bearer bool        // PAT rows: send the PAT as Authorization: Bearer, not X-Api-Key
+	header http.Header // more request headers
 	status int
 	code   string // the error code, when status is an error
 	field  string // the error's field, when it names one
@@ -39,8 +40,9 @@ type apiCase struct {
 	check func(t *testing.T, rec *httpRecorder, call caller)
 }
 
-// caller sends a request with a row's credential to a path after its plane's prefix.
-type caller func(method, path, body string) *httpRecorder
+// caller sends a request with a row's credential to a path after its
+// plane's prefix, with any extra headers.
+type caller func(method, path, body string, header ...http.Header) *httpRecorder
 
 // apiTable runs rows in order against each plane on each database (SQLite,
 // and Postgres when TENX_TEST_POSTGRES_URL is set), each on a fresh server
@@ -108,16 +110,25 @@ func (tc *tableCaller) caller(t *testing.T, r apiCase) caller {
 			cred.header = http.Header{"X-Api-Key": {tc.pats[key]}}
 		}
 	}
-	return func(method, path, body string) *httpRecorder {
+	return func(method, path, body string, header ...http.Header) *httpRecorder {
 		req := cred
 		req.method, req.path, req.body = method, prefix+path, body
+		if len(header) > 0 && header[0] != nil {
+			req.header = cred.header.Clone()
+			if req.header == nil {
+				req.header = http.Header{}
+			}
+			for k, v := range header[0] {
+				req.header[k] = v
+			}
+		}
 		return tc.e.do(req)
 	}
 }
 
 func (tc *tableCaller) run(t *testing.T, r apiCase) {
 	call := tc.caller(t, r)
-	rec := call(r.method, r.path, r.body)
+	rec := call(r.method, r.path, r.body, r.header)
 	if r.status >= 400 {
 		if got := mustError(t, rec, r.status, r.code); got.Field != r.field {
 			t.Errorf("field %q, want %q", got.Field, r.field)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -42,6 +43,19 @@ func (r route) String() string { return r.method + " " + r.path }
 var defineFormats = sync.OnceFunc(func() {
 	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
 })
+
+// sharedContract is loaded once per process and shared by every Server:
+// requests only read it (as they already do concurrently within one
+// Server), and loading costs a parse and a validation of the whole spec,
+// which tests that build hundreds of servers under -race should pay once.
+// Each Server gets its own copy of the ops map (see forServer).
+var sharedContract = sync.OnceValues(loadContract)
+
+// forServer is c with an ops map of its own, so that a test's extra route
+// (AddRoute) stays in its own Server.
+func (c *contract) forServer() *contract {
+	return &contract{doc: c.doc, ops: maps.Clone(c.ops)}
+}
 
 // loadContract reads the embedded spec and prepares every operation.
 func loadContract() (*contract, error) {

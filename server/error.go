@@ -40,6 +40,10 @@ var statusOf = map[string]int{
 	tenx.ERATELIMITED:          http.StatusTooManyRequests,
 	tenx.EINTERNAL:             http.StatusInternalServerError,
 	tenx.EUNAVAILABLE:          http.StatusServiceUnavailable,
+
+	tenx.EPRECONDITIONFAILED:    http.StatusPreconditionFailed,
+	tenx.EPRECONDITIONREQUIRED:  http.StatusPreconditionRequired,
+	tenx.EUNSUPPORTEDACCESSMODE: http.StatusBadRequest,
 }
 
 // handleError is Echo's HTTPErrorHandler: every error leaves in the

@@ -34,6 +34,9 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^tok_[A-Za-z0-9]{1,40}$": {
 		valid:   []string{"tok_a", "tok_Missing123"},
 		invalid: []string{"tok_", "token1", "tok_x-y", "tok_" + strings.Repeat("z", 41)}},
+	"^[a-z0-9][a-z0-9_-]{2,63}$": {
+		valid:   []string{"launch", "q4_sale-2", "0ab"},
+		invalid: []string{"ab", "_lead", "Upper", "has.dot", strings.Repeat("c", 65)}},
 	"^[A-Za-z0-9_-]{4,24}$": {
 		valid:   []string{"abcd", "new_Launch-2", "launch"},
 		invalid: []string{"abc", "has.dot", strings.Repeat("s", 25)}},
@@ -53,6 +56,10 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 var domainCodes = map[string]string{
 	"replaceCollaborators": "invalid_collaborators",
 	"transferOwnership":    "new_owner_required",
+	"createPage":           "unsupported_access_mode",
+	"createPagePublic":     "unsupported_access_mode",
+	"updatePage":           "unsupported_access_mode",
+	"updatePagePublic":     "unsupported_access_mode",
 }
 
 // domainInvalid are requests the schema accepts but the operation's
@@ -270,6 +277,12 @@ func (p *propertyRun) setup() {
 	if len(scopes) == 0 {
 		scopes = []string{"links.read"}
 	}
+	if strings.Contains(p.path, "/pages/") || strings.Contains(p.path, "campaign") {
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/pages", token: p.fx.owner.Token,
+			body: `{"slug":"launch","title":"Launch","content":"# Launch"}`}), http.StatusCreated)
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/campaigns", token: p.fx.owner.Token,
+			body: `{"campaignId":"launch","goalType":"NEWSLETTER","primarySlug":"launch"}`}), http.StatusCreated)
+	}
 	p.fx.pat = e.MustCreatePAT(t, p.fx.owner, "acme", scopes...)
 	p.fx.tokenID = strings.TrimPrefix(strings.SplitN(p.fx.pat, ".", 2)[0], "patv1_")
 }
@@ -321,9 +334,9 @@ func (p *propertyRun) bodySchema() *openapi3.Schema {
 // when explore is set, sometimes another valid value) and some of the
 // optional ones.
 func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
-	out := map[string]map[string]string{"path": {}, "query": {}, "cookie": {}}
+	out := map[string]map[string]string{"path": {}, "query": {}, "cookie": {}, "header": {}}
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
-		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com"}
+		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {
@@ -436,6 +449,9 @@ func (p *propertyRun) send(c call) {
 			parts = append(parts, k+"="+ck[k])
 		}
 		r.header.Set("Cookie", strings.Join(parts, "; "))
+	}
+	for k, v := range c.params["header"] {
+		r.header.Set(k, v)
 	}
 	p.credential(&r)
 	p.checkRoute(r)

@@ -61,7 +61,8 @@ func (o specOperation) platformAdmin() bool {
 // concretePath fills the path parameters with valid values.
 func (o specOperation) concretePath(handle string) string {
 	return strings.NewReplacer("{handle}", handle, "{slug}", "launch", "{tokenId}", "tok_unknown",
-		"{handleName}", handle, "{userId}", "usr_unknown", "{domain}", "unknown.example.com").Replace(o.path)
+		"{handleName}", handle, "{userId}", "usr_unknown", "{domain}", "unknown.example.com",
+		"{campaignId}", "launch").Replace(o.path)
 }
 
 // TestEveryOperationDeclaresSecurity keeps the spec honest: security is

@@ -105,6 +105,11 @@ type Deps struct {
 	Plans       tenx.PlanService
 	Payments    tenx.Payments
 	Admin       tenx.AdminService
+	// Pages, Campaigns and Profiles serve the pages family and the
+	// handle's public face (site.go).
+	Pages     tenx.PageService
+	Campaigns tenx.CampaignService
+	Profiles  tenx.ProfileService
 }
 
 // Server implements the generated strict server interface.
@@ -124,17 +129,18 @@ var _ gen.StrictServerInterface = (*Server)(nil)
 
 // New builds the server and its Echo handler; main and tests both use it.
 func New(cfg Config, deps Deps) (*Server, error) {
-	c, err := loadContract()
+	c, err := sharedContract()
 	if err != nil {
 		return nil, err
 	}
+	c = c.forServer()
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
 	if cfg.DBTimeout <= 0 {
 		cfg.DBTimeout = DefaultConfig().DBTimeout
 	}
-	spec, err := newServedSpec()
+	spec, err := sharedServedSpec()
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +171,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.serveCustomDomain, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth}))
 	mountPages(e)
+	s.mountSite(e)
 	return e
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
@@ -25,6 +26,10 @@ type servedSpec struct {
 	doc  map[string]any // read-only once built
 	yaml []byte
 }
+
+// sharedServedSpec is built once per process: it is read-only, and
+// building it marshals the whole spec twice.
+var sharedServedSpec = sync.OnceValues(newServedSpec)
 
 func newServedSpec() (*servedSpec, error) {
 	doc, err := openapi.Load() // a fresh copy: the contract's stays untouched

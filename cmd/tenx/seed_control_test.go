@@ -17,7 +17,7 @@ func seedControlPlane(t *testing.T, base, jwt, pat string) {
 	var d gen.Domain
 	call(t, "POST", base+"/v2/account/domains", jwt,
 		gen.DomainCreate{Domain: "links.example.com", DefaultHandle: "acme"}, http.StatusCreated, &d)
-	if d.Status != gen.PENDING || !strings.HasPrefix(d.Verification.TxtValue, "tenx-verify=") {
+	if d.Status != gen.DomainStatusPENDING || !strings.HasPrefix(d.Verification.TxtValue, "tenx-verify=") {
 		t.Fatalf("created domain %+v", d)
 	}
 	// No Stripe key on this server: checkout says so.

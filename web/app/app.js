@@ -19,6 +19,7 @@ import { loadScopes } from "./scopes.js";
 import { setupAccount } from "./account.js";
 import { loadAccount, setupAccountPage } from "./control.js";
 import { loadAdmin, setupAdminPage } from "./admin.js";
+import { selectContent, setupContent } from "./content.js";
 
 // ---------------------------------------------------------------------
 // Views.
@@ -131,14 +132,18 @@ async function enterApp(fromSignin) {
   else if (state.handles.length === 1) pick = state.handles[0].handle;
   if (pick) {
     $("handle-select").value = pick;
-    selectHandle(pick);
-  } else {
-    selectHandle("");
   }
+  pickHandle(pick);
   if (fromSignin) {
     if (state.handles.length > 1 && !pick) $("handle-select").focus();
     else $("handle-title").focus();
   }
+}
+
+// pickHandle shows the tokens and the content of a handle ("" for none).
+function pickHandle(handle) {
+  selectHandle(handle);
+  selectContent(handle);
 }
 
 function fillHandles() {
@@ -167,6 +172,7 @@ function fillHandles() {
 // endSession forgets the session and shows the sign-in form with a note.
 function endSession(note) {
   clearSession();
+  selectContent("");
   hideSecret();
   if ($("revoke-dialog").open) $("revoke-dialog").close();
   showSignin(note, false);
@@ -182,7 +188,8 @@ async function start() {
   setupAdminPage();
   $("signin-form").addEventListener("submit", onSignin);
   $("signout").addEventListener("click", onSignout);
-  $("handle-select").addEventListener("change", (e) => selectHandle(e.target.value));
+  $("handle-select").addEventListener("change", (e) => pickHandle(e.target.value));
+  setupContent();
   $("tokens-reload").addEventListener("click", () => {
     clearBox($("app-notice"));
     loadTokens(false);
