@@ -33,6 +33,7 @@ const (
 	EINVALIDCOLLABORATORS = "invalid_collaborators"
 	ENEWOWNERREQUIRED     = "new_owner_required"
 	ESIGNUPCLOSED         = "signup_closed"
+	EINVALIDCTX           = "invalid_ctx"
 )
 
 // Error is the one error type that carries a public code. Anything else that

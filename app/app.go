@@ -10,6 +10,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/click"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -30,13 +31,18 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
+	// Clicks tunes the click pipeline; its Now and Logger are filled from
+	// Now and Logger.
+	Clicks click.Config
 }
 
-// App is a built tenx: its server, database and auth services.
+// App is a built tenx: its server, database and auth services, and the
+// click pipeline, whose writer runs until Close.
 type App struct {
 	Server *server.Server
 	DB     *store.DB
 	Auth   *auth.Services
+	Clicks *click.Pipeline
 }
 
 // New wires the auth services and the server on db.
@@ -59,11 +65,28 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
-		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger})
+	secret, err := db.Secret(ctx, click.SecretName)
 	if err != nil {
 		return nil, err
 	}
-	return &App{Server: srv, DB: db, Auth: as}, nil
+	deps := server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
+		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
+		Limiter: cfg.Limiter, Logger: cfg.Logger}
+	deps.Analytics, deps.ClickSigner, deps.Now = db, click.NewSigner(secret, cfg.Now), cfg.Now
+	ccfg := cfg.Clicks
+	ccfg.Now, ccfg.Logger = cfg.Now, cfg.Logger
+	pipeline := click.New(ccfg, db)
+	deps.Clicks = pipeline
+	srv, err := server.New(cfg.Server, deps)
+	if err != nil {
+		pipeline.Close(ctx)
+		return nil, err
+	}
+	return &App{Server: srv, DB: db, Auth: as, Clicks: pipeline}, nil
+}
+
+// Close writes the clicks still buffered (until ctx ends) and stops the
+// click writer and pruner. Call it after the HTTP server has drained.
+func (a *App) Close(ctx context.Context) error {
+	return a.Clicks.Close(ctx)
 }

@@ -37,6 +37,12 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^[A-Za-z0-9_-]{4,24}$": {
 		valid:   []string{"abcd", "new_Launch-2", "launch"},
 		invalid: []string{"abc", "has.dot", strings.Repeat("s", 25)}},
+	"^[A-Z]{3}$": {
+		valid:   []string{"EUR", "USD"},
+		invalid: []string{"eur", "EURO", "E1R"}},
+	"^[a-z0-9][a-z0-9_.-]{0,31}$": {
+		valid:   []string{"purchase", "sign-up", "lead.v2"},
+		invalid: []string{"Purchase", "-lead", strings.Repeat("t", 33)}},
 }
 
 // domainCodes are the 400 codes an operation documents besides
@@ -44,6 +50,7 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 var domainCodes = map[string]string{
 	"replaceCollaborators": "invalid_collaborators",
 	"transferOwnership":    "new_owner_required",
+	"recordConversion":     "invalid_ctx",
 }
 
 // domainInvalid are requests the schema accepts but the operation's
@@ -57,6 +64,10 @@ var domainInvalid = map[string][]struct{ name, body, code string }{
 		{"owner role", `{"collaborators":[{"userId":"{other}","role":"OWNER"}]}`, "invalid_collaborators"},
 		{"unknown user", `{"collaborators":[{"userId":"usr_nobody","role":"CREATOR"}]}`, "invalid_collaborators"},
 		{"duplicate", `{"collaborators":[{"userId":"{other}","role":"CREATOR"},{"userId":"{other}","role":"OPERATOR"}]}`, "invalid_collaborators"},
+	},
+	"recordConversion": {
+		{"forged ctx", `{"ctx":"clk_1.acme.launch.zz.AAAAAAAAAAAAAAAAAAAAAA"}`, "invalid_ctx"},
+		{"currency without value", `{"ctx":"x","currency":"EUR"}`, "invalid_ctx"},
 	},
 	"createToken": {
 		{"unknown scope", `{"name":"ci","scopes":["nope.read"]}`, "validation_error"},

@@ -48,6 +48,9 @@ type Config struct {
 	// DBTimeout is how long a request may wait for the database in all
 	// before it answers 503 unavailable (default 5s).
 	DBTimeout time.Duration
+	// ConversionsPerIP limits POST /v2/public/conversions per client IP
+	// (default 60 a minute).
+	ConversionsPerIP ratelimit.Limit
 }
 
 // DefaultConfig returns the documented defaults.
@@ -79,6 +82,15 @@ type Deps struct {
 	Keys     *auth.KeySet
 	Limiter  ratelimit.Limiter
 	Logger   *slog.Logger
+
+	// Clicks takes visits off the request path (nil: FollowLink counts
+	// each visit in its own transaction); Analytics answers the queries;
+	// ClickSigner signs the ctx of attributed links. Now is their clock
+	// (default time.Now).
+	Clicks      tenx.ClickRecorder
+	Analytics   tenx.AnalyticsService
+	ClickSigner tenx.ClickSigner
+	Now         tenx.Clock
 }
 
 // Server implements the generated strict server interface.
@@ -107,6 +119,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.DBTimeout <= 0 {
 		cfg.DBTimeout = DefaultConfig().DBTimeout
 	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if cfg.ConversionsPerIP.Rate <= 0 {
+		cfg.ConversionsPerIP = ratelimit.Limit{Name: "conversion-ip", Rate: 60, Period: time.Minute, Burst: 60}
+	}
 	spec, err := newServedSpec()
 	if err != nil {
 		return nil, err
@@ -132,7 +150,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
-	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
+	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.withVisit}))
 	mountPages(e)
 	return e
 }

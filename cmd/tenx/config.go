@@ -32,6 +32,11 @@ type config struct {
 	HandleBurst    int
 	UserPerMinute  int
 	CORSOrigins    []string
+
+	// Click analytics: the MaxMind-format country database, and how long
+	// raw click events are kept.
+	GeoIPDB            string
+	ClickRetentionDays int
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -93,6 +98,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.CORSOrigins, err = parseOrigins(env("TENX_CORS_ORIGINS", "")); err != nil {
 		errs = append(errs, err)
+	}
+	c.GeoIPDB = env("TENX_GEOIP_DB", "")
+	if c.ClickRetentionDays, err = strconv.Atoi(env("TENX_CLICK_RETENTION_DAYS", "400")); err != nil ||
+		c.ClickRetentionDays < 1 || c.ClickRetentionDays > 3650 {
+		errs = append(errs, errors.New("TENX_CLICK_RETENTION_DAYS must be an integer from 1 to 3650"))
 	}
 	errs = append(errs, c.validateURLs()...)
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
@@ -203,6 +213,8 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.String("geoip_db", c.GeoIPDB),
+		slog.Int("click_retention_days", c.ClickRetentionDays),
 	)
 }
 

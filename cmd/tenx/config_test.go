@@ -27,6 +27,8 @@ func defaultConfig() config {
 		PATPerMinute:  120,
 		HandleBurst:   600,
 		UserPerMinute: 600,
+
+		ClickRetentionDays: 400,
 	}
 }
 
@@ -76,6 +78,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_ADMIN_EMAIL": "root@example.com", "TENX_ADMIN_PASSWORD": "long enough pw",
 				"TENX_RATELIMIT_PAT_PER_MINUTE": "30", "TENX_RATELIMIT_HANDLE_BURST": "40",
 				"TENX_RATELIMIT_USER_PER_MINUTE": "50", "TENX_DB_TIMEOUT": "2500ms",
+				"TENX_GEOIP_DB": "/var/lib/GeoLite2-Country.mmdb", "TENX_CLICK_RETENTION_DAYS": "30",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -84,6 +87,7 @@ func TestLoadConfig(t *testing.T) {
 				c.AdminEmail, c.AdminPassword = "root@example.com", "long enough pw"
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute = 30, 40, 50
 				c.DBTimeout = 2500 * time.Millisecond
+				c.GeoIPDB, c.ClickRetentionDays = "/var/lib/GeoLite2-Country.mmdb", 30
 			},
 		},
 		{
@@ -131,6 +135,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "ttl not a duration", env: map[string]string{"TENX_ACCESS_TOKEN_TTL": "15"}, want: []string{"TENX_ACCESS_TOKEN_TTL"}},
 		{name: "db timeout too short", env: map[string]string{"TENX_DB_TIMEOUT": "1ms"}, want: []string{"TENX_DB_TIMEOUT"}},
 		{name: "db timeout not a duration", env: map[string]string{"TENX_DB_TIMEOUT": "5"}, want: []string{"TENX_DB_TIMEOUT"}},
+		{name: "no click retention", env: map[string]string{"TENX_CLICK_RETENTION_DAYS": "0"}, want: []string{"TENX_CLICK_RETENTION_DAYS"}},
+		{name: "click retention not a number", env: map[string]string{"TENX_CLICK_RETENTION_DAYS": "1y"}, want: []string{"TENX_CLICK_RETENTION_DAYS"}},
 		{name: "body too small", env: map[string]string{"TENX_MAX_BODY_BYTES": "10"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "body not a number", env: map[string]string{"TENX_MAX_BODY_BYTES": "1MB"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "pat rate", env: map[string]string{"TENX_RATELIMIT_PAT_PER_MINUTE": "0"},
