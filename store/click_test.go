@@ -96,8 +96,8 @@ func TestRollupsEqualRawCounts(t *testing.T) {
 		mustRecordClicks(t, db, clicks, 37)
 		windows := [][2]time.Time{
 			{start.Truncate(24 * time.Hour), start.Add(72 * time.Hour).Truncate(24 * time.Hour)}, // whole days
-			{start.Add(3 * time.Hour), start.Add(41 * time.Hour)},                                 // edges in hours
-			{start.Add(time.Hour), start.Add(5 * time.Hour)},                                      // within a day
+			{start.Add(3 * time.Hour), start.Add(41 * time.Hour)},                                // edges in hours
+			{start.Add(time.Hour), start.Add(5 * time.Hour)},                                     // within a day
 		}
 		groupings := []string{"", tenx.GroupByDay, tenx.GroupByHour, tenx.GroupBySlug, tenx.GroupByCountry,
 			tenx.GroupByDevice, tenx.GroupByBrowser, tenx.GroupByOS, tenx.GroupByReferrer}

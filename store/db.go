@@ -35,6 +35,8 @@ type DB struct {
 	db      *sqlx.DB
 	dialect string
 	clock   tenx.Clock
+
+	follow preparedQuery // FindLinkToFollow's, the redirect's one read
 }
 
 var (
@@ -79,6 +81,10 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 	if err != nil {
 		return nil, err
 	}
+	// database/sql keeps 2 idle connections by default: under concurrent
+	// reads the others were closed after each query and reopened (with
+	// their pragmas) for the next.
+	db.db.SetMaxIdleConns(32)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)

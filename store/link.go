@@ -320,7 +320,10 @@ func (db *DB) FollowLink(ctx context.Context, handle, slug string) (*tenx.Link, 
 // checks that it can be followed now; it writes nothing.
 func (db *DB) FindLinkToFollow(ctx context.Context, handle, slug string) (*tenx.Link, error) {
 	var row linkRow
-	err := get(ctx, db.db, &row, `SELECT `+linkColumns+` FROM links WHERE handle = ? AND slug = ?`, handle, slug)
+	stmt, err := db.follow.get(ctx, db.db, `SELECT `+linkColumns+` FROM links WHERE handle = ? AND slug = ?`)
+	if err == nil {
+		err = stmt.GetContext(ctx, &row, handle, slug)
+	}
 	if err != nil {
 		return nil, translate(err, "find link", "link")
 	}
