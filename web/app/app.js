@@ -17,6 +17,13 @@ import {
 } from "./tokens.js";
 import { loadScopes } from "./scopes.js";
 import { setupAccount } from "./account.js";
+import { selectLinks, setupLinks } from "./links.js";
+
+// showHandle shows the tokens, links and analytics of a handle.
+function showHandle(handle) {
+  selectHandle(handle);
+  selectLinks(handle);
+}
 
 // ---------------------------------------------------------------------
 // Views.
@@ -127,8 +134,10 @@ async function enterApp(fromSignin) {
   else if (state.handles.length === 1) pick = state.handles[0].handle;
   if (pick) {
     $("handle-select").value = pick;
+    selectLinks(pick);
     selectHandle(pick);
   } else {
+    selectLinks("");
     selectHandle("");
   }
   if (fromSignin) {
@@ -176,7 +185,8 @@ async function start() {
   setupAccount({ showView, showSignin, enterApp, notice });
   $("signin-form").addEventListener("submit", onSignin);
   $("signout").addEventListener("click", onSignout);
-  $("handle-select").addEventListener("change", (e) => selectHandle(e.target.value));
+  $("handle-select").addEventListener("change", (e) => showHandle(e.target.value));
+  setupLinks();
   $("tokens-reload").addEventListener("click", () => {
     clearBox($("app-notice"));
     loadTokens(false);
