@@ -31,12 +31,13 @@ type Link struct {
 	ScheduledEndAt   *time.Time
 	ExpiresAt        *time.Time
 	MaxClicks        *int64
+	ClickCount       int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+
 	// Attribution appends ctx=<signed click id> to the destination, so
 	// that a conversion can name the click.
 	Attribution bool
-	ClickCount  int64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
 }
 
 // ValidSlug reports whether s can name a link.
