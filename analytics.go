@@ -120,7 +120,9 @@ type ClickFilter struct {
 
 // Conversion limits.
 const (
-	MaxConversionValueMicros = 1_000_000_000_000 * 1_000_000 // 10^12 units
+	// MaxConversionValueMicros (10^9 units) keeps the sum of millions of
+	// conversions within an int64.
+	MaxConversionValueMicros = 1_000_000_000 * 1_000_000
 	DefaultConversionType    = "conversion"
 )
 
@@ -147,7 +149,7 @@ func (c *Conversion) Validate() error {
 		return &Error{Code: EVALIDATION, Field: "type", Message: "type must match ^[a-z0-9][a-z0-9_.-]{0,31}$"}
 	}
 	if c.ValueMicros != nil && (*c.ValueMicros < 0 || *c.ValueMicros > MaxConversionValueMicros) {
-		return &Error{Code: EVALIDATION, Field: "value", Message: "value must be between 0 and 10^12"}
+		return &Error{Code: EVALIDATION, Field: "value", Message: "value must be between 0 and 10^9"}
 	}
 	if c.Currency != "" && !currencyPattern.MatchString(c.Currency) {
 		return &Error{Code: EVALIDATION, Field: "currency", Message: "currency must be an ISO 4217 code such as EUR"}
