@@ -119,7 +119,7 @@ func benchDB(b *testing.B, dialect string) (*store.DB, time.Time) {
 func BenchmarkAnalyticsExport(b *testing.B) {
 	db, end := benchDB(b, "sqlite")
 	a, err := app.New(context.Background(), app.Config{Server: server.DefaultConfig(), Issuer: "http://tenx.test",
-		Auth:    auth.Config{Hasher: auth.FastPasswordHasher()},
+		Auth:    auth.Config{Hasher: auth.FastPasswordHasher(), AccessTTL: time.Hour},
 		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now}, db)
 	if err != nil {
 		b.Fatal(err)
