@@ -232,12 +232,19 @@ func (db *DB) FindClicks(ctx context.Context, f tenx.ClickFilter) ([]*tenx.Click
 		return nil, "", err
 	}
 	limit := min(max(f.Limit, 1), maxClickPage)
-	where, args := "handle = ? AND occurred_at >= ? AND occurred_at < ?", []any{f.Handle, toMillis(f.From), toMillis(f.To)}
+	// The page starts at the cursor's time, so that the index range does
+	// (a row-value comparison alone leaves SQLite scanning from From on
+	// every page).
+	from := toMillis(f.From)
+	if after != nil {
+		from = max(from, after.createdAt)
+	}
+	where, args := "handle = ? AND occurred_at >= ? AND occurred_at < ?", []any{f.Handle, from, toMillis(f.To)}
 	if f.Slug != "" {
 		where, args = where+" AND slug = ?", append(args, f.Slug)
 	}
 	if after != nil {
-		where, args = where+" AND (occurred_at, id) > (?, ?)", append(args, after.createdAt, after.id)
+		where, args = where+" AND (occurred_at > ? OR id > ?)", append(args, after.createdAt, after.id)
 	}
 	var rows []clickRow
 	err = query(ctx, db.db, &rows, `SELECT id, handle, slug, occurred_at, destination, referrer, device, browser, os,

@@ -221,3 +221,46 @@ func TestPruneClicks(t *testing.T) {
 		}
 	})
 }
+
+// TestFindClicksPages: paging through events that share their times
+// returns each once, oldest first, within the window and the link.
+func TestFindClicksPages(t *testing.T) {
+	t.Parallel()
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		t.Parallel()
+		db, clock := mustOpen(t, url)
+		start := clock.Now().Truncate(time.Hour)
+		var clicks []*tenx.Click
+		for i := range 23 {
+			clicks = append(clicks, &tenx.Click{ID: fmt.Sprintf("clk_%02d", i), Handle: "acme", Slug: []string{"a-link", "b-link"}[i%2],
+				OccurredAt: start.Add(time.Duration(i/4) * time.Minute), VisitorHash: "v"})
+		}
+		mustRecordClicks(t, db, clicks, 50)
+		for _, f := range []struct {
+			slug string
+			want int
+		}{{"", 23}, {"b-link", 11}} {
+			var got []string
+			next := ""
+			for {
+				page, n, err := db.FindClicks(t.Context(), tenx.ClickFilter{Handle: "acme", Slug: f.slug, From: start,
+					To: start.Add(time.Hour), Limit: 3, NextToken: next})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page {
+					got = append(got, c.ID)
+				}
+				if next = n; next == "" {
+					break
+				}
+			}
+			if len(got) != f.want || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != f.want {
+				t.Fatalf("slug %q: paged %v", f.slug, got)
+			}
+		}
+		if _, _, err := db.FindClicks(t.Context(), tenx.ClickFilter{Handle: "acme", NextToken: "!!"}); tenx.ErrorCode(err) != tenx.EVALIDATION {
+			t.Fatalf("a bad token: %v", err)
+		}
+	})
+}
