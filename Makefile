@@ -14,7 +14,7 @@ build:
 	$(GO) build -o bin/tenx ./cmd/tenx
 
 test: ## every test, with the race detector (Postgres/Redis tests need TENX_TEST_*_URL)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 40m $(PKGS)
 
 gen: ## bundle openapi/src/ into openapi/openapi.yaml, then regenerate gen/, the Go SDK and the coverage map
 	$(GO) generate ./openapi/

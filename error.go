@@ -40,6 +40,7 @@ const (
 	EPRECONDITIONFAILED    = "precondition_failed"
 	EPRECONDITIONREQUIRED  = "precondition_required"
 	EUNSUPPORTEDACCESSMODE = "unsupported_access_mode"
+	EINVALIDCTX            = "invalid_ctx"
 )
 
 // Error is the one error type that carries a public code. Anything else that

@@ -34,6 +34,10 @@ type Link struct {
 	ClickCount       int64
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// Attribution appends ctx=<signed click id> to the destination, so
+	// that a conversion can name the click.
+	Attribution bool
 }
 
 // ValidSlug reports whether s can name a link.
@@ -112,4 +116,8 @@ type LinkService interface {
 	// allows it; otherwise it counts nothing and returns that error code.
 	// Concurrent visits never push the count past MaxClicks.
 	FollowLink(ctx context.Context, handle, slug string) (*Link, error)
+	// FindLinkToFollow returns the link (without its tags) when
+	// Availability allows a visit now, counting nothing: the click
+	// pipeline counts the visit. Otherwise it returns that error code.
+	FindLinkToFollow(ctx context.Context, handle, slug string) (*Link, error)
 }

@@ -12,6 +12,7 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/click"
 	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/ratelimit"
@@ -42,15 +43,20 @@ type Config struct {
 	// checkout answers 503).
 	DNS      tenx.TXTResolver
 	Payments tenx.Payments
+	// Clicks tunes the click pipeline; its Now and Logger are filled from
+	// Now and Logger.
+	Clicks click.Config
 }
 
-// App is a built tenx: its server, database and auth services.
+// App is a built tenx: its server, database and auth services, and the
+// click pipeline, whose writer runs until Close.
 type App struct {
 	Server *server.Server
 	DB     *store.DB
 	Auth   *auth.Services
 
 	closers []io.Closer
+	Clicks  *click.Pipeline
 }
 
 // New wires the auth services and the server on db.
@@ -76,16 +82,27 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
+	secret, err := db.Secret(ctx, click.SecretName)
+	if err != nil {
+		return nil, err
+	}
+	deps := server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
 		Pages: db, Campaigns: db, Profiles: db,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
 		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics),
 		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,
-		Plans: db, Payments: cfg.Payments, Admin: db})
+		Plans: db, Payments: cfg.Payments, Admin: db}
+	deps.Analytics, deps.ClickSigner = db, click.NewSigner(secret, cfg.Now)
+	ccfg := cfg.Clicks
+	ccfg.Now, ccfg.Logger = cfg.Now, cfg.Logger
+	pipeline := click.New(ccfg, db)
+	deps.Clicks = pipeline
+	srv, err := server.New(cfg.Server, deps)
 	if err != nil {
+		pipeline.Close(ctx)
 		return nil, err
 	}
-	a := &App{Server: srv, DB: db, Auth: as}
+	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline}
 	if cfg.Metrics != nil {
 		a.export(cfg.Metrics)
 	}
@@ -105,9 +122,11 @@ func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-// Close stops what Listen started; the database is the caller's to close.
-func (a *App) Close() error {
-	var errs []error
+// Close writes the clicks still buffered (until ctx ends), stops the click
+// writer and pruner, and stops what Listen started; the database is the
+// caller's to close. Call it after the HTTP server has drained.
+func (a *App) Close(ctx context.Context) error {
+	errs := []error{a.Clicks.Close(ctx)}
 	for _, c := range a.closers {
 		errs = append(errs, c.Close())
 	}

@@ -35,6 +35,24 @@ func (e AccessTokenTokenType) Valid() bool {
 	}
 }
 
+// Defines values for AnalyticsFreshnessStatus.
+const (
+	FRESH AnalyticsFreshnessStatus = "FRESH"
+	STALE AnalyticsFreshnessStatus = "STALE"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsFreshnessStatus enum.
+func (e AnalyticsFreshnessStatus) Valid() bool {
+	switch e {
+	case FRESH:
+		return true
+	case STALE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CampaignGoal.
 const (
 	AFFILIATECLICKOUT CampaignGoal = "AFFILIATE_CLICKOUT"
@@ -311,6 +329,144 @@ func (e SiteModeMode) Valid() bool {
 	}
 }
 
+// Defines values for AnalyticsGroupByParam.
+const (
+	AnalyticsGroupByParamBrowser  AnalyticsGroupByParam = "browser"
+	AnalyticsGroupByParamCountry  AnalyticsGroupByParam = "country"
+	AnalyticsGroupByParamDay      AnalyticsGroupByParam = "day"
+	AnalyticsGroupByParamDevice   AnalyticsGroupByParam = "device"
+	AnalyticsGroupByParamHour     AnalyticsGroupByParam = "hour"
+	AnalyticsGroupByParamOs       AnalyticsGroupByParam = "os"
+	AnalyticsGroupByParamReferrer AnalyticsGroupByParam = "referrer"
+	AnalyticsGroupByParamSlug     AnalyticsGroupByParam = "slug"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsGroupByParam enum.
+func (e AnalyticsGroupByParam) Valid() bool {
+	switch e {
+	case AnalyticsGroupByParamBrowser:
+		return true
+	case AnalyticsGroupByParamCountry:
+		return true
+	case AnalyticsGroupByParamDay:
+		return true
+	case AnalyticsGroupByParamDevice:
+		return true
+	case AnalyticsGroupByParamHour:
+		return true
+	case AnalyticsGroupByParamOs:
+		return true
+	case AnalyticsGroupByParamReferrer:
+		return true
+	case AnalyticsGroupByParamSlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AnalyticsIntervalParam.
+const (
+	AnalyticsIntervalParamDay  AnalyticsIntervalParam = "day"
+	AnalyticsIntervalParamHour AnalyticsIntervalParam = "hour"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsIntervalParam enum.
+func (e AnalyticsIntervalParam) Valid() bool {
+	switch e {
+	case AnalyticsIntervalParamDay:
+		return true
+	case AnalyticsIntervalParamHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportFormat.
+const (
+	ExportFormatCsv ExportFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportFormat enum.
+func (e ExportFormat) Valid() bool {
+	switch e {
+	case ExportFormatCsv:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsParamsGroupBy.
+const (
+	GetAnalyticsParamsGroupByBrowser  GetAnalyticsParamsGroupBy = "browser"
+	GetAnalyticsParamsGroupByCountry  GetAnalyticsParamsGroupBy = "country"
+	GetAnalyticsParamsGroupByDay      GetAnalyticsParamsGroupBy = "day"
+	GetAnalyticsParamsGroupByDevice   GetAnalyticsParamsGroupBy = "device"
+	GetAnalyticsParamsGroupByHour     GetAnalyticsParamsGroupBy = "hour"
+	GetAnalyticsParamsGroupByOs       GetAnalyticsParamsGroupBy = "os"
+	GetAnalyticsParamsGroupByReferrer GetAnalyticsParamsGroupBy = "referrer"
+	GetAnalyticsParamsGroupBySlug     GetAnalyticsParamsGroupBy = "slug"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsParamsGroupBy enum.
+func (e GetAnalyticsParamsGroupBy) Valid() bool {
+	switch e {
+	case GetAnalyticsParamsGroupByBrowser:
+		return true
+	case GetAnalyticsParamsGroupByCountry:
+		return true
+	case GetAnalyticsParamsGroupByDay:
+		return true
+	case GetAnalyticsParamsGroupByDevice:
+		return true
+	case GetAnalyticsParamsGroupByHour:
+		return true
+	case GetAnalyticsParamsGroupByOs:
+		return true
+	case GetAnalyticsParamsGroupByReferrer:
+		return true
+	case GetAnalyticsParamsGroupBySlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsParamsInterval.
+const (
+	GetAnalyticsParamsIntervalDay  GetAnalyticsParamsInterval = "day"
+	GetAnalyticsParamsIntervalHour GetAnalyticsParamsInterval = "hour"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsParamsInterval enum.
+func (e GetAnalyticsParamsInterval) Valid() bool {
+	switch e {
+	case GetAnalyticsParamsIntervalDay:
+		return true
+	case GetAnalyticsParamsIntervalHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportAnalyticsParamsFormat.
+const (
+	ExportAnalyticsParamsFormatCsv ExportAnalyticsParamsFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportAnalyticsParamsFormat enum.
+func (e ExportAnalyticsParamsFormat) Valid() bool {
+	switch e {
+	case ExportAnalyticsParamsFormatCsv:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListPagesParamsStatus.
 const (
 	ListPagesParamsStatusDRAFT     ListPagesParamsStatus = "DRAFT"
@@ -323,6 +479,75 @@ func (e ListPagesParamsStatus) Valid() bool {
 	case ListPagesParamsStatusDRAFT:
 		return true
 	case ListPagesParamsStatusPUBLISHED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsPublicParamsGroupBy.
+const (
+	GetAnalyticsPublicParamsGroupByBrowser  GetAnalyticsPublicParamsGroupBy = "browser"
+	GetAnalyticsPublicParamsGroupByCountry  GetAnalyticsPublicParamsGroupBy = "country"
+	GetAnalyticsPublicParamsGroupByDay      GetAnalyticsPublicParamsGroupBy = "day"
+	GetAnalyticsPublicParamsGroupByDevice   GetAnalyticsPublicParamsGroupBy = "device"
+	GetAnalyticsPublicParamsGroupByHour     GetAnalyticsPublicParamsGroupBy = "hour"
+	GetAnalyticsPublicParamsGroupByOs       GetAnalyticsPublicParamsGroupBy = "os"
+	GetAnalyticsPublicParamsGroupByReferrer GetAnalyticsPublicParamsGroupBy = "referrer"
+	GetAnalyticsPublicParamsGroupBySlug     GetAnalyticsPublicParamsGroupBy = "slug"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsPublicParamsGroupBy enum.
+func (e GetAnalyticsPublicParamsGroupBy) Valid() bool {
+	switch e {
+	case GetAnalyticsPublicParamsGroupByBrowser:
+		return true
+	case GetAnalyticsPublicParamsGroupByCountry:
+		return true
+	case GetAnalyticsPublicParamsGroupByDay:
+		return true
+	case GetAnalyticsPublicParamsGroupByDevice:
+		return true
+	case GetAnalyticsPublicParamsGroupByHour:
+		return true
+	case GetAnalyticsPublicParamsGroupByOs:
+		return true
+	case GetAnalyticsPublicParamsGroupByReferrer:
+		return true
+	case GetAnalyticsPublicParamsGroupBySlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsPublicParamsInterval.
+const (
+	GetAnalyticsPublicParamsIntervalDay  GetAnalyticsPublicParamsInterval = "day"
+	GetAnalyticsPublicParamsIntervalHour GetAnalyticsPublicParamsInterval = "hour"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsPublicParamsInterval enum.
+func (e GetAnalyticsPublicParamsInterval) Valid() bool {
+	switch e {
+	case GetAnalyticsPublicParamsIntervalDay:
+		return true
+	case GetAnalyticsPublicParamsIntervalHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportAnalyticsPublicParamsFormat.
+const (
+	ExportAnalyticsPublicParamsFormatCsv ExportAnalyticsPublicParamsFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportAnalyticsPublicParamsFormat enum.
+func (e ExportAnalyticsPublicParamsFormat) Valid() bool {
+	switch e {
+	case ExportAnalyticsPublicParamsFormatCsv:
 		return true
 	default:
 		return false
@@ -410,6 +635,70 @@ type AdminUser struct {
 	Id         string     `json:"id"`
 	IsAdmin    bool       `json:"isAdmin"`
 	Plan       Plan       `json:"plan"`
+}
+
+// AnalyticsCounts defines model for AnalyticsCounts.
+type AnalyticsCounts struct {
+	BotClicks   int64 `json:"botClicks"`
+	Clicks      int64 `json:"clicks"`
+	Conversions int64 `json:"conversions"`
+
+	// QualifiedClicks Clicks that were not bots'.
+	QualifiedClicks int64 `json:"qualifiedClicks"`
+
+	// Revenue The sum of the conversions' values, whatever their currencies.
+	Revenue        float64 `json:"revenue"`
+	UniqueVisitors int64   `json:"uniqueVisitors"`
+}
+
+// AnalyticsFreshness defines model for AnalyticsFreshness.
+type AnalyticsFreshness struct {
+	// LastUpdatedAt Every click this instance took before this time is counted.
+	LastUpdatedAt *time.Time `json:"lastUpdatedAt,omitempty"`
+
+	// Status STALE when this instance's click writer is more than 5 seconds behind.
+	Status AnalyticsFreshnessStatus `json:"status"`
+}
+
+// AnalyticsFreshnessStatus STALE when this instance's click writer is more than 5 seconds behind.
+type AnalyticsFreshnessStatus string
+
+// AnalyticsFunnel defines model for AnalyticsFunnel.
+type AnalyticsFunnel struct {
+	Clicks int64 `json:"clicks"`
+
+	// ConversionRate conversions / qualifiedClicks (0 without qualified clicks).
+	ConversionRate  float64 `json:"conversionRate"`
+	Conversions     int64   `json:"conversions"`
+	QualifiedClicks int64   `json:"qualifiedClicks"`
+}
+
+// AnalyticsGroup defines model for AnalyticsGroup.
+type AnalyticsGroup struct {
+	BotClicks   int64 `json:"botClicks"`
+	Clicks      int64 `json:"clicks"`
+	Conversions int64 `json:"conversions"`
+
+	// Key The day (`YYYY-MM-DD`), hour (RFC 3339), slug or dimension value (`ZZ` unknown country, `""` no referrer).
+	Key string `json:"key"`
+
+	// QualifiedClicks Clicks that were not bots'.
+	QualifiedClicks int64 `json:"qualifiedClicks"`
+
+	// Revenue The sum of the conversions' values, whatever their currencies.
+	Revenue        float64 `json:"revenue"`
+	UniqueVisitors int64   `json:"uniqueVisitors"`
+}
+
+// AnalyticsReport defines model for AnalyticsReport.
+type AnalyticsReport struct {
+	Freshness AnalyticsFreshness `json:"freshness"`
+	From      time.Time          `json:"from"`
+	Funnel    *AnalyticsFunnel   `json:"funnel,omitempty"`
+	Groups    []AnalyticsGroup   `json:"groups"`
+	Handle    string             `json:"handle"`
+	To        time.Time          `json:"to"`
+	Totals    AnalyticsCounts    `json:"totals"`
 }
 
 // AuditEvent defines model for AuditEvent.
@@ -541,6 +830,29 @@ type Collaborators struct {
 type CollaboratorsReplace struct {
 	// Collaborators At most 100 entries; more is 400 `invalid_collaborators`.
 	Collaborators []CollaboratorInput `json:"collaborators"`
+}
+
+// Conversion defines model for Conversion.
+type Conversion struct {
+	ClickId      string    `json:"clickId"`
+	ConversionId string    `json:"conversionId"`
+	CreatedAt    time.Time `json:"createdAt"`
+	Currency     *string   `json:"currency,omitempty"`
+	Handle       string    `json:"handle"`
+	Slug         string    `json:"slug"`
+	Type         string    `json:"type"`
+	Value        *float64  `json:"value,omitempty"`
+}
+
+// ConversionInput defines model for ConversionInput.
+type ConversionInput struct {
+	// Ctx The `ctx` parameter the short link appended.
+	Ctx string `json:"ctx"`
+
+	// Currency ISO 4217; needs a value.
+	Currency *string  `json:"currency,omitempty"`
+	Type     *string  `json:"type,omitempty"`
+	Value    *float64 `json:"value,omitempty"`
 }
 
 // Credentials Login credentials; the password policy is not repeated here so a login reveals nothing of it.
@@ -698,6 +1010,9 @@ type JWKS struct {
 
 // Link defines model for Link.
 type Link struct {
+	Attribution bool `json:"attribution"`
+
+	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
 	ClickCount       int64            `json:"clickCount"`
 	CreatedAt        time.Time        `json:"createdAt"`
 	DestinationUrl   string           `json:"destinationUrl"`
@@ -721,6 +1036,9 @@ type LinkRedirectType int
 
 // LinkInput defines model for LinkInput.
 type LinkInput struct {
+	// Attribution Append `ctx=<signed click id>` to the destination, for conversions.
+	Attribution *bool `json:"attribution,omitempty"`
+
 	// DestinationUrl An absolute http(s) URL.
 	DestinationUrl   string                 `json:"destinationUrl"`
 	Enabled          *bool                  `json:"enabled,omitempty"`
@@ -1057,8 +1375,29 @@ type UserList struct {
 // AdminHandleName defines model for AdminHandleName.
 type AdminHandleName = string
 
+// AnalyticsFromParam defines model for AnalyticsFromParam.
+type AnalyticsFromParam = string
+
+// AnalyticsFunnelParam defines model for AnalyticsFunnelParam.
+type AnalyticsFunnelParam = bool
+
+// AnalyticsGroupByParam defines model for AnalyticsGroupByParam.
+type AnalyticsGroupByParam string
+
+// AnalyticsIntervalParam defines model for AnalyticsIntervalParam.
+type AnalyticsIntervalParam string
+
+// AnalyticsSlugParam defines model for AnalyticsSlugParam.
+type AnalyticsSlugParam = string
+
+// AnalyticsToParam defines model for AnalyticsToParam.
+type AnalyticsToParam = string
+
 // CampaignId defines model for CampaignId.
 type CampaignId = string
+
+// ExportFormat defines model for ExportFormat.
+type ExportFormat string
 
 // HandleName defines model for HandleName.
 type HandleName = string
@@ -1126,6 +1465,49 @@ type ListDomainsParams struct {
 type RefreshParams struct {
 	Underscore10xAdminRefresh *string `form:"_10x_admin_refresh,omitempty" json:"_10x_admin_refresh,omitempty"`
 }
+
+// GetAnalyticsParams defines parameters for GetAnalytics.
+type GetAnalyticsParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug *AnalyticsSlugParam `form:"slug,omitempty" json:"slug,omitempty"`
+
+	// GroupBy Groups: days and hours in time order (every one of the window), the others by clicks, most first.
+	GroupBy *GetAnalyticsParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+
+	// Interval `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree).
+	Interval *GetAnalyticsParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// Funnel Adds the funnel clicks, qualified clicks, conversions.
+	Funnel *AnalyticsFunnelParam `form:"funnel,omitempty" json:"funnel,omitempty"`
+}
+
+// GetAnalyticsParamsGroupBy defines parameters for GetAnalytics.
+type GetAnalyticsParamsGroupBy string
+
+// GetAnalyticsParamsInterval defines parameters for GetAnalytics.
+type GetAnalyticsParamsInterval string
+
+// ExportAnalyticsParams defines parameters for ExportAnalytics.
+type ExportAnalyticsParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug   *AnalyticsSlugParam          `form:"slug,omitempty" json:"slug,omitempty"`
+	Format *ExportAnalyticsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportAnalyticsParamsFormat defines parameters for ExportAnalytics.
+type ExportAnalyticsParamsFormat string
 
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
@@ -1217,6 +1599,49 @@ type ListUsersParams struct {
 	// NextToken The opaque `nextToken` of the previous page.
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
+
+// GetAnalyticsPublicParams defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug *AnalyticsSlugParam `form:"slug,omitempty" json:"slug,omitempty"`
+
+	// GroupBy Groups: days and hours in time order (every one of the window), the others by clicks, most first.
+	GroupBy *GetAnalyticsPublicParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+
+	// Interval `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree).
+	Interval *GetAnalyticsPublicParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// Funnel Adds the funnel clicks, qualified clicks, conversions.
+	Funnel *AnalyticsFunnelParam `form:"funnel,omitempty" json:"funnel,omitempty"`
+}
+
+// GetAnalyticsPublicParamsGroupBy defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParamsGroupBy string
+
+// GetAnalyticsPublicParamsInterval defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParamsInterval string
+
+// ExportAnalyticsPublicParams defines parameters for ExportAnalyticsPublic.
+type ExportAnalyticsPublicParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug   *AnalyticsSlugParam                `form:"slug,omitempty" json:"slug,omitempty"`
+	Format *ExportAnalyticsPublicParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
+type ExportAnalyticsPublicParamsFormat string
 
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
@@ -1330,6 +1755,9 @@ type TransferOwnershipJSONRequestBody = TransferOwnership
 
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
+
+// RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
+type RecordConversionJSONRequestBody = ConversionInput
 
 // CreateCampaignPublicJSONRequestBody defines body for CreateCampaignPublic for application/json ContentType.
 type CreateCampaignPublicJSONRequestBody = CampaignCreate
@@ -1680,6 +2108,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v2/handles/{handle} (the `UpdateHandle` operationId).
 	UpdateHandle(ctx context.Context, handle HandleName, body UpdateHandleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAnalytics Click analytics of the handle (JWT, CREATOR+)
+	//
+	// Totals of the window and, with `groupBy`, its groups, from the
+	// hourly and daily rollups (never from raw events). The window is
+	// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+	// of address and user agent, salted per day) once a day; grouped by
+	// hour or by a dimension, a visitor counts where their first click of
+	// the day falls. Bots are not visitors.
+	//
+	// Corresponds with GET /v2/handles/{handle}/analytics (the `GetAnalytics` operationId).
+	GetAnalytics(ctx context.Context, handle HandleName, params *GetAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportAnalytics Export click events as CSV (JWT, CREATOR+)
+	//
+	// Streams the raw click events of the window (kept
+	// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+	// after the first row ends the stream early.
+	//
+	// Corresponds with GET /v2/handles/{handle}/analytics/export (the `ExportAnalytics` operationId).
+	ExportAnalytics(ctx context.Context, handle HandleName, params *ExportAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAuditEvents The handle's audit trail, newest first
 	//
@@ -2123,6 +2572,53 @@ type ClientInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlan(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RecordConversionWithBody Record a conversion against a click (public)
+	//
+	// `ctx` is the parameter a link with `attribution: true` appended to
+	// its destination: a signed click id, valid 30 days. A forged, altered
+	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+	// and `type`: the first answers 201, a repeat 200 with the conversion
+	// first recorded. Rate limited per client IP.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+	RecordConversionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordConversion Record a conversion against a click (public)
+	//
+	// `ctx` is the parameter a link with `attribution: true` appended to
+	// its destination: a signed click id, valid 30 days. A forged, altered
+	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+	// and `type`: the first answers 201, a repeat 200 with the conversion
+	// first recorded. Rate limited per client IP.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+	RecordConversion(ctx context.Context, body RecordConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
+	//
+	// Totals of the window and, with `groupBy`, its groups, from the
+	// hourly and daily rollups (never from raw events). The window is
+	// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+	// of address and user agent, salted per day) once a day; grouped by
+	// hour or by a dimension, a visitor counts where their first click of
+	// the day falls. Bots are not visitors.
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/analytics (the `GetAnalyticsPublic` operationId).
+	GetAnalyticsPublic(ctx context.Context, handle HandleName, params *GetAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
+	//
+	// Streams the raw click events of the window (kept
+	// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+	// after the first row ends the stream early.
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
+	ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns (the `ListCampaignsPublic` operationId).
@@ -2408,7 +2904,10 @@ type ClientInterface interface {
 	//
 	// Redirects with the link's `redirectType` (302 or 307). A disabled or
 	// not yet started link is 404; an expired one, one whose schedule
-	// ended, or one at its click cap is 410 `gone`.
+	// ended, or one at its click cap is 410 `gone`. The visit is recorded
+	// as a click event off the request path, enriched from `User-Agent`,
+	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
+	// `attribution` gets `ctx=<signed click id>` added to its destination.
 	//
 	// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 	FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2947,6 +3446,47 @@ func (c *RawClient) UpdateHandleWithBody(ctx context.Context, handle HandleName,
 // Corresponds with PATCH /v2/handles/{handle} (the `UpdateHandle` operationId).
 func (c *RawClient) UpdateHandle(ctx context.Context, handle HandleName, body UpdateHandleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateHandleRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAnalytics Click analytics of the handle (JWT, CREATOR+)
+//
+// Totals of the window and, with `groupBy`, its groups, from the
+// hourly and daily rollups (never from raw events). The window is
+// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+// of address and user agent, salted per day) once a day; grouped by
+// hour or by a dimension, a visitor counts where their first click of
+// the day falls. Bots are not visitors.
+//
+// Corresponds with GET /v2/handles/{handle}/analytics (the `GetAnalytics` operationId).
+func (c *RawClient) GetAnalytics(ctx context.Context, handle HandleName, params *GetAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAnalyticsRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportAnalytics Export click events as CSV (JWT, CREATOR+)
+//
+// Streams the raw click events of the window (kept
+// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+// after the first row ends the stream early.
+//
+// Corresponds with GET /v2/handles/{handle}/analytics/export (the `ExportAnalytics` operationId).
+func (c *RawClient) ExportAnalytics(ctx context.Context, handle HandleName, params *ExportAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportAnalyticsRequest(c.Server, handle, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3949,6 +4489,93 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 	return c.Client.Do(req)
 }
 
+// RecordConversionWithBody Record a conversion against a click (public)
+//
+// `ctx` is the parameter a link with `attribution: true` appended to
+// its destination: a signed click id, valid 30 days. A forged, altered
+// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+// and `type`: the first answers 201, a repeat 200 with the conversion
+// first recorded. Rate limited per client IP.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+func (c *RawClient) RecordConversionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordConversionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordConversion Record a conversion against a click (public)
+//
+// `ctx` is the parameter a link with `attribution: true` appended to
+// its destination: a signed click id, valid 30 days. A forged, altered
+// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+// and `type`: the first answers 201, a repeat 200 with the conversion
+// first recorded. Rate limited per client IP.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+func (c *RawClient) RecordConversion(ctx context.Context, body RecordConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordConversionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
+//
+// Totals of the window and, with `groupBy`, its groups, from the
+// hourly and daily rollups (never from raw events). The window is
+// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+// of address and user agent, salted per day) once a day; grouped by
+// hour or by a dimension, a visitor counts where their first click of
+// the day falls. Bots are not visitors.
+//
+// Corresponds with GET /v2/public/handles/{handle}/analytics (the `GetAnalyticsPublic` operationId).
+func (c *RawClient) GetAnalyticsPublic(ctx context.Context, handle HandleName, params *GetAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAnalyticsPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
+//
+// Streams the raw click events of the window (kept
+// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+// after the first row ends the stream early.
+//
+// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
+func (c *RawClient) ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportAnalyticsPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 //
 // Corresponds with GET /v2/public/handles/{handle}/campaigns (the `ListCampaignsPublic` operationId).
@@ -4584,7 +5211,10 @@ func (c *RawClient) StripeWebhook(ctx context.Context, body StripeWebhookJSONReq
 //
 // Redirects with the link's `redirectType` (302 or 307). A disabled or
 // not yet started link is 404; an expired one, one whose schedule
-// ended, or one at its click cap is 410 `gone`.
+// ended, or one at its click cap is 410 `gone`. The visit is recorded
+// as a click event off the request path, enriched from `User-Agent`,
+// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
+// `attribution` gets `ctx=<signed click id>` added to its destination.
 //
 // Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 func (c *RawClient) FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5412,6 +6042,224 @@ func NewUpdateHandleRequestWithBody(server string, handle HandleName, contentTyp
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAnalyticsRequest constructs an http.Request for the GetAnalytics method
+func NewGetAnalyticsRequest(server string, handle HandleName, params *GetAnalyticsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/analytics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Slug != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "slug", *params.Slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.GroupBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "groupBy", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Interval != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "interval", *params.Interval, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Funnel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "funnel", *params.Funnel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportAnalyticsRequest constructs an http.Request for the ExportAnalytics method
+func NewExportAnalyticsRequest(server string, handle HandleName, params *ExportAnalyticsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/analytics/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Slug != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "slug", *params.Slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -7488,6 +8336,264 @@ func NewSetUserPlanRequestWithBody(server string, userId UserId, contentType str
 	return req, nil
 }
 
+// NewRecordConversionRequest calls the generic RecordConversion builder with application/json body
+func NewRecordConversionRequest(server string, body RecordConversionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordConversionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRecordConversionRequestWithBody constructs an http.Request for the RecordConversion method, with any body, and a specified content type
+func NewRecordConversionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/conversions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAnalyticsPublicRequest constructs an http.Request for the GetAnalyticsPublic method
+func NewGetAnalyticsPublicRequest(server string, handle HandleName, params *GetAnalyticsPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/analytics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Slug != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "slug", *params.Slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.GroupBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "groupBy", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Interval != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "interval", *params.Interval, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Funnel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "funnel", *params.Funnel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportAnalyticsPublicRequest constructs an http.Request for the ExportAnalyticsPublic method
+func NewExportAnalyticsPublicRequest(server string, handle HandleName, params *ExportAnalyticsPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/analytics/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Slug != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "slug", *params.Slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListCampaignsPublicRequest constructs an http.Request for the ListCampaignsPublic method
 func NewListCampaignsPublicRequest(server string, handle HandleName, params *ListCampaignsPublicParams) (*http.Request, error) {
 	var err error
@@ -9098,6 +10204,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v2/handles/{handle} (the `UpdateHandle` operationId).
 	UpdateHandleWithResponse(ctx context.Context, handle HandleName, body UpdateHandleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateHandleResponse, error)
 
+	// GetAnalyticsWithResponse Click analytics of the handle (JWT, CREATOR+)
+	//
+	// Totals of the window and, with `groupBy`, its groups, from the
+	// hourly and daily rollups (never from raw events). The window is
+	// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+	// of address and user agent, salted per day) once a day; grouped by
+	// hour or by a dimension, a visitor counts where their first click of
+	// the day falls. Bots are not visitors.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/analytics (the `GetAnalytics` operationId).
+	GetAnalyticsWithResponse(ctx context.Context, handle HandleName, params *GetAnalyticsParams, reqEditors ...RequestEditorFn) (*GetAnalyticsResponse, error)
+
+	// ExportAnalyticsWithResponse Export click events as CSV (JWT, CREATOR+)
+	//
+	// Streams the raw click events of the window (kept
+	// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+	// after the first row ends the stream early.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/analytics/export (the `ExportAnalytics` operationId).
+	ExportAnalyticsWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsResponse, error)
+
 	// ListAuditEventsWithResponse The handle's audit trail, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9590,6 +10721,57 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlanWithResponse(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserPlanResponse, error)
 
+	// RecordConversionWithBodyWithResponse Record a conversion against a click (public)
+	//
+	// `ctx` is the parameter a link with `attribution: true` appended to
+	// its destination: a signed click id, valid 30 days. A forged, altered
+	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+	// and `type`: the first answers 201, a repeat 200 with the conversion
+	// first recorded. Rate limited per client IP.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+	RecordConversionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordConversionResponse, error)
+
+	// RecordConversionWithResponse Record a conversion against a click (public)
+	//
+	// `ctx` is the parameter a link with `attribution: true` appended to
+	// its destination: a signed click id, valid 30 days. A forged, altered
+	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+	// and `type`: the first answers 201, a repeat 200 with the conversion
+	// first recorded. Rate limited per client IP.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+	RecordConversionWithResponse(ctx context.Context, body RecordConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordConversionResponse, error)
+
+	// GetAnalyticsPublicWithResponse Click analytics of the handle (PAT, `analytics.read`)
+	//
+	// Totals of the window and, with `groupBy`, its groups, from the
+	// hourly and daily rollups (never from raw events). The window is
+	// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+	// of address and user agent, salted per day) once a day; grouped by
+	// hour or by a dimension, a visitor counts where their first click of
+	// the day falls. Bots are not visitors.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/analytics (the `GetAnalyticsPublic` operationId).
+	GetAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *GetAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*GetAnalyticsPublicResponse, error)
+
+	// ExportAnalyticsPublicWithResponse Export click events as CSV (PAT, `analytics.read`)
+	//
+	// Streams the raw click events of the window (kept
+	// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+	// after the first row ends the stream early.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
+	ExportAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsPublicResponse, error)
+
 	// ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9901,7 +11083,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Redirects with the link's `redirectType` (302 or 307). A disabled or
 	// not yet started link is 404; an expired one, one whose schedule
-	// ended, or one at its click cap is 410 `gone`.
+	// ended, or one at its click cap is 410 `gone`. The visit is recorded
+	// as a click event off the request path, enriched from `User-Agent`,
+	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
+	// `attribution` gets `ctx=<signed click id>` added to its destination.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -12142,6 +13327,225 @@ func (r UpdateHandleResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateHandleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAnalyticsResponse401Headers the declared response headers of an HTTP 401 response for GetAnalytics
+type GetAnalyticsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAnalyticsResponse403Headers the declared response headers of an HTTP 403 response for GetAnalytics
+type GetAnalyticsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAnalyticsResponse429Headers the declared response headers of an HTTP 429 response for GetAnalytics
+type GetAnalyticsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetAnalyticsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AnalyticsReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAnalyticsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAnalyticsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAnalyticsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAnalyticsResponse) GetJSON200() *AnalyticsReport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAnalyticsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAnalyticsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAnalyticsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAnalyticsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAnalyticsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAnalyticsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetAnalyticsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAnalyticsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAnalyticsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAnalyticsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAnalyticsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportAnalyticsResponse401Headers the declared response headers of an HTTP 401 response for ExportAnalytics
+type ExportAnalyticsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportAnalyticsResponse403Headers the declared response headers of an HTTP 403 response for ExportAnalytics
+type ExportAnalyticsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportAnalyticsResponse429Headers the declared response headers of an HTTP 429 response for ExportAnalytics
+type ExportAnalyticsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ExportAnalyticsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportAnalyticsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportAnalyticsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportAnalyticsResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportAnalyticsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportAnalyticsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportAnalyticsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportAnalyticsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportAnalyticsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16794,6 +18198,333 @@ func (r SetUserPlanResponse) ContentType() string {
 	return ""
 }
 
+// RecordConversionResponse429Headers the declared response headers of an HTTP 429 response for RecordConversion
+type RecordConversionResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type RecordConversionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Conversion
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Conversion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RecordConversionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RecordConversionResponse) GetJSON200() *Conversion {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RecordConversionResponse) GetJSON201() *Conversion {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RecordConversionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RecordConversionResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RecordConversionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RecordConversionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RecordConversionResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordConversionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordConversionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordConversionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordConversionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAnalyticsPublicResponse200Headers the declared response headers of an HTTP 200 response for GetAnalyticsPublic
+type GetAnalyticsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetAnalyticsPublicResponse401Headers the declared response headers of an HTTP 401 response for GetAnalyticsPublic
+type GetAnalyticsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAnalyticsPublicResponse403Headers the declared response headers of an HTTP 403 response for GetAnalyticsPublic
+type GetAnalyticsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAnalyticsPublicResponse429Headers the declared response headers of an HTTP 429 response for GetAnalyticsPublic
+type GetAnalyticsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetAnalyticsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AnalyticsReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAnalyticsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAnalyticsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAnalyticsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAnalyticsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON200() *AnalyticsReport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetAnalyticsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAnalyticsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAnalyticsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAnalyticsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAnalyticsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportAnalyticsPublicResponse200Headers the declared response headers of an HTTP 200 response for ExportAnalyticsPublic
+type ExportAnalyticsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ExportAnalyticsPublicResponse401Headers the declared response headers of an HTTP 401 response for ExportAnalyticsPublic
+type ExportAnalyticsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportAnalyticsPublicResponse403Headers the declared response headers of an HTTP 403 response for ExportAnalyticsPublic
+type ExportAnalyticsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ExportAnalyticsPublicResponse429Headers the declared response headers of an HTTP 429 response for ExportAnalyticsPublic
+type ExportAnalyticsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ExportAnalyticsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportAnalyticsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportAnalyticsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportAnalyticsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportAnalyticsPublicResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ExportAnalyticsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportAnalyticsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportAnalyticsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportAnalyticsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportAnalyticsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCampaignsPublicResponse200Headers the declared response headers of an HTTP 200 response for ListCampaignsPublic
 type ListCampaignsPublicResponse200Headers struct {
 	RateLimit       *string
@@ -20292,6 +22023,43 @@ func (c *ClientWithResponses) UpdateHandleWithResponse(ctx context.Context, hand
 	return ParseUpdateHandleResponse(rsp)
 }
 
+// GetAnalyticsWithResponse Click analytics of the handle (JWT, CREATOR+)
+//
+// Totals of the window and, with `groupBy`, its groups, from the
+// hourly and daily rollups (never from raw events). The window is
+// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+// of address and user agent, salted per day) once a day; grouped by
+// hour or by a dimension, a visitor counts where their first click of
+// the day falls. Bots are not visitors.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/analytics (the `GetAnalytics` operationId).
+func (c *ClientWithResponses) GetAnalyticsWithResponse(ctx context.Context, handle HandleName, params *GetAnalyticsParams, reqEditors ...RequestEditorFn) (*GetAnalyticsResponse, error) {
+	rsp, err := c.GetAnalytics(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAnalyticsResponse(rsp)
+}
+
+// ExportAnalyticsWithResponse Export click events as CSV (JWT, CREATOR+)
+//
+// Streams the raw click events of the window (kept
+// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+// after the first row ends the stream early.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/analytics/export (the `ExportAnalytics` operationId).
+func (c *ClientWithResponses) ExportAnalyticsWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsResponse, error) {
+	rsp, err := c.ExportAnalytics(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportAnalyticsResponse(rsp)
+}
+
 // ListAuditEventsWithResponse The handle's audit trail, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -21114,6 +22882,81 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 	return ParseSetUserPlanResponse(rsp)
 }
 
+// RecordConversionWithBodyWithResponse Record a conversion against a click (public)
+//
+// `ctx` is the parameter a link with `attribution: true` appended to
+// its destination: a signed click id, valid 30 days. A forged, altered
+// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+// and `type`: the first answers 201, a repeat 200 with the conversion
+// first recorded. Rate limited per client IP.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+func (c *ClientWithResponses) RecordConversionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordConversionResponse, error) {
+	rsp, err := c.RecordConversionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordConversionResponse(rsp)
+}
+
+// RecordConversionWithResponse Record a conversion against a click (public)
+//
+// `ctx` is the parameter a link with `attribution: true` appended to
+// its destination: a signed click id, valid 30 days. A forged, altered
+// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+// and `type`: the first answers 201, a repeat 200 with the conversion
+// first recorded. Rate limited per client IP.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/conversions (the `RecordConversion` operationId).
+func (c *ClientWithResponses) RecordConversionWithResponse(ctx context.Context, body RecordConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordConversionResponse, error) {
+	rsp, err := c.RecordConversion(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordConversionResponse(rsp)
+}
+
+// GetAnalyticsPublicWithResponse Click analytics of the handle (PAT, `analytics.read`)
+//
+// Totals of the window and, with `groupBy`, its groups, from the
+// hourly and daily rollups (never from raw events). The window is
+// widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+// of address and user agent, salted per day) once a day; grouped by
+// hour or by a dimension, a visitor counts where their first click of
+// the day falls. Bots are not visitors.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/analytics (the `GetAnalyticsPublic` operationId).
+func (c *ClientWithResponses) GetAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *GetAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*GetAnalyticsPublicResponse, error) {
+	rsp, err := c.GetAnalyticsPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAnalyticsPublicResponse(rsp)
+}
+
+// ExportAnalyticsPublicWithResponse Export click events as CSV (PAT, `analytics.read`)
+//
+// Streams the raw click events of the window (kept
+// `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+// after the first row ends the stream early.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
+func (c *ClientWithResponses) ExportAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsPublicResponse, error) {
+	rsp, err := c.ExportAnalyticsPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportAnalyticsPublicResponse(rsp)
+}
+
 // ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -21635,7 +23478,10 @@ func (c *ClientWithResponses) StripeWebhookWithResponse(ctx context.Context, bod
 //
 // Redirects with the link's `redirectType` (302 or 307). A disabled or
 // not yet started link is 404; an expired one, one whose schedule
-// ended, or one at its click cap is 410 `gone`.
+// ended, or one at its click cap is 410 `gone`. The visit is recorded
+// as a click event off the request path, enriched from `User-Agent`,
+// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
+// `attribution` gets `ctx=<signed click id>` added to its destination.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -23959,6 +25805,243 @@ func ParseUpdateHandleResponse(rsp *http.Response) (*UpdateHandleResponse, error
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateHandleResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAnalyticsResponse parses an HTTP response from a GetAnalyticsWithResponse call
+func ParseGetAnalyticsResponse(rsp *http.Response) (*GetAnalyticsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAnalyticsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AnalyticsReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAnalyticsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAnalyticsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAnalyticsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportAnalyticsResponse parses an HTTP response from a ExportAnalyticsWithResponse call
+func ParseExportAnalyticsResponse(rsp *http.Response) (*ExportAnalyticsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportAnalyticsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ExportAnalyticsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportAnalyticsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportAnalyticsResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -28983,6 +31066,372 @@ func ParseSetUserPlanResponse(rsp *http.Response) (*SetUserPlanResponse, error) 
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers SetUserPlanResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRecordConversionResponse parses an HTTP response from a RecordConversionWithResponse call
+func ParseRecordConversionResponse(rsp *http.Response) (*RecordConversionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordConversionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Conversion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Conversion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RecordConversionResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAnalyticsPublicResponse parses an HTTP response from a GetAnalyticsPublicWithResponse call
+func ParseGetAnalyticsPublicResponse(rsp *http.Response) (*GetAnalyticsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAnalyticsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AnalyticsReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAnalyticsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAnalyticsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAnalyticsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAnalyticsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportAnalyticsPublicResponse parses an HTTP response from a ExportAnalyticsPublicWithResponse call
+func ParseExportAnalyticsPublicResponse(rsp *http.Response) (*ExportAnalyticsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportAnalyticsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportAnalyticsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportAnalyticsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportAnalyticsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportAnalyticsPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

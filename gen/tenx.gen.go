@@ -32,6 +32,24 @@ func (e AccessTokenTokenType) Valid() bool {
 	}
 }
 
+// Defines values for AnalyticsFreshnessStatus.
+const (
+	FRESH AnalyticsFreshnessStatus = "FRESH"
+	STALE AnalyticsFreshnessStatus = "STALE"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsFreshnessStatus enum.
+func (e AnalyticsFreshnessStatus) Valid() bool {
+	switch e {
+	case FRESH:
+		return true
+	case STALE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CampaignGoal.
 const (
 	AFFILIATECLICKOUT CampaignGoal = "AFFILIATE_CLICKOUT"
@@ -308,6 +326,144 @@ func (e SiteModeMode) Valid() bool {
 	}
 }
 
+// Defines values for AnalyticsGroupByParam.
+const (
+	AnalyticsGroupByParamBrowser  AnalyticsGroupByParam = "browser"
+	AnalyticsGroupByParamCountry  AnalyticsGroupByParam = "country"
+	AnalyticsGroupByParamDay      AnalyticsGroupByParam = "day"
+	AnalyticsGroupByParamDevice   AnalyticsGroupByParam = "device"
+	AnalyticsGroupByParamHour     AnalyticsGroupByParam = "hour"
+	AnalyticsGroupByParamOs       AnalyticsGroupByParam = "os"
+	AnalyticsGroupByParamReferrer AnalyticsGroupByParam = "referrer"
+	AnalyticsGroupByParamSlug     AnalyticsGroupByParam = "slug"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsGroupByParam enum.
+func (e AnalyticsGroupByParam) Valid() bool {
+	switch e {
+	case AnalyticsGroupByParamBrowser:
+		return true
+	case AnalyticsGroupByParamCountry:
+		return true
+	case AnalyticsGroupByParamDay:
+		return true
+	case AnalyticsGroupByParamDevice:
+		return true
+	case AnalyticsGroupByParamHour:
+		return true
+	case AnalyticsGroupByParamOs:
+		return true
+	case AnalyticsGroupByParamReferrer:
+		return true
+	case AnalyticsGroupByParamSlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AnalyticsIntervalParam.
+const (
+	AnalyticsIntervalParamDay  AnalyticsIntervalParam = "day"
+	AnalyticsIntervalParamHour AnalyticsIntervalParam = "hour"
+)
+
+// Valid indicates whether the value is a known member of the AnalyticsIntervalParam enum.
+func (e AnalyticsIntervalParam) Valid() bool {
+	switch e {
+	case AnalyticsIntervalParamDay:
+		return true
+	case AnalyticsIntervalParamHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportFormat.
+const (
+	ExportFormatCsv ExportFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportFormat enum.
+func (e ExportFormat) Valid() bool {
+	switch e {
+	case ExportFormatCsv:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsParamsGroupBy.
+const (
+	GetAnalyticsParamsGroupByBrowser  GetAnalyticsParamsGroupBy = "browser"
+	GetAnalyticsParamsGroupByCountry  GetAnalyticsParamsGroupBy = "country"
+	GetAnalyticsParamsGroupByDay      GetAnalyticsParamsGroupBy = "day"
+	GetAnalyticsParamsGroupByDevice   GetAnalyticsParamsGroupBy = "device"
+	GetAnalyticsParamsGroupByHour     GetAnalyticsParamsGroupBy = "hour"
+	GetAnalyticsParamsGroupByOs       GetAnalyticsParamsGroupBy = "os"
+	GetAnalyticsParamsGroupByReferrer GetAnalyticsParamsGroupBy = "referrer"
+	GetAnalyticsParamsGroupBySlug     GetAnalyticsParamsGroupBy = "slug"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsParamsGroupBy enum.
+func (e GetAnalyticsParamsGroupBy) Valid() bool {
+	switch e {
+	case GetAnalyticsParamsGroupByBrowser:
+		return true
+	case GetAnalyticsParamsGroupByCountry:
+		return true
+	case GetAnalyticsParamsGroupByDay:
+		return true
+	case GetAnalyticsParamsGroupByDevice:
+		return true
+	case GetAnalyticsParamsGroupByHour:
+		return true
+	case GetAnalyticsParamsGroupByOs:
+		return true
+	case GetAnalyticsParamsGroupByReferrer:
+		return true
+	case GetAnalyticsParamsGroupBySlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsParamsInterval.
+const (
+	GetAnalyticsParamsIntervalDay  GetAnalyticsParamsInterval = "day"
+	GetAnalyticsParamsIntervalHour GetAnalyticsParamsInterval = "hour"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsParamsInterval enum.
+func (e GetAnalyticsParamsInterval) Valid() bool {
+	switch e {
+	case GetAnalyticsParamsIntervalDay:
+		return true
+	case GetAnalyticsParamsIntervalHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportAnalyticsParamsFormat.
+const (
+	ExportAnalyticsParamsFormatCsv ExportAnalyticsParamsFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportAnalyticsParamsFormat enum.
+func (e ExportAnalyticsParamsFormat) Valid() bool {
+	switch e {
+	case ExportAnalyticsParamsFormatCsv:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListPagesParamsStatus.
 const (
 	ListPagesParamsStatusDRAFT     ListPagesParamsStatus = "DRAFT"
@@ -320,6 +476,75 @@ func (e ListPagesParamsStatus) Valid() bool {
 	case ListPagesParamsStatusDRAFT:
 		return true
 	case ListPagesParamsStatusPUBLISHED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsPublicParamsGroupBy.
+const (
+	GetAnalyticsPublicParamsGroupByBrowser  GetAnalyticsPublicParamsGroupBy = "browser"
+	GetAnalyticsPublicParamsGroupByCountry  GetAnalyticsPublicParamsGroupBy = "country"
+	GetAnalyticsPublicParamsGroupByDay      GetAnalyticsPublicParamsGroupBy = "day"
+	GetAnalyticsPublicParamsGroupByDevice   GetAnalyticsPublicParamsGroupBy = "device"
+	GetAnalyticsPublicParamsGroupByHour     GetAnalyticsPublicParamsGroupBy = "hour"
+	GetAnalyticsPublicParamsGroupByOs       GetAnalyticsPublicParamsGroupBy = "os"
+	GetAnalyticsPublicParamsGroupByReferrer GetAnalyticsPublicParamsGroupBy = "referrer"
+	GetAnalyticsPublicParamsGroupBySlug     GetAnalyticsPublicParamsGroupBy = "slug"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsPublicParamsGroupBy enum.
+func (e GetAnalyticsPublicParamsGroupBy) Valid() bool {
+	switch e {
+	case GetAnalyticsPublicParamsGroupByBrowser:
+		return true
+	case GetAnalyticsPublicParamsGroupByCountry:
+		return true
+	case GetAnalyticsPublicParamsGroupByDay:
+		return true
+	case GetAnalyticsPublicParamsGroupByDevice:
+		return true
+	case GetAnalyticsPublicParamsGroupByHour:
+		return true
+	case GetAnalyticsPublicParamsGroupByOs:
+		return true
+	case GetAnalyticsPublicParamsGroupByReferrer:
+		return true
+	case GetAnalyticsPublicParamsGroupBySlug:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAnalyticsPublicParamsInterval.
+const (
+	GetAnalyticsPublicParamsIntervalDay  GetAnalyticsPublicParamsInterval = "day"
+	GetAnalyticsPublicParamsIntervalHour GetAnalyticsPublicParamsInterval = "hour"
+)
+
+// Valid indicates whether the value is a known member of the GetAnalyticsPublicParamsInterval enum.
+func (e GetAnalyticsPublicParamsInterval) Valid() bool {
+	switch e {
+	case GetAnalyticsPublicParamsIntervalDay:
+		return true
+	case GetAnalyticsPublicParamsIntervalHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportAnalyticsPublicParamsFormat.
+const (
+	ExportAnalyticsPublicParamsFormatCsv ExportAnalyticsPublicParamsFormat = "csv"
+)
+
+// Valid indicates whether the value is a known member of the ExportAnalyticsPublicParamsFormat enum.
+func (e ExportAnalyticsPublicParamsFormat) Valid() bool {
+	switch e {
+	case ExportAnalyticsPublicParamsFormatCsv:
 		return true
 	default:
 		return false
@@ -407,6 +632,70 @@ type AdminUser struct {
 	Id         string     `json:"id"`
 	IsAdmin    bool       `json:"isAdmin"`
 	Plan       Plan       `json:"plan"`
+}
+
+// AnalyticsCounts defines model for AnalyticsCounts.
+type AnalyticsCounts struct {
+	BotClicks   int64 `json:"botClicks"`
+	Clicks      int64 `json:"clicks"`
+	Conversions int64 `json:"conversions"`
+
+	// QualifiedClicks Clicks that were not bots'.
+	QualifiedClicks int64 `json:"qualifiedClicks"`
+
+	// Revenue The sum of the conversions' values, whatever their currencies.
+	Revenue        float64 `json:"revenue"`
+	UniqueVisitors int64   `json:"uniqueVisitors"`
+}
+
+// AnalyticsFreshness defines model for AnalyticsFreshness.
+type AnalyticsFreshness struct {
+	// LastUpdatedAt Every click this instance took before this time is counted.
+	LastUpdatedAt *time.Time `json:"lastUpdatedAt,omitempty"`
+
+	// Status STALE when this instance's click writer is more than 5 seconds behind.
+	Status AnalyticsFreshnessStatus `json:"status"`
+}
+
+// AnalyticsFreshnessStatus STALE when this instance's click writer is more than 5 seconds behind.
+type AnalyticsFreshnessStatus string
+
+// AnalyticsFunnel defines model for AnalyticsFunnel.
+type AnalyticsFunnel struct {
+	Clicks int64 `json:"clicks"`
+
+	// ConversionRate conversions / qualifiedClicks (0 without qualified clicks).
+	ConversionRate  float64 `json:"conversionRate"`
+	Conversions     int64   `json:"conversions"`
+	QualifiedClicks int64   `json:"qualifiedClicks"`
+}
+
+// AnalyticsGroup defines model for AnalyticsGroup.
+type AnalyticsGroup struct {
+	BotClicks   int64 `json:"botClicks"`
+	Clicks      int64 `json:"clicks"`
+	Conversions int64 `json:"conversions"`
+
+	// Key The day (`YYYY-MM-DD`), hour (RFC 3339), slug or dimension value (`ZZ` unknown country, `""` no referrer).
+	Key string `json:"key"`
+
+	// QualifiedClicks Clicks that were not bots'.
+	QualifiedClicks int64 `json:"qualifiedClicks"`
+
+	// Revenue The sum of the conversions' values, whatever their currencies.
+	Revenue        float64 `json:"revenue"`
+	UniqueVisitors int64   `json:"uniqueVisitors"`
+}
+
+// AnalyticsReport defines model for AnalyticsReport.
+type AnalyticsReport struct {
+	Freshness AnalyticsFreshness `json:"freshness"`
+	From      time.Time          `json:"from"`
+	Funnel    *AnalyticsFunnel   `json:"funnel,omitempty"`
+	Groups    []AnalyticsGroup   `json:"groups"`
+	Handle    string             `json:"handle"`
+	To        time.Time          `json:"to"`
+	Totals    AnalyticsCounts    `json:"totals"`
 }
 
 // AuditEvent defines model for AuditEvent.
@@ -538,6 +827,29 @@ type Collaborators struct {
 type CollaboratorsReplace struct {
 	// Collaborators At most 100 entries; more is 400 `invalid_collaborators`.
 	Collaborators []CollaboratorInput `json:"collaborators"`
+}
+
+// Conversion defines model for Conversion.
+type Conversion struct {
+	ClickId      string    `json:"clickId"`
+	ConversionId string    `json:"conversionId"`
+	CreatedAt    time.Time `json:"createdAt"`
+	Currency     *string   `json:"currency,omitempty"`
+	Handle       string    `json:"handle"`
+	Slug         string    `json:"slug"`
+	Type         string    `json:"type"`
+	Value        *float64  `json:"value,omitempty"`
+}
+
+// ConversionInput defines model for ConversionInput.
+type ConversionInput struct {
+	// Ctx The `ctx` parameter the short link appended.
+	Ctx string `json:"ctx"`
+
+	// Currency ISO 4217; needs a value.
+	Currency *string  `json:"currency,omitempty"`
+	Type     *string  `json:"type,omitempty"`
+	Value    *float64 `json:"value,omitempty"`
 }
 
 // Credentials Login credentials; the password policy is not repeated here so a login reveals nothing of it.
@@ -695,6 +1007,9 @@ type JWKS struct {
 
 // Link defines model for Link.
 type Link struct {
+	Attribution bool `json:"attribution"`
+
+	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
 	ClickCount       int64            `json:"clickCount"`
 	CreatedAt        time.Time        `json:"createdAt"`
 	DestinationUrl   string           `json:"destinationUrl"`
@@ -718,6 +1033,9 @@ type LinkRedirectType int
 
 // LinkInput defines model for LinkInput.
 type LinkInput struct {
+	// Attribution Append `ctx=<signed click id>` to the destination, for conversions.
+	Attribution *bool `json:"attribution,omitempty"`
+
 	// DestinationUrl An absolute http(s) URL.
 	DestinationUrl   string                 `json:"destinationUrl"`
 	Enabled          *bool                  `json:"enabled,omitempty"`
@@ -1054,8 +1372,29 @@ type UserList struct {
 // AdminHandleName defines model for AdminHandleName.
 type AdminHandleName = string
 
+// AnalyticsFromParam defines model for AnalyticsFromParam.
+type AnalyticsFromParam = string
+
+// AnalyticsFunnelParam defines model for AnalyticsFunnelParam.
+type AnalyticsFunnelParam = bool
+
+// AnalyticsGroupByParam defines model for AnalyticsGroupByParam.
+type AnalyticsGroupByParam string
+
+// AnalyticsIntervalParam defines model for AnalyticsIntervalParam.
+type AnalyticsIntervalParam string
+
+// AnalyticsSlugParam defines model for AnalyticsSlugParam.
+type AnalyticsSlugParam = string
+
+// AnalyticsToParam defines model for AnalyticsToParam.
+type AnalyticsToParam = string
+
 // CampaignId defines model for CampaignId.
 type CampaignId = string
+
+// ExportFormat defines model for ExportFormat.
+type ExportFormat string
 
 // HandleName defines model for HandleName.
 type HandleName = string
@@ -1123,6 +1462,49 @@ type ListDomainsParams struct {
 type RefreshParams struct {
 	Underscore10xAdminRefresh *string `form:"_10x_admin_refresh,omitempty" json:"_10x_admin_refresh,omitempty"`
 }
+
+// GetAnalyticsParams defines parameters for GetAnalytics.
+type GetAnalyticsParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug *AnalyticsSlugParam `form:"slug,omitempty" json:"slug,omitempty"`
+
+	// GroupBy Groups: days and hours in time order (every one of the window), the others by clicks, most first.
+	GroupBy *GetAnalyticsParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+
+	// Interval `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree).
+	Interval *GetAnalyticsParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// Funnel Adds the funnel clicks, qualified clicks, conversions.
+	Funnel *AnalyticsFunnelParam `form:"funnel,omitempty" json:"funnel,omitempty"`
+}
+
+// GetAnalyticsParamsGroupBy defines parameters for GetAnalytics.
+type GetAnalyticsParamsGroupBy string
+
+// GetAnalyticsParamsInterval defines parameters for GetAnalytics.
+type GetAnalyticsParamsInterval string
+
+// ExportAnalyticsParams defines parameters for ExportAnalytics.
+type ExportAnalyticsParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug   *AnalyticsSlugParam          `form:"slug,omitempty" json:"slug,omitempty"`
+	Format *ExportAnalyticsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportAnalyticsParamsFormat defines parameters for ExportAnalytics.
+type ExportAnalyticsParamsFormat string
 
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
@@ -1214,6 +1596,49 @@ type ListUsersParams struct {
 	// NextToken The opaque `nextToken` of the previous page.
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
+
+// GetAnalyticsPublicParams defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug *AnalyticsSlugParam `form:"slug,omitempty" json:"slug,omitempty"`
+
+	// GroupBy Groups: days and hours in time order (every one of the window), the others by clicks, most first.
+	GroupBy *GetAnalyticsPublicParamsGroupBy `form:"groupBy,omitempty" json:"groupBy,omitempty"`
+
+	// Interval `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree).
+	Interval *GetAnalyticsPublicParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// Funnel Adds the funnel clicks, qualified clicks, conversions.
+	Funnel *AnalyticsFunnelParam `form:"funnel,omitempty" json:"funnel,omitempty"`
+}
+
+// GetAnalyticsPublicParamsGroupBy defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParamsGroupBy string
+
+// GetAnalyticsPublicParamsInterval defines parameters for GetAnalyticsPublic.
+type GetAnalyticsPublicParamsInterval string
+
+// ExportAnalyticsPublicParams defines parameters for ExportAnalyticsPublic.
+type ExportAnalyticsPublicParams struct {
+	// From Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`.
+	From *AnalyticsFromParam `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`.
+	To *AnalyticsToParam `form:"to,omitempty" json:"to,omitempty"`
+
+	// Slug Only this link's clicks.
+	Slug   *AnalyticsSlugParam                `form:"slug,omitempty" json:"slug,omitempty"`
+	Format *ExportAnalyticsPublicParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
+type ExportAnalyticsPublicParamsFormat string
 
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
@@ -1328,6 +1753,9 @@ type TransferOwnershipJSONRequestBody = TransferOwnership
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
 
+// RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
+type RecordConversionJSONRequestBody = ConversionInput
+
 // CreateCampaignPublicJSONRequestBody defines body for CreateCampaignPublic for application/json ContentType.
 type CreateCampaignPublicJSONRequestBody = CampaignCreate
 
@@ -1432,6 +1860,12 @@ type ServerInterface interface {
 	// UpdateHandle Change a handle's settings
 	// (PATCH /v2/handles/{handle})
 	UpdateHandle(ctx echo.Context, handle HandleName) error
+	// GetAnalytics Click analytics of the handle (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/analytics)
+	GetAnalytics(ctx echo.Context, handle HandleName, params GetAnalyticsParams) error
+	// ExportAnalytics Export click events as CSV (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/analytics/export)
+	ExportAnalytics(ctx echo.Context, handle HandleName, params ExportAnalyticsParams) error
 	// ListAuditEvents The handle's audit trail, newest first
 	// (GET /v2/handles/{handle}/audit-events)
 	ListAuditEvents(ctx echo.Context, handle HandleName, params ListAuditEventsParams) error
@@ -1552,6 +1986,15 @@ type ServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx echo.Context, userId UserId) error
+	// RecordConversion Record a conversion against a click (public)
+	// (POST /v2/public/conversions)
+	RecordConversion(ctx echo.Context) error
+	// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
+	// (GET /v2/public/handles/{handle}/analytics)
+	GetAnalyticsPublic(ctx echo.Context, handle HandleName, params GetAnalyticsPublicParams) error
+	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
+	// (GET /v2/public/handles/{handle}/analytics/export)
+	ExportAnalyticsPublic(ctx echo.Context, handle HandleName, params ExportAnalyticsPublicParams) error
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx echo.Context, handle HandleName, params ListCampaignsPublicParams) error
@@ -1917,6 +2360,112 @@ func (w *ServerInterfaceWrapper) UpdateHandle(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateHandle(ctx, handle)
+	return err
+}
+
+// GetAnalytics converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAnalytics(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAnalyticsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "slug" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "slug", ctx.QueryParams(), &params.Slug, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// ------------- Optional query parameter "groupBy" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "groupBy", ctx.QueryParams(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupBy: %s", err))
+	}
+
+	// ------------- Optional query parameter "interval" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "interval", ctx.QueryParams(), &params.Interval, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter interval: %s", err))
+	}
+
+	// ------------- Optional query parameter "funnel" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "funnel", ctx.QueryParams(), &params.Funnel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter funnel: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAnalytics(ctx, handle, params)
+	return err
+}
+
+// ExportAnalytics converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportAnalytics(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportAnalyticsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "slug" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "slug", ctx.QueryParams(), &params.Slug, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportAnalytics(ctx, handle, params)
 	return err
 }
 
@@ -2866,6 +3415,121 @@ func (w *ServerInterfaceWrapper) SetUserPlan(ctx echo.Context) error {
 	return err
 }
 
+// RecordConversion converts echo context to params.
+func (w *ServerInterfaceWrapper) RecordConversion(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RecordConversion(ctx)
+	return err
+}
+
+// GetAnalyticsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAnalyticsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAnalyticsPublicParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "slug" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "slug", ctx.QueryParams(), &params.Slug, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// ------------- Optional query parameter "groupBy" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "groupBy", ctx.QueryParams(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupBy: %s", err))
+	}
+
+	// ------------- Optional query parameter "interval" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "interval", ctx.QueryParams(), &params.Interval, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter interval: %s", err))
+	}
+
+	// ------------- Optional query parameter "funnel" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "funnel", ctx.QueryParams(), &params.Funnel, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter funnel: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAnalyticsPublic(ctx, handle, params)
+	return err
+}
+
+// ExportAnalyticsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportAnalyticsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportAnalyticsPublicParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "slug" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "slug", ctx.QueryParams(), &params.Slug, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportAnalyticsPublic(ctx, handle, params)
+	return err
+}
+
 // ListCampaignsPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListCampaignsPublic(ctx echo.Context) error {
 	var err error
@@ -3531,6 +4195,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/platform-admin/users/:userId/plan", wrapper.SetUserPlan, options.OperationMiddlewares["setUserPlan"]...)
 	router.DELETE(options.BaseURL+"/v2/platform-admin/tokens/:tokenId", wrapper.RevokeAnyToken, options.OperationMiddlewares["revokeAnyToken"]...)
 	router.GET(options.BaseURL+"/v2/platform-admin/audit-events", wrapper.ListAdminActions, options.OperationMiddlewares["listAdminActions"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/analytics", wrapper.GetAnalytics, options.OperationMiddlewares["getAnalytics"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/analytics/export", wrapper.ExportAnalytics, options.OperationMiddlewares["exportAnalytics"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/analytics", wrapper.GetAnalyticsPublic, options.OperationMiddlewares["getAnalyticsPublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/analytics/export", wrapper.ExportAnalyticsPublic, options.OperationMiddlewares["exportAnalyticsPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/conversions", wrapper.RecordConversion, options.OperationMiddlewares["recordConversion"]...)
 	router.GET(options.BaseURL+"/v2/billing/summary", wrapper.GetBillingSummary, options.OperationMiddlewares["getBillingSummary"]...)
 	router.POST(options.BaseURL+"/v2/billing/checkout-session", wrapper.CreateCheckoutSession, options.OperationMiddlewares["createCheckoutSession"]...)
 	router.POST(options.BaseURL+"/v2/public/stripe/webhook", wrapper.StripeWebhook, options.OperationMiddlewares["stripeWebhook"]...)
@@ -6221,6 +6890,284 @@ func (response UpdateHandle500JSONResponse) VisitUpdateHandleResponse(w http.Res
 type UpdateHandle503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response UpdateHandle503JSONResponse) VisitUpdateHandleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params GetAnalyticsParams
+}
+
+type GetAnalyticsResponseObject interface {
+	VisitGetAnalyticsResponse(w http.ResponseWriter) error
+}
+
+type GetAnalytics200JSONResponse AnalyticsReport
+
+func (response GetAnalytics200JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAnalytics400JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAnalytics401JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetAnalytics403JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetAnalytics404JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAnalytics429JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetAnalytics500JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalytics503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetAnalytics503JSONResponse) VisitGetAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ExportAnalyticsParams
+}
+
+type ExportAnalyticsResponseObject interface {
+	VisitExportAnalyticsResponse(w http.ResponseWriter) error
+}
+
+type ExportAnalytics200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportAnalytics200TextcsvResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportAnalytics400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportAnalytics400JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportAnalytics401JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportAnalytics403JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ExportAnalytics404JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportAnalytics429JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportAnalytics500JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalytics503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ExportAnalytics503JSONResponse) VisitExportAnalyticsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11948,6 +12895,425 @@ func (response SetUserPlan503JSONResponse) VisitSetUserPlanResponse(w http.Respo
 	return err
 }
 
+type RecordConversionRequestObject struct {
+	Body *RecordConversionJSONRequestBody
+}
+
+type RecordConversionResponseObject interface {
+	VisitRecordConversionResponse(w http.ResponseWriter) error
+}
+
+type RecordConversion200JSONResponse Conversion
+
+func (response RecordConversion200JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion201JSONResponse Conversion
+
+func (response RecordConversion201JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RecordConversion400JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RecordConversion413JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RecordConversion429JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RecordConversion500JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response RecordConversion503JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params GetAnalyticsPublicParams
+}
+
+type GetAnalyticsPublicResponseObject interface {
+	VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error
+}
+
+type GetAnalyticsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetAnalyticsPublic200JSONResponse struct {
+	Body    AnalyticsReport
+	Headers GetAnalyticsPublic200ResponseHeaders
+}
+
+func (response GetAnalyticsPublic200JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAnalyticsPublic400JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAnalyticsPublic401JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetAnalyticsPublic403JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetAnalyticsPublic404JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAnalyticsPublic429JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetAnalyticsPublic500JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnalyticsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetAnalyticsPublic503JSONResponse) VisitGetAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ExportAnalyticsPublicParams
+}
+
+type ExportAnalyticsPublicResponseObject interface {
+	VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error
+}
+
+type ExportAnalyticsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ExportAnalyticsPublic200TextcsvResponse struct {
+	Body          io.Reader
+	Headers       ExportAnalyticsPublic200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ExportAnalyticsPublic200TextcsvResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportAnalyticsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportAnalyticsPublic400JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportAnalyticsPublic401JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportAnalyticsPublic403JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ExportAnalyticsPublic404JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportAnalyticsPublic429JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportAnalyticsPublic500JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAnalyticsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ExportAnalyticsPublic503JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCampaignsPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListCampaignsPublicParams
@@ -15895,6 +17261,12 @@ type StrictServerInterface interface {
 	// UpdateHandle Change a handle's settings
 	// (PATCH /v2/handles/{handle})
 	UpdateHandle(ctx context.Context, request UpdateHandleRequestObject) (UpdateHandleResponseObject, error)
+	// GetAnalytics Click analytics of the handle (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/analytics)
+	GetAnalytics(ctx context.Context, request GetAnalyticsRequestObject) (GetAnalyticsResponseObject, error)
+	// ExportAnalytics Export click events as CSV (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/analytics/export)
+	ExportAnalytics(ctx context.Context, request ExportAnalyticsRequestObject) (ExportAnalyticsResponseObject, error)
 	// ListAuditEvents The handle's audit trail, newest first
 	// (GET /v2/handles/{handle}/audit-events)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
@@ -16015,6 +17387,15 @@ type StrictServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx context.Context, request SetUserPlanRequestObject) (SetUserPlanResponseObject, error)
+	// RecordConversion Record a conversion against a click (public)
+	// (POST /v2/public/conversions)
+	RecordConversion(ctx context.Context, request RecordConversionRequestObject) (RecordConversionResponseObject, error)
+	// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
+	// (GET /v2/public/handles/{handle}/analytics)
+	GetAnalyticsPublic(ctx context.Context, request GetAnalyticsPublicRequestObject) (GetAnalyticsPublicResponseObject, error)
+	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
+	// (GET /v2/public/handles/{handle}/analytics/export)
+	ExportAnalyticsPublic(ctx context.Context, request ExportAnalyticsPublicRequestObject) (ExportAnalyticsPublicResponseObject, error)
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx context.Context, request ListCampaignsPublicRequestObject) (ListCampaignsPublicResponseObject, error)
@@ -16806,6 +18187,58 @@ func (sh *strictHandler) UpdateHandle(ctx echo.Context, handle HandleName) error
 		return err
 	} else if validResponse, ok := response.(UpdateHandleResponseObject); ok {
 		return validResponse.VisitUpdateHandleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAnalytics operation middleware
+func (sh *strictHandler) GetAnalytics(ctx echo.Context, handle HandleName, params GetAnalyticsParams) error {
+	var request GetAnalyticsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAnalytics(ctx.Request().Context(), request.(GetAnalyticsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAnalytics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAnalyticsResponseObject); ok {
+		return validResponse.VisitGetAnalyticsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportAnalytics operation middleware
+func (sh *strictHandler) ExportAnalytics(ctx echo.Context, handle HandleName, params ExportAnalyticsParams) error {
+	var request ExportAnalyticsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportAnalytics(ctx.Request().Context(), request.(ExportAnalyticsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportAnalytics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportAnalyticsResponseObject); ok {
+		return validResponse.VisitExportAnalyticsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -18174,6 +19607,104 @@ func (sh *strictHandler) SetUserPlan(ctx echo.Context, userId UserId) error {
 		return err
 	} else if validResponse, ok := response.(SetUserPlanResponseObject); ok {
 		return validResponse.VisitSetUserPlanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RecordConversion operation middleware
+func (sh *strictHandler) RecordConversion(ctx echo.Context) error {
+	var request RecordConversionRequestObject
+
+	var body RecordConversionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordConversion(ctx.Request().Context(), request.(RecordConversionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordConversion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RecordConversionResponseObject); ok {
+		return validResponse.VisitRecordConversionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetAnalyticsPublic operation middleware
+func (sh *strictHandler) GetAnalyticsPublic(ctx echo.Context, handle HandleName, params GetAnalyticsPublicParams) error {
+	var request GetAnalyticsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAnalyticsPublic(ctx.Request().Context(), request.(GetAnalyticsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAnalyticsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAnalyticsPublicResponseObject); ok {
+		return validResponse.VisitGetAnalyticsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportAnalyticsPublic operation middleware
+func (sh *strictHandler) ExportAnalyticsPublic(ctx echo.Context, handle HandleName, params ExportAnalyticsPublicParams) error {
+	var request ExportAnalyticsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportAnalyticsPublic(ctx.Request().Context(), request.(ExportAnalyticsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportAnalyticsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportAnalyticsPublicResponseObject); ok {
+		return validResponse.VisitExportAnalyticsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -78,6 +78,7 @@ func newBenchServer(b *testing.B, cacheTTL time.Duration) (*server.Server, bench
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { a.Close(context.Background()) })
 	a.Server.AddRoute(http.MethodGet, "/bench", auth.Requirement{JWT: true}, trivial)
 	a.Server.AddRoute(http.MethodGet, "/bench/:handle", auth.Requirement{PAT: true, PATScopes: []string{"links.read"}}, trivial)
 	return a.Server, benchDeps{db: db, sessions: a.Auth.Sessions}

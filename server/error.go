@@ -34,6 +34,7 @@ var statusOf = map[string]int{
 	tenx.ENEWOWNERREQUIRED:     http.StatusBadRequest,
 	tenx.ENOTFOUND:             http.StatusNotFound,
 	tenx.EGONE:                 http.StatusGone,
+	tenx.EINVALIDCTX:           http.StatusBadRequest,
 	tenx.EMETHODNOTALLOWED:     http.StatusMethodNotAllowed,
 	tenx.ECONFLICT:             http.StatusConflict,
 	tenx.EPAYLOADTOOLARGE:      http.StatusRequestEntityTooLarge,

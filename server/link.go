@@ -137,12 +137,13 @@ func (s *Server) shortURL(handle, slug string) string {
 	return s.cfg.PublicURL + "/" + url.PathEscape(handle) + "/" + url.PathEscape(slug)
 }
 
-// FollowLink redirects a visitor to the link's destination and counts it.
+// FollowLink redirects a visitor to the link's destination and records the
+// click (see visit).
 func (s *Server) FollowLink(ctx context.Context, req gen.FollowLinkRequestObject) (gen.FollowLinkResponseObject, error) {
 	if err := s.checkServable(ctx, req.Handle); err != nil {
 		return nil, err
 	}
-	l, err := s.Links.FollowLink(ctx, req.Handle, req.Slug)
+	l, dest, err := s.visit(ctx, req.Handle, req.Slug)
 	switch tenx.ErrorCode(err) {
 	case "":
 	case tenx.ENOTFOUND:
@@ -153,9 +154,9 @@ func (s *Server) FollowLink(ctx context.Context, req gen.FollowLinkRequestObject
 		return nil, err
 	}
 	if l.RedirectType == 307 {
-		return gen.FollowLink307Response{Headers: gen.FollowLink307ResponseHeaders{Location: &l.DestinationURL}}, nil
+		return gen.FollowLink307Response{Headers: gen.FollowLink307ResponseHeaders{Location: &dest}}, nil
 	}
-	return gen.FollowLink302Response{Headers: gen.FollowLink302ResponseHeaders{Location: &l.DestinationURL}}, nil
+	return gen.FollowLink302Response{Headers: gen.FollowLink302ResponseHeaders{Location: &dest}}, nil
 }
 
 func (s *Server) toAPILink(l *tenx.Link) gen.Link {
@@ -166,7 +167,7 @@ func (s *Server) toAPILink(l *tenx.Link) gen.Link {
 	return gen.Link{Slug: l.Slug, Url: s.shortURL(l.Handle, l.Slug), DestinationUrl: l.DestinationURL, Title: l.Title,
 		Tags: tags, Enabled: l.Enabled, RedirectType: gen.LinkRedirectType(l.RedirectType),
 		ScheduledStartAt: l.ScheduledStartAt, ScheduledEndAt: l.ScheduledEndAt, ExpiresAt: l.ExpiresAt,
-		MaxClicks: l.MaxClicks, ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
+		MaxClicks: l.MaxClicks, Attribution: l.Attribution, ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
 }
 
 func fromAPILinkInput(handle, slug string, in *gen.LinkInput) *tenx.Link {
@@ -184,6 +185,9 @@ func fromAPILinkInput(handle, slug string, in *gen.LinkInput) *tenx.Link {
 	}
 	if in.RedirectType != nil {
 		l.RedirectType = int(*in.RedirectType)
+	}
+	if in.Attribution != nil {
+		l.Attribution = *in.Attribution
 	}
 	return l
 }

@@ -49,6 +49,12 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^usr_[A-Za-z0-9]{1,40}$": {
 		valid:   []string{"usr_a", "usr_Missing123"},
 		invalid: []string{"usr_", "user1", "usr_x-y"}},
+	"^[A-Z]{3}$": {
+		valid:   []string{"EUR", "USD"},
+		invalid: []string{"eur", "EURO", "E1R"}},
+	"^[a-z0-9][a-z0-9_.-]{0,31}$": {
+		valid:   []string{"purchase", "sign-up", "lead.v2"},
+		invalid: []string{"Purchase", "-lead", strings.Repeat("t", 33)}},
 }
 
 // domainCodes are the 400 codes an operation documents besides
@@ -60,6 +66,7 @@ var domainCodes = map[string]string{
 	"createPagePublic":     "unsupported_access_mode",
 	"updatePage":           "unsupported_access_mode",
 	"updatePagePublic":     "unsupported_access_mode",
+	"recordConversion":     "invalid_ctx",
 }
 
 // domainInvalid are requests the schema accepts but the operation's
@@ -73,6 +80,10 @@ var domainInvalid = map[string][]struct{ name, body, code string }{
 		{"owner role", `{"collaborators":[{"userId":"{other}","role":"OWNER"}]}`, "invalid_collaborators"},
 		{"unknown user", `{"collaborators":[{"userId":"usr_nobody","role":"CREATOR"}]}`, "invalid_collaborators"},
 		{"duplicate", `{"collaborators":[{"userId":"{other}","role":"CREATOR"},{"userId":"{other}","role":"OPERATOR"}]}`, "invalid_collaborators"},
+	},
+	"recordConversion": {
+		{"forged ctx", `{"ctx":"clk_1.acme.launch.zz.AAAAAAAAAAAAAAAAAAAAAA"}`, "invalid_ctx"},
+		{"currency without value", `{"ctx":"x","currency":"EUR"}`, "invalid_ctx"},
 	},
 	"createToken": {
 		{"unknown scope", `{"name":"ci","scopes":["nope.read"]}`, "validation_error"},

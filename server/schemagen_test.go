@@ -49,6 +49,8 @@ func (g *generator) value(name string, s *openapi3.Schema) any {
 		return g.str(s)
 	case s.Type.Is("integer"):
 		return g.integer(s)
+	case s.Type.Is("number"):
+		return float64(g.integer(s))
 	case s.Type.Is("boolean"):
 		return g.rng.IntN(2) == 0
 	case s.Type.Is("array"):
@@ -232,7 +234,7 @@ func applies(kind string, st site) bool {
 		return (s.Type.Is("string") && s.MinLength > 0) || (s.Type.Is("array") && s.MinItems > 0) ||
 			(s.Type.Is("object") && s.MinProps > 0)
 	case "out of range":
-		return s.Type.Is("integer") && (s.Min != nil || s.Max != nil) && len(s.Enum) == 0
+		return (s.Type.Is("integer") || s.Type.Is("number")) && (s.Min != nil || s.Max != nil) && len(s.Enum) == 0
 	case "not in enum":
 		return len(s.Enum) > 0
 	case "pattern mismatch":

@@ -59,6 +59,9 @@ type Config struct {
 	PlansEnabled bool
 	// WritesPerDay overrides the daily write quota of a plan (0: none).
 	WritesPerDay map[tenx.Plan]int
+	// ConversionsPerIP limits POST /v2/public/conversions per client IP
+	// (default 60 a minute).
+	ConversionsPerIP ratelimit.Limit
 }
 
 // DefaultConfig returns the documented defaults.
@@ -110,6 +113,12 @@ type Deps struct {
 	Pages     tenx.PageService
 	Campaigns tenx.CampaignService
 	Profiles  tenx.ProfileService
+	// Clicks takes visits off the request path (nil: FollowLink counts
+	// each visit in its own transaction); Analytics answers the queries;
+	// ClickSigner signs the ctx of attributed links.
+	Clicks      tenx.ClickRecorder
+	Analytics   tenx.AnalyticsService
+	ClickSigner tenx.ClickSigner
 }
 
 // Server implements the generated strict server interface.
@@ -140,6 +149,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.DBTimeout <= 0 {
 		cfg.DBTimeout = DefaultConfig().DBTimeout
 	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if cfg.ConversionsPerIP.Rate <= 0 {
+		cfg.ConversionsPerIP = ratelimit.Limit{Name: "conversion-ip", Rate: 60, Period: time.Minute, Burst: 60}
+	}
 	spec, err := sharedServedSpec()
 	if err != nil {
 		return nil, err
@@ -169,7 +184,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.serveCustomDomain, s.enforceContract)
-	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth}))
+	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth, s.withVisit}))
 	mountPages(e)
 	s.mountSite(e)
 	return e

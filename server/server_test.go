@@ -79,6 +79,7 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { a.Close(context.Background()) })
 	// Every response any test provokes is checked against the spec.
 	return &env{t: tb, h: validating(tb, a.Server.Handler()), db: db, clock: c, authn: a.Auth.Authenticator}
 }

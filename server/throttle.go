@@ -17,12 +17,12 @@ type budget struct {
 }
 
 // throttleAuth is the strict-handler middleware that limits the public
-// auth operations, which have no principal for rateLimit to key on:
-// sign-up per source IP, login per source IP and then per account. Their
-// answers carry the RateLimit-Policy and RateLimit fields like every other
-// limited response.
+// operations that have no principal for rateLimit to key on: sign-up per
+// source IP, login per source IP and then per account, conversions per
+// source IP. Their answers carry the RateLimit-Policy and RateLimit fields
+// like every other limited response.
 func (s *Server) throttleAuth(f gen.StrictHandlerFunc, operationID string) gen.StrictHandlerFunc {
-	if operationID != "Login" && operationID != "Signup" {
+	if operationID != "Login" && operationID != "Signup" && operationID != "RecordConversion" {
 		return f
 	}
 	return func(c echo.Context, req any) (any, error) {
@@ -33,7 +33,8 @@ func (s *Server) throttleAuth(f gen.StrictHandlerFunc, operationID string) gen.S
 	}
 }
 
-// authBudgets are the budgets a sign-up or login spends, in order.
+// authBudgets are the budgets a sign-up, login or conversion spends, in
+// order.
 func (s *Server) authBudgets(ip string, req any) []budget {
 	switch r := req.(type) {
 	case gen.LoginRequestObject:
@@ -41,6 +42,8 @@ func (s *Server) authBudgets(ip string, req any) []budget {
 			{"login:account:" + tenx.NormalizeEmail(string(r.Body.Email)), s.cfg.LoginPerAccount}}
 	case gen.SignupRequestObject:
 		return []budget{{"signup:ip:" + ip, s.cfg.SignupPerIP}}
+	case gen.RecordConversionRequestObject:
+		return []budget{{"conversion:ip:" + ip, s.cfg.ConversionsPerIP}}
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ type linkRow struct {
 	ScheduledEndAt   sql.NullInt64 `db:"scheduled_end_at"`
 	ExpiresAt        sql.NullInt64 `db:"expires_at"`
 	MaxClicks        sql.NullInt64 `db:"max_clicks"`
+	Attribution      bool          `db:"attribution"`
 	ClickCount       int64         `db:"click_count"`
 	CreatedAt        int64         `db:"created_at"`
 	UpdatedAt        int64         `db:"updated_at"`
@@ -41,6 +42,7 @@ func toLinkRow(l *tenx.Link) linkRow {
 		ScheduledStartAt: toNullMillis(l.ScheduledStartAt),
 		ScheduledEndAt:   toNullMillis(l.ScheduledEndAt),
 		ExpiresAt:        toNullMillis(l.ExpiresAt),
+		Attribution:      l.Attribution,
 	}
 	if l.MaxClicks != nil {
 		r.MaxClicks = sql.NullInt64{Int64: *l.MaxClicks, Valid: true}
@@ -61,6 +63,7 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 		ScheduledStartAt: fromNullMillis(r.ScheduledStartAt),
 		ScheduledEndAt:   fromNullMillis(r.ScheduledEndAt),
 		ExpiresAt:        fromNullMillis(r.ExpiresAt),
+		Attribution:      r.Attribution,
 		ClickCount:       r.ClickCount,
 		CreatedAt:        fromMillis(r.CreatedAt),
 		UpdatedAt:        fromMillis(r.UpdatedAt),
@@ -75,7 +78,7 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 }
 
 const linkColumns = `handle, slug, destination_url, title, enabled, redirect_type,
-	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, click_count, created_at, updated_at`
+	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, attribution, click_count, created_at, updated_at`
 
 // findLinks lists the links of f.Handle in slug order (byte order, so
 // "Z" comes before "a"). Q matches case-insensitively, and literally: % and
@@ -227,11 +230,11 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 // two creations of one slug in the database.
 func insertLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) (bool, error) {
 	err := get(ctx, tx, &row.ClickCount, `
-		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (handle, slug) DO NOTHING
 		RETURNING click_count`,
 		row.Handle, row.Slug, row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, 0, row.CreatedAt, row.UpdatedAt)
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, 0, row.CreatedAt, row.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -247,11 +250,11 @@ func updateLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) error {
 	}
 	err := get(ctx, tx, &kept, `
 		UPDATE links SET destination_url = ?, title = ?, enabled = ?, redirect_type = ?,
-			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, updated_at = ?
+			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, attribution = ?, updated_at = ?
 		WHERE handle = ? AND slug = ?
 		RETURNING click_count, created_at`,
 		row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.UpdatedAt,
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.UpdatedAt,
 		row.Handle, row.Slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted between our insert and update.
@@ -287,4 +290,21 @@ func (db *DB) DeleteLink(ctx context.Context, handle, slug string) error {
 		return db.note(ctx, tx, linkEvent(handle, slug))
 	})
 	return translate(err, "delete link", "link")
+}
+
+// FindLinkToFollow reads the link through the redirects' cache and
+// checks that it can be followed now; it writes nothing.
+func (db *DB) FindLinkToFollow(ctx context.Context, handle, slug string) (*tenx.Link, error) {
+	now := db.now()
+	l, err := db.followable(ctx, handle, slug, now) // through the link cache
+	if err != nil {
+		return nil, translate(err, "find link", "link")
+	}
+	if l == nil {
+		return nil, tenx.Errorf(tenx.ENOTFOUND, "link %q not found", slug)
+	}
+	if code := l.Availability(now); code != "" {
+		return nil, tenx.Errorf(code, "link %q cannot be followed", slug)
+	}
+	return l, nil
 }

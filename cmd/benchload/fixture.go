@@ -69,7 +69,7 @@ func newFixture(ctx context.Context, database, dbURL string) (*fixture, error) {
 		f.close()
 		return nil, err
 	}
-	f.closers = append(f.closers, func() { a.Close() })
+	f.closers = append(f.closers, func() { a.Close(context.Background()) })
 	if f.routes, err = seed(ctx, a, db); err != nil {
 		f.close()
 		return nil, err

@@ -39,6 +39,11 @@ type config struct {
 	DBMaxConns      int           // 0: the store's default
 	DBConnLifetime  time.Duration // how long a pooled connection is reused
 	Control         controlConfig // config_control.go
+
+	// Click analytics: the MaxMind-format country database, and how long
+	// raw click events are kept.
+	GeoIPDB            string
+	ClickRetentionDays int
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -109,6 +114,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.CORSOrigins, err = parseOrigins(env("TENX_CORS_ORIGINS", "")); err != nil {
 		errs = append(errs, err)
+	}
+	c.GeoIPDB = env("TENX_GEOIP_DB", "")
+	if c.ClickRetentionDays, err = strconv.Atoi(env("TENX_CLICK_RETENTION_DAYS", "400")); err != nil ||
+		c.ClickRetentionDays < 1 || c.ClickRetentionDays > 3650 {
+		errs = append(errs, errors.New("TENX_CLICK_RETENTION_DAYS must be an integer from 1 to 3650"))
 	}
 	errs = append(errs, c.validateURLs()...)
 	var cerrs []error
@@ -242,6 +252,8 @@ func (c config) LogValue() slog.Value {
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.String("db_conn_lifetime", c.DBConnLifetime.String()),
 		slog.Any("control", c.Control),
+		slog.String("geoip_db", c.GeoIPDB),
+		slog.Int("click_retention_days", c.ClickRetentionDays),
 	)
 }
 

@@ -31,6 +31,8 @@ func defaultConfig() config {
 		AuthFailures:  60,
 		// DBMaxConns 0 and MetricsAddr "": the store's pool, no metrics.
 		DBConnLifetime: time.Hour,
+
+		ClickRetentionDays: 400,
 	}
 }
 
@@ -89,6 +91,7 @@ func TestLoadConfig(t *testing.T) {
 				"TENX_PASSWORD_HASH_CONCURRENCY":          "3",
 				"TENX_REFRESH_GRACE":                      "0s",
 				"TENX_RATELIMIT_AUTH_FAILURES_PER_MINUTE": "7",
+				"TENX_GEOIP_DB":                           "/var/lib/GeoLite2-Country.mmdb", "TENX_CLICK_RETENTION_DAYS": "30",
 			},
 			edit: func(c *config) {
 				c.SignupOpen, c.LogLevel, c.AutoMigrate = false, slog.LevelDebug, false
@@ -98,6 +101,7 @@ func TestLoadConfig(t *testing.T) {
 				c.PATPerMinute, c.HandleBurst, c.UserPerMinute, c.AuthFailures = 30, 40, 50, 7
 				c.DBTimeout = 2500 * time.Millisecond
 				c.HashConcurrency, c.RefreshGrace = 3, 0
+				c.GeoIPDB, c.ClickRetentionDays = "/var/lib/GeoLite2-Country.mmdb", 30
 			},
 		},
 		{
@@ -148,6 +152,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "db max conns", env: map[string]string{"TENX_DB_MAX_CONNS": "-1"}, want: []string{"TENX_DB_MAX_CONNS"}},
 		{name: "db conn lifetime", env: map[string]string{"TENX_DB_CONN_LIFETIME": "1ms"},
 			want: []string{"TENX_DB_CONN_LIFETIME"}},
+		{name: "no click retention", env: map[string]string{"TENX_CLICK_RETENTION_DAYS": "0"}, want: []string{"TENX_CLICK_RETENTION_DAYS"}},
+		{name: "click retention not a number", env: map[string]string{"TENX_CLICK_RETENTION_DAYS": "1y"}, want: []string{"TENX_CLICK_RETENTION_DAYS"}},
 		{name: "body too small", env: map[string]string{"TENX_MAX_BODY_BYTES": "10"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "body not a number", env: map[string]string{"TENX_MAX_BODY_BYTES": "1MB"}, want: []string{"TENX_MAX_BODY_BYTES"}},
 		{name: "pat rate", env: map[string]string{"TENX_RATELIMIT_PAT_PER_MINUTE": "0"},

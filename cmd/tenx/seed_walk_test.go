@@ -119,8 +119,13 @@ func seedTokenGuide(t *testing.T, sh *curlShell, base, jwt, pat string) {
 	}
 	listLinks := readSeedExample(t, seedTokens+"2-list-links")
 	sh.run(listLinks, subs...).want(t, "list links", http.StatusOK, "")
-	checkPending(t, "GET /v2/public/handles/{handle}/analytics (issue 9)",
-		sh.run(readSeedExample(t, seedTokens+"3-query-analytics"), subs...))
+	r = sh.run(readSeedExample(t, seedTokens+"3-query-analytics"), subs...)
+	r.want(t, "query analytics with the funnel", http.StatusOK, "")
+	var report gen.AnalyticsReport
+	r.decode(t, &report)
+	if report.Handle != "acme" || report.Funnel == nil || report.Freshness.Status != gen.FRESH {
+		t.Fatalf("analytics %s, want the handle's report with its funnel", r.body)
+	}
 
 	var link gen.Link
 	r = sh.run(readSeedExample(t, seedTokens+"4-create-link"), subs...)

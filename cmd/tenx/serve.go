@@ -15,6 +15,7 @@ import (
 	"tenx"
 	"tenx/app"
 	"tenx/auth"
+	"tenx/click"
 	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/ratelimit"
@@ -80,27 +81,48 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if cfg.MetricsAddr != "" {
 		acfg.Metrics = metrics.New()
 	}
+	if acfg.Clicks.GeoIP, err = openGeoIP(cfg.GeoIPDB, log); err != nil {
+		return err
+	}
+	defer acfg.Clicks.GeoIP.Close()
 	a, err := app.New(ctx, acfg, db)
 	if err != nil {
 		return err
 	}
 	if err := a.Listen(ctx, log); err != nil {
-		return err
+		return errors.Join(err, a.Close(ctx))
 	}
-	defer a.Close()
 	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
-		return err
+		return errors.Join(err, a.Close(ctx))
 	}
 	if acfg.Metrics != nil {
 		stop, err := serveMetrics(cfg.MetricsAddr, acfg.Metrics, log)
 		if err != nil {
-			return err
+			return errors.Join(err, a.Close(ctx))
 		}
 		defer stop()
 	}
 	// One write: whoever reads the first line finds the pages right after.
 	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
-	return serveHTTP(ctx, ln, a.Server.Handler(), log)
+	err = serveHTTP(ctx, ln, a.Server.Handler(), log)
+	// The HTTP server has drained: no visit can arrive any more, so the
+	// clicks still buffered are written now.
+	flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(err, a.Close(flushCtx))
+}
+
+// openGeoIP opens TENX_GEOIP_DB when it is set.
+func openGeoIP(path string, log *slog.Logger) (*click.GeoIP, error) {
+	if path == "" {
+		return nil, nil
+	}
+	g, err := click.OpenGeoIP(path)
+	if err != nil {
+		return nil, fmt.Errorf("TENX_GEOIP_DB: %w", err)
+	}
+	log.Info("GeoIP database opened", "path", path)
+	return g, nil
 }
 
 // appConfig maps the environment's configuration onto the application's.
@@ -114,7 +136,8 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
 	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL, Hasher: hasher, RefreshGrace: cfg.RefreshGrace},
 		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now,
-		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now)}
+		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now),
+		Clicks: click.Config{Retention: time.Duration(cfg.ClickRetentionDays) * 24 * time.Hour}}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

@@ -20,6 +20,13 @@ import { setupAccount } from "./account.js";
 import { loadAccount, setupAccountPage } from "./control.js";
 import { loadAdmin, setupAdminPage } from "./admin.js";
 import { selectContent, setupContent } from "./content.js";
+import { selectLinks, setupLinks } from "./links.js";
+
+// showHandle shows the tokens, links and analytics of a handle.
+function showHandle(handle) {
+  selectHandle(handle);
+  selectLinks(handle);
+}
 
 // ---------------------------------------------------------------------
 // Views.
@@ -132,6 +139,11 @@ async function enterApp(fromSignin) {
   else if (state.handles.length === 1) pick = state.handles[0].handle;
   if (pick) {
     $("handle-select").value = pick;
+    selectLinks(pick);
+    selectHandle(pick);
+  } else {
+    selectLinks("");
+    selectHandle("");
   }
   pickHandle(pick);
   if (fromSignin) {
@@ -190,6 +202,8 @@ async function start() {
   $("signout").addEventListener("click", onSignout);
   $("handle-select").addEventListener("change", (e) => pickHandle(e.target.value));
   setupContent();
+  $("handle-select").addEventListener("change", (e) => showHandle(e.target.value));
+  setupLinks();
   $("tokens-reload").addEventListener("click", () => {
     clearBox($("app-notice"));
     loadTokens(false);

@@ -166,6 +166,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Click analytics of the handle (JWT, CREATOR+)
+         * @description Totals of the window and, with `groupBy`, its groups, from the
+         *     hourly and daily rollups (never from raw events). The window is
+         *     widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+         *     of address and user agent, salted per day) once a day; grouped by
+         *     hour or by a dimension, a visitor counts where their first click of
+         *     the day falls. Bots are not visitors.
+         */
+        get: operations["getAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export click events as CSV (JWT, CREATOR+)
+         * @description Streams the raw click events of the window (kept
+         *     `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+         *     after the first row ends the stream early.
+         */
+        get: operations["exportAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Click analytics of the handle (PAT, `analytics.read`)
+         * @description Totals of the window and, with `groupBy`, its groups, from the
+         *     hourly and daily rollups (never from raw events). The window is
+         *     widened to whole hours. `uniqueVisitors` counts each visitor (a hash
+         *     of address and user agent, salted per day) once a day; grouped by
+         *     hour or by a dimension, a visitor counts where their first click of
+         *     the day falls. Bots are not visitors.
+         */
+        get: operations["getAnalyticsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export click events as CSV (PAT, `analytics.read`)
+         * @description Streams the raw click events of the window (kept
+         *     `TENX_CLICK_RETENTION_DAYS`) as CSV in constant memory. An error
+         *     after the first row ends the stream early.
+         */
+        get: operations["exportAnalyticsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/conversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a conversion against a click (public)
+         * @description `ctx` is the parameter a link with `attribution: true` appended to
+         *     its destination: a signed click id, valid 30 days. A forged, altered
+         *     or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
+         *     and `type`: the first answers 201, a repeat 200 with the conversion
+         *     first recorded. Rate limited per client IP.
+         */
+        post: operations["recordConversion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/billing/summary": {
         parameters: {
             query?: never;
@@ -770,7 +896,10 @@ export interface paths {
          * Follow a short link (public); counts the visit
          * @description Redirects with the link's `redirectType` (302 or 307). A disabled or
          *     not yet started link is 404; an expired one, one whose schedule
-         *     ended, or one at its click cap is 410 `gone`.
+         *     ended, or one at its click cap is 410 `gone`. The visit is recorded
+         *     as a click event off the request path, enriched from `User-Agent`,
+         *     `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
+         *     `attribution` gets `ctx=<signed click id>` added to its destination.
          */
         get: operations["followLink"];
         put?: never;
@@ -1449,6 +1578,88 @@ export interface components {
             /** @description Pass as `nextToken` for the next page; absent on the last page. */
             nextToken?: string;
         };
+        AnalyticsCounts: {
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: int64
+             * @description Clicks that were not bots'.
+             */
+            qualifiedClicks: number;
+            /** Format: int64 */
+            botClicks: number;
+            /** Format: int64 */
+            uniqueVisitors: number;
+            /** Format: int64 */
+            conversions: number;
+            /**
+             * Format: double
+             * @description The sum of the conversions' values, whatever their currencies.
+             */
+            revenue: number;
+        };
+        AnalyticsGroup: {
+            /** @description The day (`YYYY-MM-DD`), hour (RFC 3339), slug or dimension value (`ZZ` unknown country, `""` no referrer). */
+            key: string;
+        } & components["schemas"]["AnalyticsCounts"];
+        AnalyticsFunnel: {
+            /** Format: int64 */
+            clicks: number;
+            /** Format: int64 */
+            qualifiedClicks: number;
+            /** Format: int64 */
+            conversions: number;
+            /**
+             * Format: double
+             * @description conversions / qualifiedClicks (0 without qualified clicks).
+             */
+            conversionRate: number;
+        };
+        AnalyticsFreshness: {
+            /**
+             * @description STALE when this instance's click writer is more than 5 seconds behind.
+             * @enum {string}
+             */
+            status: "FRESH" | "STALE";
+            /**
+             * Format: date-time
+             * @description Every click this instance took before this time is counted.
+             */
+            lastUpdatedAt?: string;
+        };
+        AnalyticsReport: {
+            handle: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: components["schemas"]["AnalyticsCounts"];
+            groups: components["schemas"]["AnalyticsGroup"][];
+            funnel?: components["schemas"]["AnalyticsFunnel"];
+            freshness: components["schemas"]["AnalyticsFreshness"];
+        };
+        ConversionInput: {
+            /** @description The `ctx` parameter the short link appended. */
+            ctx: string;
+            /** @default conversion */
+            type?: string;
+            /** Format: double */
+            value?: number;
+            /** @description ISO 4217; needs a value. */
+            currency?: string;
+        };
+        Conversion: {
+            conversionId: string;
+            clickId: string;
+            handle: string;
+            slug: string;
+            type: string;
+            /** Format: double */
+            value?: number;
+            currency?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @enum {string} */
         Plan: "FREE" | "PRO" | "ENTERPRISE";
         PlanLimits: {
@@ -1678,6 +1889,11 @@ export interface components {
             expiresAt?: string;
             /** Format: int64 */
             maxClicks?: number;
+            /**
+             * @description Append `ctx=<signed click id>` to the destination, for conversions.
+             * @default false
+             */
+            attribution?: boolean;
         };
         Link: {
             slug: string;
@@ -1697,7 +1913,11 @@ export interface components {
             expiresAt?: string;
             /** Format: int64 */
             maxClicks?: number;
-            /** Format: int64 */
+            attribution: boolean;
+            /**
+             * Format: int64
+             * @description Visits counted; up to a second behind (a link with maxClicks is counted at once).
+             */
             clickCount: number;
             /** Format: date-time */
             createdAt: string;
@@ -2055,6 +2275,19 @@ export interface components {
         NextToken: string;
         AdminHandleName: string;
         UserId: string;
+        /** @description Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`. */
+        AnalyticsFromParam: string;
+        /** @description End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`. */
+        AnalyticsToParam: string;
+        /** @description Only this link's clicks. */
+        AnalyticsSlugParam: string;
+        /** @description Groups: days and hours in time order (every one of the window), the others by clicks, most first. */
+        AnalyticsGroupByParam: "day" | "hour" | "slug" | "country" | "device" | "browser" | "os" | "referrer";
+        /** @description `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree). */
+        AnalyticsIntervalParam: "day" | "hour";
+        /** @description Adds the funnel clicks, qualified clicks, conversions. */
+        AnalyticsFunnelParam: boolean;
+        ExportFormat: "csv";
         CampaignId: string;
         /** @description A lower-case host name, e.g. `links.example.com`. */
         DomainName: components["schemas"]["DomainName"];
@@ -2309,6 +2542,206 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalytics: {
+        parameters: {
+            query?: {
+                /** @description Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`. */
+                from?: components["parameters"]["AnalyticsFromParam"];
+                /** @description End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`. */
+                to?: components["parameters"]["AnalyticsToParam"];
+                /** @description Only this link's clicks. */
+                slug?: components["parameters"]["AnalyticsSlugParam"];
+                /** @description Groups: days and hours in time order (every one of the window), the others by clicks, most first. */
+                groupBy?: components["parameters"]["AnalyticsGroupByParam"];
+                /** @description `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree). */
+                interval?: components["parameters"]["AnalyticsIntervalParam"];
+                /** @description Adds the funnel clicks, qualified clicks, conversions. */
+                funnel?: components["parameters"]["AnalyticsFunnelParam"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportAnalytics: {
+        parameters: {
+            query?: {
+                /** @description Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`. */
+                from?: components["parameters"]["AnalyticsFromParam"];
+                /** @description End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`. */
+                to?: components["parameters"]["AnalyticsToParam"];
+                /** @description Only this link's clicks. */
+                slug?: components["parameters"]["AnalyticsSlugParam"];
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One CSV row per click event, oldest first, after a header row (RFC 4180; cells starting with `=`, `+`, `-` or `@` are prefixed with `'`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsPublic: {
+        parameters: {
+            query?: {
+                /** @description Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`. */
+                from?: components["parameters"]["AnalyticsFromParam"];
+                /** @description End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`. */
+                to?: components["parameters"]["AnalyticsToParam"];
+                /** @description Only this link's clicks. */
+                slug?: components["parameters"]["AnalyticsSlugParam"];
+                /** @description Groups: days and hours in time order (every one of the window), the others by clicks, most first. */
+                groupBy?: components["parameters"]["AnalyticsGroupByParam"];
+                /** @description `day` or `hour`: the same as `groupBy` of that name (when both are given they must agree). */
+                interval?: components["parameters"]["AnalyticsIntervalParam"];
+                /** @description Adds the funnel clicks, qualified clicks, conversions. */
+                funnel?: components["parameters"]["AnalyticsFunnelParam"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportAnalyticsPublic: {
+        parameters: {
+            query?: {
+                /** @description Start of the window: RFC 3339 or `YYYY-MM-DD` (that day's start, UTC). Default: 30 days before `to`. */
+                from?: components["parameters"]["AnalyticsFromParam"];
+                /** @description End of the window (excluded): RFC 3339, or `YYYY-MM-DD` for the end of that day (UTC). Default: the end of the current hour. At most 400 days after `from`. */
+                to?: components["parameters"]["AnalyticsToParam"];
+                /** @description Only this link's clicks. */
+                slug?: components["parameters"]["AnalyticsSlugParam"];
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One CSV row per click event, oldest first, after a header row (RFC 4180; cells starting with `=`, `+`, `-` or `@` are prefixed with `'`). */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordConversion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversionInput"];
+            };
+        };
+        responses: {
+            /** @description This click already had a conversion of this type; here it is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversion"];
+                };
+            };
+            /** @description The conversion was recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
