@@ -10,6 +10,8 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/blob"
+	"tenx/purge"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -30,6 +32,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of every service (default time.Now).
 	Now tenx.Clock
+	// BlobURL names the blob store of files and sites (package blob): a
+	// directory or file:// URL, or s3://. Required.
+	BlobURL string
+	// Purge tunes the purge job.
+	Purge purge.Config
 }
 
 // App is a built tenx: its server, database and auth services.
@@ -37,6 +44,10 @@ type App struct {
 	Server *server.Server
 	DB     *store.DB
 	Auth   *auth.Services
+	// Blobs is the open blob store; Purger removes expired files and old
+	// deployments (run it with Run).
+	Blobs  *blob.Bucket
+	Purger *purge.Purger
 }
 
 // New wires the auth services and the server on db.
@@ -59,11 +70,19 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
-		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
-		Limiter: cfg.Limiter, Logger: cfg.Logger})
+	blobs, err := blob.Open(ctx, cfg.BlobURL)
 	if err != nil {
 		return nil, err
 	}
-	return &App{Server: srv, DB: db, Auth: as}, nil
+	srv, err := server.New(cfg.Server, server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
+		Files: db, Deployments: db, Blobs: blobs, Now: cfg.Now,
+		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
+		Limiter: cfg.Limiter, Logger: cfg.Logger})
+	if err != nil {
+		blobs.Close()
+		return nil, err
+	}
+	pcfg := cfg.Purge
+	pcfg.Now, pcfg.Logger = cfg.Now, cfg.Logger
+	return &App{Server: srv, DB: db, Auth: as, Blobs: blobs, Purger: purge.New(pcfg, db, blobs)}, nil
 }

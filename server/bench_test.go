@@ -74,7 +74,7 @@ func newBenchServer(b *testing.B, cacheTTL time.Duration) (*server.Server, bench
 	a, err := app.New(context.Background(), app.Config{Server: cfg, Issuer: "http://tenx.test",
 		Auth: auth.Config{AccessTTL: 24 * time.Hour, Hasher: auth.FastPasswordHasher(), CacheTTL: cacheTTL,
 			PATCacheTTL: cacheTTL},
-		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now}, db)
+		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now, BlobURL: b.TempDir()}, db)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,6 +37,10 @@ var statusOf = map[string]int{
 	tenx.ERATELIMITED:          http.StatusTooManyRequests,
 	tenx.EINTERNAL:             http.StatusInternalServerError,
 	tenx.EUNAVAILABLE:          http.StatusServiceUnavailable,
+	tenx.EFILEEXPIRED:          http.StatusGone,
+	tenx.EQUOTAEXCEEDED:        http.StatusConflict,
+	tenx.EMISSINGENTRYPOINT:    http.StatusBadRequest,
+	tenx.EUPLOADINCOMPLETE:     http.StatusBadRequest,
 }
 
 // handleError is Echo's HTTPErrorHandler: every error leaves in the

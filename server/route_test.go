@@ -13,7 +13,7 @@ var unknownRoutes = []string{
 	"/v2/handles/acme/links/new-launch/route-preview", "/v2/handles/acme/tokens/tok_1/rotate/x",
 	"/v2/public/handles/acme/webhooks", "/v2/public/handles/h/webhooks",
 	"/v2/public/handles/acme/analytics", "/v2/public/handles/acme/links/new-launch/x",
-	"/v2/public/handles/acme/tokens", "/v2/public/conversions", "/v2/public/files/f_1",
+	"/v2/public/handles/acme/tokens", "/v2/public/conversions", "/v2/public/files/f_1/x", "/v2/uploads", "/v2/downloads/a/b",
 	"/v2/account/domains", "/v2/billing/summary", "/v2/platform-admin/handles",
 	"/mcp", "/mcp/acme", "/mcp/acme/mcp", "/mcp/acme/health",
 	"/.well-known", "/.well-known/x", "/.well-known/jwks.json/x", "/.well-known/openid-configuration",

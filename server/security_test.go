@@ -60,7 +60,8 @@ func (o specOperation) platformAdmin() bool {
 
 // concretePath fills the path parameters with valid values.
 func (o specOperation) concretePath(handle string) string {
-	return strings.NewReplacer("{handle}", handle, "{slug}", "launch", "{tokenId}", "tok_unknown").Replace(o.path)
+	return strings.NewReplacer("{handle}", handle, "{slug}", "launch", "{tokenId}", "tok_unknown", "{fileId}", "fil_unknown",
+		"{deploymentId}", "dep_unknown", "{uploadToken}", "u.upl_unknown.1.sig", "{downloadToken}", "d.fil_unknown.1.sig").Replace(o.path)
 }
 
 // TestEveryOperationDeclaresSecurity keeps the spec honest: security is

@@ -48,6 +48,11 @@ type Config struct {
 	// DBTimeout is how long a request may wait for the database in all
 	// before it answers 503 unavailable (default 5s).
 	DBTimeout time.Duration
+	// FileMaxBytes bounds one file, uploaded or deployed (default 250
+	// MiB); HandleQuota bounds what one handle stores in files and
+	// deployments together (default 5 GiB; negative is none).
+	FileMaxBytes int64
+	HandleQuota  int64
 }
 
 // DefaultConfig returns the documented defaults.
@@ -63,22 +68,30 @@ func DefaultConfig() Config {
 		UserPerMinute:   ratelimit.Limit{Name: "user", Rate: 600, Period: time.Minute},
 		PublicURL:       "http://localhost:8080",
 		DBTimeout:       5 * time.Second,
+		FileMaxBytes:    tenx.DefaultFileMaxBytes,
+		HandleQuota:     tenx.DefaultHandleQuota,
 	}
 }
 
 // Deps are the services the server calls.
 type Deps struct {
-	Users    tenx.UserService
-	Handles  tenx.HandleService
-	Audit    tenx.AuditService
-	Links    tenx.LinkService
-	DB       tenx.Pinger
-	Auth     *auth.Authenticator
-	Sessions *auth.Sessions
-	PATs     *auth.PATs
-	Keys     *auth.KeySet
-	Limiter  ratelimit.Limiter
-	Logger   *slog.Logger
+	Users   tenx.UserService
+	Handles tenx.HandleService
+	Audit   tenx.AuditService
+	Links   tenx.LinkService
+	// Files, Deployments and Blobs hold files and site deployments; Now
+	// is the clock of signed URLs (default time.Now).
+	Files       tenx.FileService
+	Deployments tenx.DeploymentService
+	Blobs       tenx.BlobStore
+	Now         tenx.Clock
+	DB          tenx.Pinger
+	Auth        *auth.Authenticator
+	Sessions    *auth.Sessions
+	PATs        *auth.PATs
+	Keys        *auth.KeySet
+	Limiter     ratelimit.Limiter
+	Logger      *slog.Logger
 }
 
 // Server implements the generated strict server interface.
@@ -90,7 +103,10 @@ type Server struct {
 	spec             *servedSpec
 	limits           rateLimits
 	validatorOptions openapi3filter.Options
+	streamOptions    openapi3filter.Options // for stream operations: the body is left alone
 	echo             *echo.Echo
+	signer           urlSigner
+	site             *siteCache
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)
@@ -107,15 +123,21 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.DBTimeout <= 0 {
 		cfg.DBTimeout = DefaultConfig().DBTimeout
 	}
+	if cfg.FileMaxBytes <= 0 {
+		cfg.FileMaxBytes = DefaultConfig().FileMaxBytes
+	}
 	spec, err := newServedSpec()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec, limits: newRateLimits(cfg)}
+	s.site = newSiteCache(deps.Deployments, s.now)
 	s.validatorOptions = openapi3filter.Options{
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
 		MultiError:         false,
 	}
+	s.streamOptions = s.validatorOptions
+	s.streamOptions.ExcludeRequestBody = true
 	s.echo = s.newEcho()
 	if err := s.checkRoutes(); err != nil {
 		return nil, err
@@ -134,6 +156,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(withRequestID, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, nil))
 	mountPages(e)
+	s.mountSite(e)
 	return e
 }
 

@@ -32,6 +32,12 @@ type config struct {
 	HandleBurst    int
 	UserPerMinute  int
 	CORSOrigins    []string
+	// BlobURL names the blob store (default a directory under DataDir);
+	// FileMaxBytes, HandleQuota and KeepDeployments bound what it holds.
+	BlobURL         string
+	FileMaxBytes    int64
+	HandleQuota     int64
+	KeepDeployments int
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -50,6 +56,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		AdminPassword: getenv("TENX_ADMIN_PASSWORD"),
 	}
 	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
+	c.BlobURL = env("TENX_BLOB_URL", strings.TrimSuffix(c.DataDir, "/")+"/blobs")
 	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
 	c.PublicURLSet = env("TENX_PUBLIC_URL", "") != ""
 	var errs []error
@@ -88,6 +95,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("%s must be a positive integer", l.key))
 		}
 	}
+	errs = append(errs, c.loadStorageLimits(env)...)
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
 		errs = append(errs, err)
 	}
@@ -203,6 +211,10 @@ func (c config) LogValue() slog.Value {
 		slog.Int("ratelimit_handle_burst", c.HandleBurst),
 		slog.Int("ratelimit_user_per_minute", c.UserPerMinute),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.String("blob_url", maskURL(c.BlobURL)),
+		slog.Int64("file_max_bytes", c.FileMaxBytes),
+		slog.Int64("handle_quota_bytes", c.HandleQuota),
+		slog.Int("site_keep_deployments", c.KeepDeployments),
 	)
 }
 

@@ -14,19 +14,23 @@ import (
 // defaultConfig is what an empty environment yields.
 func defaultConfig() config {
 	return config{
-		Addr:          ":8080",
-		DatabaseURL:   "sqlite:./data/tenx.db",
-		DataDir:       "./data",
-		PublicURL:     "http://localhost:8080",
-		SignupOpen:    true,
-		LogLevel:      slog.LevelInfo,
-		AutoMigrate:   true,
-		AccessTTL:     15 * time.Minute,
-		DBTimeout:     5 * time.Second,
-		MaxBodyBytes:  1 << 20,
-		PATPerMinute:  120,
-		HandleBurst:   600,
-		UserPerMinute: 600,
+		Addr:            ":8080",
+		DatabaseURL:     "sqlite:./data/tenx.db",
+		DataDir:         "./data",
+		PublicURL:       "http://localhost:8080",
+		SignupOpen:      true,
+		LogLevel:        slog.LevelInfo,
+		AutoMigrate:     true,
+		AccessTTL:       15 * time.Minute,
+		DBTimeout:       5 * time.Second,
+		MaxBodyBytes:    1 << 20,
+		PATPerMinute:    120,
+		HandleBurst:     600,
+		UserPerMinute:   600,
+		BlobURL:         "./data/blobs",
+		FileMaxBytes:    250 << 20,
+		HandleQuota:     5 << 30,
+		KeepDeployments: 10,
 	}
 }
 
@@ -45,12 +49,13 @@ func TestLoadConfig(t *testing.T) {
 			edit: func(c *config) {
 				c.DataDir = "/var/lib/tenx/"
 				c.DatabaseURL = "sqlite:/var/lib/tenx/tenx.db"
+				c.BlobURL = "/var/lib/tenx/blobs"
 			},
 		},
 		{
 			name: "explicit database wins over data dir",
 			env:  map[string]string{"TENX_DATA_DIR": "/srv", "TENX_DATABASE_URL": "postgres://h/db"},
-			edit: func(c *config) { c.DataDir, c.DatabaseURL = "/srv", "postgres://h/db" },
+			edit: func(c *config) { c.DataDir, c.DatabaseURL, c.BlobURL = "/srv", "postgres://h/db", "/srv/blobs" },
 		},
 		{
 			name: "public url follows the address",

@@ -15,6 +15,7 @@ import (
 	"tenx"
 	"tenx/app"
 	"tenx/auth"
+	"tenx/purge"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -77,9 +78,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	defer a.Blobs.Close()
 	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
 		return err
 	}
+	// The purge job stops before the database closes.
+	pctx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() { a.Purger.Run(pctx); close(purged) }()
+	defer func() { stopPurge(); <-purged }()
 	// One write: whoever reads the first line finds the pages right after.
 	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
 	return serveHTTP(ctx, ln, a.Server.Handler(), log)
@@ -92,8 +99,9 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg.DBTimeout = cfg.DBTimeout
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
+	scfg.FileMaxBytes, scfg.HandleQuota = cfg.FileMaxBytes, cfg.HandleQuota
 	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL}, Limiter: newLimiter(cfg, log),
-		Logger: log, Now: time.Now}
+		Logger: log, Now: time.Now, BlobURL: cfg.BlobURL, Purge: purge.Config{KeepDeployments: cfg.KeepDeployments}}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling
