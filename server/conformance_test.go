@@ -49,7 +49,7 @@ var loadResponseContract = sync.OnceValues(func() (*responseContract, error) {
 // isPagePath reports whether a request goes to the browser pages, which
 // are served beside the API and outside its contract.
 func isPagePath(p string) bool {
-	for _, prefix := range []string{"/docs", "/app"} {
+	for _, prefix := range []string{"/docs", "/app", "/s"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}
