@@ -187,7 +187,15 @@ func (b *Bucket) SignedURL(ctx context.Context, key, method, contentType string,
 	}
 	opts := &blob.SignedURLOptions{Expiry: expiry, Method: method}
 	if method == "PUT" {
-		opts.ContentType = contentType
+		// s3blob refuses ContentType for PUT with the AWS SDK v2; set on
+		// the request before signing, it becomes a signed header.
+		opts.BeforeSign = func(as func(any) bool) error {
+			var in *s3.PutObjectInput
+			if as(&in) {
+				in.ContentType = aws.String(contentType)
+			}
+			return nil
+		}
 	}
 	u, err := b.b.SignedURL(ctx, key, opts)
 	return u, wrap(err, "sign URL")

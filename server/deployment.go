@@ -185,9 +185,12 @@ func (s *Server) activateDeployment(ctx context.Context, handle, id string) (*te
 	if err != nil {
 		return nil, err
 	}
+	if !hasEntrypoint(d) {
+		d.Files = nil // no HEADs: the store answers missing_entrypoint
+	}
 	var found []string
 	for _, f := range d.Files {
-		if f.Uploaded || !hasEntrypoint(d) {
+		if f.Uploaded {
 			continue
 		}
 		size, err := s.Blobs.Size(ctx, tenx.DeploymentObjectKey(handle, id, f.Path))
