@@ -17,6 +17,7 @@ import {
 } from "./tokens.js";
 import { loadScopes } from "./scopes.js";
 import { setupAccount } from "./account.js";
+import "./files.js";
 
 // ---------------------------------------------------------------------
 // Views.
