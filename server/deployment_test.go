@@ -48,7 +48,7 @@ func TestDeploymentsAPI(t *testing.T) {
 		{name: "activate before upload", method: "POST", path: "/site-deployments/{manifest}/activate", status: 400,
 			code: "upload_incomplete"},
 		{name: "manifest without index.html", method: "POST", path: "/site-deployments", status: http.StatusCreated,
-			body: `{"files":[{"path":"about.html","contentType":"text/html","sizeBytes":1}]}`,
+			body:  `{"files":[{"path":"about.html","contentType":"text/html","sizeBytes":1}]}`,
 			check: func(t *testing.T, rec *httpRecorder, _ caller) { noIndex = decode[deploymentCreatedBody](t, rec) }},
 		{name: "activate without entrypoint", method: "POST", path: "/site-deployments/{noIndex}/activate", status: 400,
 			code: "missing_entrypoint"},
