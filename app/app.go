@@ -12,9 +12,11 @@ import (
 
 	"tenx"
 	"tenx/auth"
+	"tenx/blob"
 	"tenx/click"
 	"tenx/dnscheck"
 	"tenx/metrics"
+	"tenx/purge"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -46,6 +48,11 @@ type Config struct {
 	// Clicks tunes the click pipeline; its Now and Logger are filled from
 	// Now and Logger.
 	Clicks click.Config
+	// BlobURL names the blob store of files and sites (package blob): a
+	// directory or file:// URL, or s3://. Required.
+	BlobURL string
+	// Purge tunes the purge job.
+	Purge purge.Config
 }
 
 // App is a built tenx: its server, database and auth services, and the
@@ -57,6 +64,10 @@ type App struct {
 
 	closers []io.Closer
 	Clicks  *click.Pipeline
+	// Blobs is the open blob store; Purger removes expired files and old
+	// deployments (run it with Run).
+	Blobs  *blob.Bucket
+	Purger *purge.Purger
 }
 
 // New wires the auth services and the server on db.
@@ -82,12 +93,17 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := db.Secret(ctx, click.SecretName)
+	blobs, err := blob.Open(ctx, cfg.BlobURL)
 	if err != nil {
 		return nil, err
 	}
+	secret, err := db.Secret(ctx, click.SecretName)
+	if err != nil {
+		blobs.Close()
+		return nil, err
+	}
 	deps := server.Deps{Users: db, Handles: db, Audit: db, Links: db, DB: db,
-		Pages: db, Campaigns: db, Profiles: db,
+		Pages: db, Campaigns: db, Profiles: db, Files: db, Deployments: db, Blobs: blobs,
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
 		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics),
 		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,
@@ -102,7 +118,9 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		pipeline.Close(ctx)
 		return nil, err
 	}
-	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline}
+	pcfg := cfg.Purge
+	pcfg.Now, pcfg.Logger = cfg.Now, cfg.Logger
+	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline, Blobs: blobs, Purger: purge.New(pcfg, db, blobs)}
 	if cfg.Metrics != nil {
 		a.export(cfg.Metrics)
 	}
@@ -123,8 +141,9 @@ func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
 }
 
 // Close writes the clicks still buffered (until ctx ends), stops the click
-// writer and pruner, and stops what Listen started; the database is the
-// caller's to close. Call it after the HTTP server has drained.
+// writer and pruner, and stops what Listen started; the database and the
+// blob store are the caller's to close. Call it after the HTTP server has
+// drained.
 func (a *App) Close(ctx context.Context) error {
 	errs := []error{a.Clicks.Close(ctx)}
 	for _, c := range a.closers {

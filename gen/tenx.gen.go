@@ -155,6 +155,45 @@ func (e CampaignStatus) Valid() bool {
 	}
 }
 
+// Defines values for DeploymentStatus.
+const (
+	DeploymentStatusACTIVE        DeploymentStatus = "ACTIVE"
+	DeploymentStatusINACTIVE      DeploymentStatus = "INACTIVE"
+	DeploymentStatusPENDINGUPLOAD DeploymentStatus = "PENDING_UPLOAD"
+)
+
+// Valid indicates whether the value is a known member of the DeploymentStatus enum.
+func (e DeploymentStatus) Valid() bool {
+	switch e {
+	case DeploymentStatusACTIVE:
+		return true
+	case DeploymentStatusINACTIVE:
+		return true
+	case DeploymentStatusPENDINGUPLOAD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeploymentCreatedStatus.
+const (
+	DeploymentCreatedStatusACTIVE        DeploymentCreatedStatus = "ACTIVE"
+	DeploymentCreatedStatusPENDINGUPLOAD DeploymentCreatedStatus = "PENDING_UPLOAD"
+)
+
+// Valid indicates whether the value is a known member of the DeploymentCreatedStatus enum.
+func (e DeploymentCreatedStatus) Valid() bool {
+	switch e {
+	case DeploymentCreatedStatusACTIVE:
+		return true
+	case DeploymentCreatedStatusPENDINGUPLOAD:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DomainStatus.
 const (
 	DomainStatusACTIVE  DomainStatus = "ACTIVE"
@@ -167,6 +206,87 @@ func (e DomainStatus) Valid() bool {
 	case DomainStatusACTIVE:
 		return true
 	case DomainStatusPENDING:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileAccessMode.
+const (
+	FileAccessModePUBLIC FileAccessMode = "PUBLIC"
+)
+
+// Valid indicates whether the value is a known member of the FileAccessMode enum.
+func (e FileAccessMode) Valid() bool {
+	switch e {
+	case FileAccessModePUBLIC:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileStatus.
+const (
+	FileStatusEXPIRED FileStatus = "EXPIRED"
+	FileStatusPENDING FileStatus = "PENDING"
+	FileStatusREADY   FileStatus = "READY"
+)
+
+// Valid indicates whether the value is a known member of the FileStatus enum.
+func (e FileStatus) Valid() bool {
+	switch e {
+	case FileStatusEXPIRED:
+		return true
+	case FileStatusPENDING:
+		return true
+	case FileStatusREADY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileCreateAccessMode.
+const (
+	FileCreateAccessModePUBLIC FileCreateAccessMode = "PUBLIC"
+)
+
+// Valid indicates whether the value is a known member of the FileCreateAccessMode enum.
+func (e FileCreateAccessMode) Valid() bool {
+	switch e {
+	case FileCreateAccessModePUBLIC:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileCreatedStatus.
+const (
+	FileCreatedStatusPENDING FileCreatedStatus = "PENDING"
+)
+
+// Valid indicates whether the value is a known member of the FileCreatedStatus enum.
+func (e FileCreatedStatus) Valid() bool {
+	switch e {
+	case FileCreatedStatusPENDING:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileCreatedUploadMethod.
+const (
+	PUT FileCreatedUploadMethod = "PUT"
+)
+
+// Valid indicates whether the value is a known member of the FileCreatedUploadMethod enum.
+func (e FileCreatedUploadMethod) Valid() bool {
+	switch e {
+	case PUT:
 		return true
 	default:
 		return false
@@ -229,19 +349,19 @@ func (e PageStatus) Valid() bool {
 
 // Defines values for PageAccessMode.
 const (
-	FREEWITHLOGIN PageAccessMode = "FREE_WITH_LOGIN"
-	PAID          PageAccessMode = "PAID"
-	PUBLIC        PageAccessMode = "PUBLIC"
+	PageAccessModeFREEWITHLOGIN PageAccessMode = "FREE_WITH_LOGIN"
+	PageAccessModePAID          PageAccessMode = "PAID"
+	PageAccessModePUBLIC        PageAccessMode = "PUBLIC"
 )
 
 // Valid indicates whether the value is a known member of the PageAccessMode enum.
 func (e PageAccessMode) Valid() bool {
 	switch e {
-	case FREEWITHLOGIN:
+	case PageAccessModeFREEWITHLOGIN:
 		return true
-	case PAID:
+	case PageAccessModePAID:
 		return true
-	case PUBLIC:
+	case PageAccessModePUBLIC:
 		return true
 	default:
 		return false
@@ -858,6 +978,80 @@ type Credentials struct {
 	Password string              `json:"password"`
 }
 
+// Deployment defines model for Deployment.
+type Deployment struct {
+	// ActivatedAt When it last became live.
+	ActivatedAt   *time.Time `json:"activatedAt,omitempty"`
+	CommitMessage string     `json:"commitMessage"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	DeploymentId  string     `json:"deploymentId"`
+	FileCount     int        `json:"fileCount"`
+
+	// Files Its files (in a single deployment's answer only).
+	Files *[]DeploymentFile `json:"files,omitempty"`
+
+	// Status `ACTIVE` is the live site (one per handle); `INACTIVE` was live or is ready to be.
+	Status     DeploymentStatus `json:"status"`
+	TotalBytes int64            `json:"totalBytes"`
+}
+
+// DeploymentStatus `ACTIVE` is the live site (one per handle); `INACTIVE` was live or is ready to be.
+type DeploymentStatus string
+
+// DeploymentCreate Exactly one of `inlineHtml` and `files`.
+type DeploymentCreate struct {
+	CommitMessage *string                `json:"commitMessage,omitempty"`
+	Files         *[]DeploymentFileInput `json:"files,omitempty"`
+
+	// InlineHtml The site's one page, served as `index.html`.
+	InlineHtml *string `json:"inlineHtml,omitempty"`
+}
+
+// DeploymentCreated defines model for DeploymentCreated.
+type DeploymentCreated struct {
+	// DeploymentId Example: dep_8fQmZ2xKc7LrT0bWv4Ns
+	DeploymentId string `json:"deploymentId"`
+
+	// PutUrls For a manifest, one signed upload URL per file (one PUT each, with the file's `Content-Type`).
+	PutUrls *[]PutURL               `json:"putUrls,omitempty"`
+	Status  DeploymentCreatedStatus `json:"status"`
+
+	// UploadExpiresAt When the putUrls stop working.
+	UploadExpiresAt *time.Time `json:"uploadExpiresAt,omitempty"`
+}
+
+// DeploymentCreatedStatus defines model for DeploymentCreated.Status.
+type DeploymentCreatedStatus string
+
+// DeploymentFile defines model for DeploymentFile.
+type DeploymentFile struct {
+	ContentType string `json:"contentType"`
+	Path        string `json:"path"`
+	SizeBytes   int64  `json:"sizeBytes"`
+	Uploaded    bool   `json:"uploaded"`
+}
+
+// DeploymentFileInput defines model for DeploymentFileInput.
+type DeploymentFileInput struct {
+	ContentType string `json:"contentType"`
+
+	// Path Relative to the site root, e.g. `index.html`, `css/site.css`; no `..`, no leading `/`.
+	Path      string `json:"path"`
+	SizeBytes int64  `json:"sizeBytes"`
+}
+
+// DeploymentList defines model for DeploymentList.
+type DeploymentList struct {
+	Deployments []Deployment `json:"deployments"`
+	NextToken   *string      `json:"nextToken,omitempty"`
+}
+
+// DeploymentPreview defines model for DeploymentPreview.
+type DeploymentPreview struct {
+	ExpiresAt  time.Time `json:"expiresAt"`
+	PreviewUrl string    `json:"previewUrl"`
+}
+
 // Domain defines model for Domain.
 type Domain struct {
 	CheckedAt     *time.Time `json:"checkedAt,omitempty"`
@@ -947,6 +1141,79 @@ type Error struct {
 		WritesDay   *openapi_types.Date `json:"writesDay,omitempty"`
 		WritesToday *int                `json:"writesToday,omitempty"`
 	} `json:"usage,omitempty"`
+}
+
+// File defines model for File.
+type File struct {
+	AccessMode  FileAccessMode `json:"accessMode"`
+	ContentType string         `json:"contentType"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	ExpiresAt   *time.Time     `json:"expiresAt,omitempty"`
+	FileId      string         `json:"fileId"`
+	FileName    string         `json:"fileName"`
+	PublicUrl   string         `json:"publicUrl"`
+	SizeBytes   int64          `json:"sizeBytes"`
+
+	// Status `PENDING` until uploaded, `READY` once stored, `EXPIRED` after `expiresAt` (its object purged).
+	Status     FileStatus `json:"status"`
+	UploadedAt *time.Time `json:"uploadedAt,omitempty"`
+}
+
+// FileAccessMode defines model for File.AccessMode.
+type FileAccessMode string
+
+// FileStatus `PENDING` until uploaded, `READY` once stored, `EXPIRED` after `expiresAt` (its object purged).
+type FileStatus string
+
+// FileCreate defines model for FileCreate.
+type FileCreate struct {
+	// AccessMode Who may download it; only PUBLIC exists.
+	AccessMode *FileCreateAccessMode `json:"accessMode,omitempty"`
+
+	// ContentType A media type, e.g. `image/png`; the upload must send exactly this `Content-Type`.
+	ContentType string `json:"contentType"`
+
+	// ExpiresAt When the file stops being served (410 `file_expired`) and is purged; in the future.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+
+	// FileName The name the file is downloaded as; no `/` or `\`.
+	FileName string `json:"fileName"`
+
+	// SizeBytes The exact size of the upload.
+	SizeBytes int64 `json:"sizeBytes"`
+}
+
+// FileCreateAccessMode Who may download it; only PUBLIC exists.
+type FileCreateAccessMode string
+
+// FileCreated defines model for FileCreated.
+type FileCreated struct {
+	// FileId Example: fil_3kTMd9bq0XvYw2sLr8aQ
+	FileId string `json:"fileId"`
+
+	// PublicUrl The file's public download link (`GET /v2/public/files/{fileId}`).
+	PublicUrl       string            `json:"publicUrl"`
+	Status          FileCreatedStatus `json:"status"`
+	UploadExpiresAt time.Time         `json:"uploadExpiresAt"`
+
+	// UploadHeaders The headers the upload must send (`Content-Type`).
+	UploadHeaders map[string]string       `json:"uploadHeaders"`
+	UploadMethod  FileCreatedUploadMethod `json:"uploadMethod"`
+
+	// UploadUrl Takes one PUT of the bytes within 15 minutes.
+	UploadUrl string `json:"uploadUrl"`
+}
+
+// FileCreatedStatus defines model for FileCreated.Status.
+type FileCreatedStatus string
+
+// FileCreatedUploadMethod defines model for FileCreated.UploadMethod.
+type FileCreatedUploadMethod string
+
+// FileList defines model for FileList.
+type FileList struct {
+	Files     []File  `json:"files"`
+	NextToken *string `json:"nextToken,omitempty"`
 }
 
 // Handle defines model for Handle.
@@ -1197,6 +1464,12 @@ type ProfileInput struct {
 	Theme *string `json:"theme,omitempty"`
 }
 
+// PutURL defines model for PutURL.
+type PutURL struct {
+	Path string `json:"path"`
+	Url  string `json:"url"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -1393,8 +1666,14 @@ type AnalyticsToParam = string
 // CampaignId defines model for CampaignId.
 type CampaignId = string
 
+// DeploymentId defines model for DeploymentId.
+type DeploymentId = string
+
 // ExportFormat defines model for ExportFormat.
 type ExportFormat string
+
+// FileId defines model for FileId.
+type FileId = string
 
 // HandleName defines model for HandleName.
 type HandleName = string
@@ -1522,6 +1801,14 @@ type ListCampaignsParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListFilesParams defines parameters for ListFiles.
+type ListFilesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksParams defines parameters for ListLinks.
 type ListLinksParams struct {
 	// Tag Only links with this tag.
@@ -1548,6 +1835,14 @@ type ListPagesParams struct {
 
 // ListPagesParamsStatus defines parameters for ListPages.
 type ListPagesParamsStatus string
+
+// ListDeploymentsParams defines parameters for ListDeployments.
+type ListDeploymentsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
 
 // GetSiteStructureParams defines parameters for GetSiteStructure.
 type GetSiteStructureParams struct {
@@ -1648,6 +1943,14 @@ type ListCampaignsPublicParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListFilesPublicParams defines parameters for ListFilesPublic.
+type ListFilesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksPublicParams defines parameters for ListLinksPublic.
 type ListLinksPublicParams struct {
 	// Tag Only links with this tag.
@@ -1674,6 +1977,14 @@ type ListPagesPublicParams struct {
 
 // ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
 type ListPagesPublicParamsStatus string
+
+// ListDeploymentsPublicParams defines parameters for ListDeploymentsPublic.
+type ListDeploymentsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
 
 // GetSiteStructurePublicParams defines parameters for GetSiteStructurePublic.
 type GetSiteStructurePublicParams struct {
@@ -1717,6 +2028,9 @@ type UpdateCampaignJSONRequestBody = CampaignPatch
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
+// CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
+type CreateFileJSONRequestBody = FileCreate
+
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
 
@@ -1731,6 +2045,9 @@ type UpdatePageJSONRequestBody = PageUpdate
 
 // UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
 type UpdateProfileJSONRequestBody = ProfileInput
+
+// CreateDeploymentJSONRequestBody defines body for CreateDeployment for application/json ContentType.
+type CreateDeploymentJSONRequestBody = DeploymentCreate
 
 // SetSiteModeJSONRequestBody defines body for SetSiteMode for application/json ContentType.
 type SetSiteModeJSONRequestBody = SiteModeInput
@@ -1762,6 +2079,9 @@ type CreateCampaignPublicJSONRequestBody = CampaignCreate
 // UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
 type UpdateCampaignPublicJSONRequestBody = CampaignPatch
 
+// CreateFilePublicJSONRequestBody defines body for CreateFilePublic for application/json ContentType.
+type CreateFilePublicJSONRequestBody = FileCreate
+
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
 
@@ -1776,6 +2096,9 @@ type UpdatePagePublicJSONRequestBody = PageUpdate
 
 // UpdateProfilePublicJSONRequestBody defines body for UpdateProfilePublic for application/json ContentType.
 type UpdateProfilePublicJSONRequestBody = ProfileInput
+
+// CreateDeploymentPublicJSONRequestBody defines body for CreateDeploymentPublic for application/json ContentType.
+type CreateDeploymentPublicJSONRequestBody = DeploymentCreate
 
 // SetSiteModePublicJSONRequestBody defines body for SetSiteModePublic for application/json ContentType.
 type SetSiteModePublicJSONRequestBody = SiteModeInput
@@ -1845,6 +2168,9 @@ type ServerInterface interface {
 	// GetBillingSummary The signed-in user's plan, its limits and today's usage
 	// (GET /v2/billing/summary)
 	GetBillingSummary(ctx echo.Context) error
+	// ReadObject Read an object of the local blob store (signed URL, no credential)
+	// (GET /v2/downloads/{downloadToken})
+	ReadObject(ctx echo.Context, downloadToken string) error
 	// ListHandles Handles the caller can reach, with their role
 	// (GET /v2/handles)
 	ListHandles(ctx echo.Context) error
@@ -1890,6 +2216,21 @@ type ServerInterface interface {
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx echo.Context, handle HandleName) error
+	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/files)
+	ListFiles(ctx echo.Context, handle HandleName, params ListFilesParams) error
+	// CreateFile Create a file and get its upload URL (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/files)
+	CreateFile(ctx echo.Context, handle HandleName) error
+	// DeleteFile Delete a file (its object and its metadata) (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/files/{fileId})
+	DeleteFile(ctx echo.Context, handle HandleName, fileId FileId) error
+	// GetFile One file (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/files/{fileId})
+	GetFile(ctx echo.Context, handle HandleName, fileId FileId) error
+	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/files/{fileId}/complete)
+	CompleteFile(ctx echo.Context, handle HandleName, fileId FileId) error
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx echo.Context, handle HandleName, params ListLinksParams) error
@@ -1929,6 +2270,21 @@ type ServerInterface interface {
 	// UpdateProfile Replace the handle's profile (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/profile)
 	UpdateProfile(ctx echo.Context, handle HandleName) error
+	// ListDeployments List the handle's site deployments, newest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments)
+	ListDeployments(ctx echo.Context, handle HandleName, params ListDeploymentsParams) error
+	// CreateDeployment Deploy the site (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-deployments)
+	CreateDeployment(ctx echo.Context, handle HandleName) error
+	// GetDeployment One site deployment with its files (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments/{deploymentId})
+	GetDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
+	// ActivateDeployment Make a deployment the live site (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-deployments/{deploymentId}/activate)
+	ActivateDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
+	// PreviewDeployment A signed preview URL of a deployment (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments/{deploymentId}/preview)
+	PreviewDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
 	// SetSiteMode Choose what the handle's public site /s/{handle}/ shows (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/site-mode)
 	SetSiteMode(ctx echo.Context, handle HandleName) error
@@ -1989,6 +2345,9 @@ type ServerInterface interface {
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx echo.Context) error
+	// DownloadFile Download a public file (no credential)
+	// (GET /v2/public/files/{fileId})
+	DownloadFile(ctx echo.Context, fileId string) error
 	// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics)
 	GetAnalyticsPublic(ctx echo.Context, handle HandleName, params GetAnalyticsPublicParams) error
@@ -2010,6 +2369,21 @@ type ServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
+	// (GET /v2/public/handles/{handle}/files)
+	ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error
+	// CreateFilePublic Create a file and get its upload URL (PAT, `files.write`)
+	// (POST /v2/public/handles/{handle}/files)
+	CreateFilePublic(ctx echo.Context, handle HandleName) error
+	// DeleteFilePublic Delete a file (its object and its metadata) (PAT, `files.write`)
+	// (DELETE /v2/public/handles/{handle}/files/{fileId})
+	DeleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error
+	// GetFilePublic One file (PAT, `files.read`)
+	// (GET /v2/public/handles/{handle}/files/{fileId})
+	GetFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error
+	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
+	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
+	CompleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error
@@ -2049,6 +2423,21 @@ type ServerInterface interface {
 	// UpdateProfilePublic Replace the handle's profile (PAT, `pages.write`)
 	// (PUT /v2/public/handles/{handle}/profile)
 	UpdateProfilePublic(ctx echo.Context, handle HandleName) error
+	// ListDeploymentsPublic List the handle's site deployments, newest first (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments)
+	ListDeploymentsPublic(ctx echo.Context, handle HandleName, params ListDeploymentsPublicParams) error
+	// CreateDeploymentPublic Deploy the site (PAT, `site.deployments.write`)
+	// (POST /v2/public/handles/{handle}/site-deployments)
+	CreateDeploymentPublic(ctx echo.Context, handle HandleName) error
+	// GetDeploymentPublic One site deployment with its files (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments/{deploymentId})
+	GetDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
+	// ActivateDeploymentPublic Make a deployment the live site (PAT, `site.deployments.write`)
+	// (POST /v2/public/handles/{handle}/site-deployments/{deploymentId}/activate)
+	ActivateDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
+	// PreviewDeploymentPublic A signed preview URL of a deployment (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments/{deploymentId}/preview)
+	PreviewDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error
 	// SetSiteModePublic Choose what the handle's public site /s/{handle}/ shows (PAT, `pages.write`)
 	// (PUT /v2/public/handles/{handle}/site-mode)
 	SetSiteModePublic(ctx echo.Context, handle HandleName) error
@@ -2067,6 +2456,9 @@ type ServerInterface interface {
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx echo.Context) error
+	// UploadObject Upload the bytes of a file or deployment file (signed URL, no credential)
+	// (PUT /v2/uploads/{uploadToken})
+	UploadObject(ctx echo.Context, uploadToken string) error
 	// FollowLink Follow a short link (public); counts the visit
 	// (GET /{handle}/{slug})
 	FollowLink(ctx echo.Context, handle string, slug string) error
@@ -2294,6 +2686,22 @@ func (w *ServerInterfaceWrapper) GetBillingSummary(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetBillingSummary(ctx)
+	return err
+}
+
+// ReadObject converts echo context to params.
+func (w *ServerInterfaceWrapper) ReadObject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "downloadToken" -------------
+	var downloadToken string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "downloadToken", ctx.Param("downloadToken"), &downloadToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter downloadToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReadObject(ctx, downloadToken)
 	return err
 }
 
@@ -2653,6 +3061,126 @@ func (w *ServerInterfaceWrapper) ReplaceCollaborators(ctx echo.Context) error {
 	return err
 }
 
+// ListFiles converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFiles(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFiles(ctx, handle, params)
+	return err
+}
+
+// CreateFile converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateFile(ctx, handle)
+	return err
+}
+
+// DeleteFile converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteFile(ctx, handle, fileId)
+	return err
+}
+
+// GetFile converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFile(ctx, handle, fileId)
+	return err
+}
+
+// CompleteFile converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteFile(ctx, handle, fileId)
+	return err
+}
+
 // ListLinks converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLinks(ctx echo.Context) error {
 	var err error
@@ -2974,6 +3502,126 @@ func (w *ServerInterfaceWrapper) UpdateProfile(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateProfile(ctx, handle)
+	return err
+}
+
+// ListDeployments converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDeployments(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDeploymentsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDeployments(ctx, handle, params)
+	return err
+}
+
+// CreateDeployment converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDeployment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDeployment(ctx, handle)
+	return err
+}
+
+// GetDeployment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDeployment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDeployment(ctx, handle, deploymentId)
+	return err
+}
+
+// ActivateDeployment converts echo context to params.
+func (w *ServerInterfaceWrapper) ActivateDeployment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ActivateDeployment(ctx, handle, deploymentId)
+	return err
+}
+
+// PreviewDeployment converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewDeployment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewDeployment(ctx, handle, deploymentId)
 	return err
 }
 
@@ -3424,6 +4072,22 @@ func (w *ServerInterfaceWrapper) RecordConversion(ctx echo.Context) error {
 	return err
 }
 
+// DownloadFile converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "fileId" -------------
+	var fileId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadFile(ctx, fileId)
+	return err
+}
+
 // GetAnalyticsPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) GetAnalyticsPublic(ctx echo.Context) error {
 	var err error
@@ -3647,6 +4311,126 @@ func (w *ServerInterfaceWrapper) GetCampaignHealthPublic(ctx echo.Context) error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCampaignHealthPublic(ctx, handle, campaignId)
+	return err
+}
+
+// ListFilesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFilesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilesPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFilesPublic(ctx, handle, params)
+	return err
+}
+
+// CreateFilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateFilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateFilePublic(ctx, handle)
+	return err
+}
+
+// DeleteFilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteFilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteFilePublic(ctx, handle, fileId)
+	return err
+}
+
+// GetFilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFilePublic(ctx, handle, fileId)
+	return err
+}
+
+// CompleteFilePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteFilePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteFilePublic(ctx, handle, fileId)
 	return err
 }
 
@@ -3974,6 +4758,126 @@ func (w *ServerInterfaceWrapper) UpdateProfilePublic(ctx echo.Context) error {
 	return err
 }
 
+// ListDeploymentsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDeploymentsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDeploymentsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDeploymentsPublic(ctx, handle, params)
+	return err
+}
+
+// CreateDeploymentPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDeploymentPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDeploymentPublic(ctx, handle)
+	return err
+}
+
+// GetDeploymentPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDeploymentPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDeploymentPublic(ctx, handle, deploymentId)
+	return err
+}
+
+// ActivateDeploymentPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ActivateDeploymentPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ActivateDeploymentPublic(ctx, handle, deploymentId)
+	return err
+}
+
+// PreviewDeploymentPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewDeploymentPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "deploymentId" -------------
+	var deploymentId DeploymentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deploymentId", ctx.Param("deploymentId"), &deploymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deploymentId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewDeploymentPublic(ctx, handle, deploymentId)
+	return err
+}
+
 // SetSiteModePublic converts echo context to params.
 func (w *ServerInterfaceWrapper) SetSiteModePublic(ctx echo.Context) error {
 	var err error
@@ -4116,6 +5020,22 @@ func (w *ServerInterfaceWrapper) StripeWebhook(ctx echo.Context) error {
 	return err
 }
 
+// UploadObject converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadObject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "uploadToken" -------------
+	var uploadToken string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "uploadToken", ctx.Param("uploadToken"), &uploadToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter uploadToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadObject(ctx, uploadToken)
+	return err
+}
+
 // FollowLink converts echo context to params.
 func (w *ServerInterfaceWrapper) FollowLink(ctx echo.Context) error {
 	var err error
@@ -4219,12 +5139,35 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId", wrapper.PutSiteStructurePublic, options.OperationMiddlewares["putSiteStructurePublic"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructure, options.OperationMiddlewares["publishSiteStructure"]...)
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructurePublic, options.OperationMiddlewares["publishSiteStructurePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.ListDeployments, options.OperationMiddlewares["listDeployments"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.CreateDeployment, options.OperationMiddlewares["createDeployment"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-deployments", wrapper.ListDeploymentsPublic, options.OperationMiddlewares["listDeploymentsPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-deployments", wrapper.CreateDeploymentPublic, options.OperationMiddlewares["createDeploymentPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/site-deployments/:deploymentId", wrapper.GetDeployment, options.OperationMiddlewares["getDeployment"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-deployments/:deploymentId", wrapper.GetDeploymentPublic, options.OperationMiddlewares["getDeploymentPublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/site-deployments/:deploymentId/activate", wrapper.ActivateDeployment, options.OperationMiddlewares["activateDeployment"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-deployments/:deploymentId/activate", wrapper.ActivateDeploymentPublic, options.OperationMiddlewares["activateDeploymentPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/site-deployments/:deploymentId/preview", wrapper.PreviewDeployment, options.OperationMiddlewares["previewDeployment"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-deployments/:deploymentId/preview", wrapper.PreviewDeploymentPublic, options.OperationMiddlewares["previewDeploymentPublic"]...)
 	router.GET(options.BaseURL+"/v2/account/domains", wrapper.ListDomains, options.OperationMiddlewares["listDomains"]...)
 	router.POST(options.BaseURL+"/v2/account/domains", wrapper.CreateDomain, options.OperationMiddlewares["createDomain"]...)
 	router.DELETE(options.BaseURL+"/v2/account/domains/:domain", wrapper.DeleteDomain, options.OperationMiddlewares["deleteDomain"]...)
 	router.GET(options.BaseURL+"/v2/account/domains/:domain", wrapper.GetDomain, options.OperationMiddlewares["getDomain"]...)
 	router.POST(options.BaseURL+"/v2/account/domains/:domain/reconcile", wrapper.ReconcileDomain, options.OperationMiddlewares["reconcileDomain"]...)
 	router.PUT(options.BaseURL+"/v2/account/domains/:domain/routes", wrapper.ReplaceDomainRoutes, options.OperationMiddlewares["replaceDomainRoutes"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/files", wrapper.ListFiles, options.OperationMiddlewares["listFiles"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/files", wrapper.CreateFile, options.OperationMiddlewares["createFile"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/files", wrapper.ListFilesPublic, options.OperationMiddlewares["listFilesPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/files", wrapper.CreateFilePublic, options.OperationMiddlewares["createFilePublic"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/files/:fileId", wrapper.DeleteFile, options.OperationMiddlewares["deleteFile"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/files/:fileId", wrapper.GetFile, options.OperationMiddlewares["getFile"]...)
+	router.DELETE(options.BaseURL+"/v2/public/handles/:handle/files/:fileId", wrapper.DeleteFilePublic, options.OperationMiddlewares["deleteFilePublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/files/:fileId", wrapper.GetFilePublic, options.OperationMiddlewares["getFilePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/files/:fileId/complete", wrapper.CompleteFile, options.OperationMiddlewares["completeFile"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/files/:fileId/complete", wrapper.CompleteFilePublic, options.OperationMiddlewares["completeFilePublic"]...)
+	router.GET(options.BaseURL+"/v2/public/files/:fileId", wrapper.DownloadFile, options.OperationMiddlewares["downloadFile"]...)
+	router.PUT(options.BaseURL+"/v2/uploads/:uploadToken", wrapper.UploadObject, options.OperationMiddlewares["uploadObject"]...)
+	router.GET(options.BaseURL+"/v2/downloads/:downloadToken", wrapper.ReadObject, options.OperationMiddlewares["readObject"]...)
 	router.GET(options.BaseURL+"/v2/handles", wrapper.ListHandles, options.OperationMiddlewares["listHandles"]...)
 	router.POST(options.BaseURL+"/v2/handles", wrapper.CreateHandle, options.OperationMiddlewares["createHandle"]...)
 	router.DELETE(options.BaseURL+"/v2/handles/:handle", wrapper.DeleteHandle, options.OperationMiddlewares["deleteHandle"]...)
@@ -6221,6 +7164,91 @@ func (response GetBillingSummary500JSONResponse) VisitGetBillingSummaryResponse(
 type GetBillingSummary503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GetBillingSummary503JSONResponse) VisitGetBillingSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadObjectRequestObject struct {
+	DownloadToken string `json:"downloadToken"`
+}
+
+type ReadObjectResponseObject interface {
+	VisitReadObjectResponse(w http.ResponseWriter) error
+}
+
+type ReadObject200AsteriskResponse struct {
+	Body          io.Reader
+	ContentType   string
+	ContentLength int64
+}
+
+func (response ReadObject200AsteriskResponse) VisitReadObjectResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReadObject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ReadObject400JSONResponse) VisitReadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadObject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReadObject404JSONResponse) VisitReadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadObject500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ReadObject500JSONResponse) VisitReadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReadObject503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ReadObject503JSONResponse) VisitReadObjectResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8337,6 +9365,708 @@ func (response ReplaceCollaborators503JSONResponse) VisitReplaceCollaboratorsRes
 	return err
 }
 
+type ListFilesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFilesParams
+}
+
+type ListFilesResponseObject interface {
+	VisitListFilesResponse(w http.ResponseWriter) error
+}
+
+type ListFiles200JSONResponse FileList
+
+func (response ListFiles200JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFiles400JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFiles401JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFiles403JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFiles404JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFiles429JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFiles500JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFiles503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFiles503JSONResponse) VisitListFilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFileRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateFileJSONRequestBody
+}
+
+type CreateFileResponseObject interface {
+	VisitCreateFileResponse(w http.ResponseWriter) error
+}
+
+type CreateFile201JSONResponse FileCreated
+
+func (response CreateFile201JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateFile400JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateFile401JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateFile403JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateFile404JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateFile409JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateFile413JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateFile429JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateFile500JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateFile503JSONResponse) VisitCreateFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFileRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type DeleteFileResponseObject interface {
+	VisitDeleteFileResponse(w http.ResponseWriter) error
+}
+
+type DeleteFile204Response struct {
+}
+
+func (response DeleteFile204Response) VisitDeleteFileResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteFile400JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteFile401JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteFile403JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteFile404JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteFile429JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteFile500JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteFile503JSONResponse) VisitDeleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFileRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type GetFileResponseObject interface {
+	VisitGetFileResponse(w http.ResponseWriter) error
+}
+
+type GetFile200JSONResponse File
+
+func (response GetFile200JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetFile400JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetFile401JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetFile403JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetFile404JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetFile429JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetFile500JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetFile503JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFileRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type CompleteFileResponseObject interface {
+	VisitCompleteFileResponse(w http.ResponseWriter) error
+}
+
+type CompleteFile200JSONResponse File
+
+func (response CompleteFile200JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteFile400JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteFile401JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CompleteFile403JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteFile404JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CompleteFile429JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteFile500JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CompleteFile503JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLinksRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListLinksParams
@@ -10181,6 +11911,728 @@ func (response UpdateProfile500JSONResponse) VisitUpdateProfileResponse(w http.R
 type UpdateProfile503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response UpdateProfile503JSONResponse) VisitUpdateProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListDeploymentsParams
+}
+
+type ListDeploymentsResponseObject interface {
+	VisitListDeploymentsResponse(w http.ResponseWriter) error
+}
+
+type ListDeployments200JSONResponse DeploymentList
+
+func (response ListDeployments200JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListDeployments400JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDeployments401JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDeployments403JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListDeployments404JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListDeployments429JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListDeployments500JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeployments503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListDeployments503JSONResponse) VisitListDeploymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateDeploymentJSONRequestBody
+}
+
+type CreateDeploymentResponseObject interface {
+	VisitCreateDeploymentResponse(w http.ResponseWriter) error
+}
+
+type CreateDeployment201JSONResponse DeploymentCreated
+
+func (response CreateDeployment201JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDeployment400JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDeployment401JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDeployment403JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateDeployment404JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateDeployment409JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDeployment413JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateDeployment429JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateDeployment500JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeployment503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateDeployment503JSONResponse) VisitCreateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type GetDeploymentResponseObject interface {
+	VisitGetDeploymentResponse(w http.ResponseWriter) error
+}
+
+type GetDeployment200JSONResponse Deployment
+
+func (response GetDeployment200JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetDeployment400JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDeployment401JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDeployment403JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDeployment404JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetDeployment429JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetDeployment500JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeployment503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetDeployment503JSONResponse) VisitGetDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type ActivateDeploymentResponseObject interface {
+	VisitActivateDeploymentResponse(w http.ResponseWriter) error
+}
+
+type ActivateDeployment200JSONResponse Deployment
+
+func (response ActivateDeployment200JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ActivateDeployment400JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ActivateDeployment401JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ActivateDeployment403JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ActivateDeployment404JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ActivateDeployment409JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ActivateDeployment429JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ActivateDeployment500JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeployment503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ActivateDeployment503JSONResponse) VisitActivateDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type PreviewDeploymentResponseObject interface {
+	VisitPreviewDeploymentResponse(w http.ResponseWriter) error
+}
+
+type PreviewDeployment200JSONResponse DeploymentPreview
+
+func (response PreviewDeployment200JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewDeployment400JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewDeployment401JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewDeployment403JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewDeployment404JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewDeployment429JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewDeployment500JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeployment503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewDeployment503JSONResponse) VisitPreviewDeploymentResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -13010,6 +15462,100 @@ func (response RecordConversion503JSONResponse) VisitRecordConversionResponse(w 
 	return err
 }
 
+type DownloadFileRequestObject struct {
+	FileId string `json:"fileId"`
+}
+
+type DownloadFileResponseObject interface {
+	VisitDownloadFileResponse(w http.ResponseWriter) error
+}
+
+type DownloadFile302ResponseHeaders struct {
+	Location *string
+}
+
+type DownloadFile302Response struct {
+	Headers DownloadFile302ResponseHeaders
+}
+
+func (response DownloadFile302Response) VisitDownloadFileResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(302)
+	return nil
+}
+
+type DownloadFile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DownloadFile400JSONResponse) VisitDownloadFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DownloadFile404JSONResponse) VisitDownloadFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadFile410JSONResponse struct{ GoneJSONResponse }
+
+func (response DownloadFile410JSONResponse) VisitDownloadFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DownloadFile500JSONResponse) VisitDownloadFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadFile503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DownloadFile503JSONResponse) VisitDownloadFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAnalyticsPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params GetAnalyticsPublicParams
@@ -14110,6 +16656,776 @@ func (response GetCampaignHealthPublic500JSONResponse) VisitGetCampaignHealthPub
 type GetCampaignHealthPublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GetCampaignHealthPublic503JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFilesPublicParams
+}
+
+type ListFilesPublicResponseObject interface {
+	VisitListFilesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListFilesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListFilesPublic200JSONResponse struct {
+	Body    FileList
+	Headers ListFilesPublic200ResponseHeaders
+}
+
+func (response ListFilesPublic200JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFilesPublic400JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFilesPublic401JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFilesPublic403JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFilesPublic404JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFilesPublic429JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFilesPublic500JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFilesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFilesPublic503JSONResponse) VisitListFilesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateFilePublicJSONRequestBody
+}
+
+type CreateFilePublicResponseObject interface {
+	VisitCreateFilePublicResponse(w http.ResponseWriter) error
+}
+
+type CreateFilePublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreateFilePublic201JSONResponse struct {
+	Body    FileCreated
+	Headers CreateFilePublic201ResponseHeaders
+}
+
+func (response CreateFilePublic201JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateFilePublic400JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateFilePublic401JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateFilePublic403JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateFilePublic404JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateFilePublic409JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateFilePublic413JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateFilePublic429JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateFilePublic500JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateFilePublic503JSONResponse) VisitCreateFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type DeleteFilePublicResponseObject interface {
+	VisitDeleteFilePublicResponse(w http.ResponseWriter) error
+}
+
+type DeleteFilePublic204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type DeleteFilePublic204Response struct {
+	Headers DeleteFilePublic204ResponseHeaders
+}
+
+func (response DeleteFilePublic204Response) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteFilePublic400JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteFilePublic401JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteFilePublic403JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteFilePublic404JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteFilePublic429JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteFilePublic500JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteFilePublic503JSONResponse) VisitDeleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type GetFilePublicResponseObject interface {
+	VisitGetFilePublicResponse(w http.ResponseWriter) error
+}
+
+type GetFilePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetFilePublic200JSONResponse struct {
+	Body    File
+	Headers GetFilePublic200ResponseHeaders
+}
+
+func (response GetFilePublic200JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetFilePublic400JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetFilePublic401JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetFilePublic403JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetFilePublic404JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetFilePublic429JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetFilePublic500JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetFilePublic503JSONResponse) VisitGetFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	FileId FileId     `json:"fileId"`
+}
+
+type CompleteFilePublicResponseObject interface {
+	VisitCompleteFilePublicResponse(w http.ResponseWriter) error
+}
+
+type CompleteFilePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CompleteFilePublic200JSONResponse struct {
+	Body    File
+	Headers CompleteFilePublic200ResponseHeaders
+}
+
+func (response CompleteFilePublic200JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompleteFilePublic400JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompleteFilePublic401JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CompleteFilePublic403JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompleteFilePublic404JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CompleteFilePublic429JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CompleteFilePublic500JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteFilePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CompleteFilePublic503JSONResponse) VisitCompleteFilePublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -16168,6 +19484,798 @@ func (response UpdateProfilePublic503JSONResponse) VisitUpdateProfilePublicRespo
 	return err
 }
 
+type ListDeploymentsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListDeploymentsPublicParams
+}
+
+type ListDeploymentsPublicResponseObject interface {
+	VisitListDeploymentsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListDeploymentsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListDeploymentsPublic200JSONResponse struct {
+	Body    DeploymentList
+	Headers ListDeploymentsPublic200ResponseHeaders
+}
+
+func (response ListDeploymentsPublic200JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListDeploymentsPublic400JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListDeploymentsPublic401JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListDeploymentsPublic403JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListDeploymentsPublic404JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListDeploymentsPublic429JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListDeploymentsPublic500JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeploymentsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListDeploymentsPublic503JSONResponse) VisitListDeploymentsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateDeploymentPublicJSONRequestBody
+}
+
+type CreateDeploymentPublicResponseObject interface {
+	VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error
+}
+
+type CreateDeploymentPublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreateDeploymentPublic201JSONResponse struct {
+	Body    DeploymentCreated
+	Headers CreateDeploymentPublic201ResponseHeaders
+}
+
+func (response CreateDeploymentPublic201JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateDeploymentPublic400JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateDeploymentPublic401JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateDeploymentPublic403JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateDeploymentPublic404JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateDeploymentPublic409JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateDeploymentPublic413JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateDeploymentPublic429JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateDeploymentPublic500JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDeploymentPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateDeploymentPublic503JSONResponse) VisitCreateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublicRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type GetDeploymentPublicResponseObject interface {
+	VisitGetDeploymentPublicResponse(w http.ResponseWriter) error
+}
+
+type GetDeploymentPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetDeploymentPublic200JSONResponse struct {
+	Body    Deployment
+	Headers GetDeploymentPublic200ResponseHeaders
+}
+
+func (response GetDeploymentPublic200JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetDeploymentPublic400JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDeploymentPublic401JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDeploymentPublic403JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDeploymentPublic404JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetDeploymentPublic429JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetDeploymentPublic500JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeploymentPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetDeploymentPublic503JSONResponse) VisitGetDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublicRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type ActivateDeploymentPublicResponseObject interface {
+	VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error
+}
+
+type ActivateDeploymentPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ActivateDeploymentPublic200JSONResponse struct {
+	Body    Deployment
+	Headers ActivateDeploymentPublic200ResponseHeaders
+}
+
+func (response ActivateDeploymentPublic200JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ActivateDeploymentPublic400JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ActivateDeploymentPublic401JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ActivateDeploymentPublic403JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ActivateDeploymentPublic404JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response ActivateDeploymentPublic409JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ActivateDeploymentPublic429JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ActivateDeploymentPublic500JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateDeploymentPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ActivateDeploymentPublic503JSONResponse) VisitActivateDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublicRequestObject struct {
+	Handle       HandleName   `json:"handle"`
+	DeploymentId DeploymentId `json:"deploymentId"`
+}
+
+type PreviewDeploymentPublicResponseObject interface {
+	VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error
+}
+
+type PreviewDeploymentPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PreviewDeploymentPublic200JSONResponse struct {
+	Body    DeploymentPreview
+	Headers PreviewDeploymentPublic200ResponseHeaders
+}
+
+func (response PreviewDeploymentPublic200JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewDeploymentPublic400JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewDeploymentPublic401JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewDeploymentPublic403JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewDeploymentPublic404JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewDeploymentPublic429JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewDeploymentPublic500JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewDeploymentPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewDeploymentPublic503JSONResponse) VisitPreviewDeploymentPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SetSiteModePublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Body   *SetSiteModePublicJSONRequestBody
@@ -17079,6 +21187,122 @@ func (response StripeWebhook503JSONResponse) VisitStripeWebhookResponse(w http.R
 	return err
 }
 
+type UploadObjectRequestObject struct {
+	UploadToken string `json:"uploadToken"`
+	ContentType string
+	Body        io.Reader
+}
+
+type UploadObjectResponseObject interface {
+	VisitUploadObjectResponse(w http.ResponseWriter) error
+}
+
+type UploadObject204Response struct {
+}
+
+func (response UploadObject204Response) VisitUploadObjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UploadObject400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UploadObject400JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UploadObject404JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UploadObject409JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject410JSONResponse struct{ GoneJSONResponse }
+
+func (response UploadObject410JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UploadObject413JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UploadObject500JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadObject503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UploadObject503JSONResponse) VisitUploadObjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FollowLinkRequestObject struct {
 	Handle string `json:"handle"`
 	Slug   string `json:"slug"`
@@ -17246,6 +21470,9 @@ type StrictServerInterface interface {
 	// GetBillingSummary The signed-in user's plan, its limits and today's usage
 	// (GET /v2/billing/summary)
 	GetBillingSummary(ctx context.Context, request GetBillingSummaryRequestObject) (GetBillingSummaryResponseObject, error)
+	// ReadObject Read an object of the local blob store (signed URL, no credential)
+	// (GET /v2/downloads/{downloadToken})
+	ReadObject(ctx context.Context, request ReadObjectRequestObject) (ReadObjectResponseObject, error)
 	// ListHandles Handles the caller can reach, with their role
 	// (GET /v2/handles)
 	ListHandles(ctx context.Context, request ListHandlesRequestObject) (ListHandlesResponseObject, error)
@@ -17291,6 +21518,21 @@ type StrictServerInterface interface {
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx context.Context, request ReplaceCollaboratorsRequestObject) (ReplaceCollaboratorsResponseObject, error)
+	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/files)
+	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
+	// CreateFile Create a file and get its upload URL (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/files)
+	CreateFile(ctx context.Context, request CreateFileRequestObject) (CreateFileResponseObject, error)
+	// DeleteFile Delete a file (its object and its metadata) (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/files/{fileId})
+	DeleteFile(ctx context.Context, request DeleteFileRequestObject) (DeleteFileResponseObject, error)
+	// GetFile One file (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/files/{fileId})
+	GetFile(ctx context.Context, request GetFileRequestObject) (GetFileResponseObject, error)
+	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/files/{fileId}/complete)
+	CompleteFile(ctx context.Context, request CompleteFileRequestObject) (CompleteFileResponseObject, error)
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx context.Context, request ListLinksRequestObject) (ListLinksResponseObject, error)
@@ -17330,6 +21572,21 @@ type StrictServerInterface interface {
 	// UpdateProfile Replace the handle's profile (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/profile)
 	UpdateProfile(ctx context.Context, request UpdateProfileRequestObject) (UpdateProfileResponseObject, error)
+	// ListDeployments List the handle's site deployments, newest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments)
+	ListDeployments(ctx context.Context, request ListDeploymentsRequestObject) (ListDeploymentsResponseObject, error)
+	// CreateDeployment Deploy the site (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-deployments)
+	CreateDeployment(ctx context.Context, request CreateDeploymentRequestObject) (CreateDeploymentResponseObject, error)
+	// GetDeployment One site deployment with its files (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments/{deploymentId})
+	GetDeployment(ctx context.Context, request GetDeploymentRequestObject) (GetDeploymentResponseObject, error)
+	// ActivateDeployment Make a deployment the live site (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/site-deployments/{deploymentId}/activate)
+	ActivateDeployment(ctx context.Context, request ActivateDeploymentRequestObject) (ActivateDeploymentResponseObject, error)
+	// PreviewDeployment A signed preview URL of a deployment (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/site-deployments/{deploymentId}/preview)
+	PreviewDeployment(ctx context.Context, request PreviewDeploymentRequestObject) (PreviewDeploymentResponseObject, error)
 	// SetSiteMode Choose what the handle's public site /s/{handle}/ shows (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/site-mode)
 	SetSiteMode(ctx context.Context, request SetSiteModeRequestObject) (SetSiteModeResponseObject, error)
@@ -17390,6 +21647,9 @@ type StrictServerInterface interface {
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx context.Context, request RecordConversionRequestObject) (RecordConversionResponseObject, error)
+	// DownloadFile Download a public file (no credential)
+	// (GET /v2/public/files/{fileId})
+	DownloadFile(ctx context.Context, request DownloadFileRequestObject) (DownloadFileResponseObject, error)
 	// GetAnalyticsPublic Click analytics of the handle (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics)
 	GetAnalyticsPublic(ctx context.Context, request GetAnalyticsPublicRequestObject) (GetAnalyticsPublicResponseObject, error)
@@ -17411,6 +21671,21 @@ type StrictServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx context.Context, request GetCampaignHealthPublicRequestObject) (GetCampaignHealthPublicResponseObject, error)
+	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
+	// (GET /v2/public/handles/{handle}/files)
+	ListFilesPublic(ctx context.Context, request ListFilesPublicRequestObject) (ListFilesPublicResponseObject, error)
+	// CreateFilePublic Create a file and get its upload URL (PAT, `files.write`)
+	// (POST /v2/public/handles/{handle}/files)
+	CreateFilePublic(ctx context.Context, request CreateFilePublicRequestObject) (CreateFilePublicResponseObject, error)
+	// DeleteFilePublic Delete a file (its object and its metadata) (PAT, `files.write`)
+	// (DELETE /v2/public/handles/{handle}/files/{fileId})
+	DeleteFilePublic(ctx context.Context, request DeleteFilePublicRequestObject) (DeleteFilePublicResponseObject, error)
+	// GetFilePublic One file (PAT, `files.read`)
+	// (GET /v2/public/handles/{handle}/files/{fileId})
+	GetFilePublic(ctx context.Context, request GetFilePublicRequestObject) (GetFilePublicResponseObject, error)
+	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
+	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
+	CompleteFilePublic(ctx context.Context, request CompleteFilePublicRequestObject) (CompleteFilePublicResponseObject, error)
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx context.Context, request ListLinksPublicRequestObject) (ListLinksPublicResponseObject, error)
@@ -17450,6 +21725,21 @@ type StrictServerInterface interface {
 	// UpdateProfilePublic Replace the handle's profile (PAT, `pages.write`)
 	// (PUT /v2/public/handles/{handle}/profile)
 	UpdateProfilePublic(ctx context.Context, request UpdateProfilePublicRequestObject) (UpdateProfilePublicResponseObject, error)
+	// ListDeploymentsPublic List the handle's site deployments, newest first (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments)
+	ListDeploymentsPublic(ctx context.Context, request ListDeploymentsPublicRequestObject) (ListDeploymentsPublicResponseObject, error)
+	// CreateDeploymentPublic Deploy the site (PAT, `site.deployments.write`)
+	// (POST /v2/public/handles/{handle}/site-deployments)
+	CreateDeploymentPublic(ctx context.Context, request CreateDeploymentPublicRequestObject) (CreateDeploymentPublicResponseObject, error)
+	// GetDeploymentPublic One site deployment with its files (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments/{deploymentId})
+	GetDeploymentPublic(ctx context.Context, request GetDeploymentPublicRequestObject) (GetDeploymentPublicResponseObject, error)
+	// ActivateDeploymentPublic Make a deployment the live site (PAT, `site.deployments.write`)
+	// (POST /v2/public/handles/{handle}/site-deployments/{deploymentId}/activate)
+	ActivateDeploymentPublic(ctx context.Context, request ActivateDeploymentPublicRequestObject) (ActivateDeploymentPublicResponseObject, error)
+	// PreviewDeploymentPublic A signed preview URL of a deployment (PAT, `site.deployments.read`)
+	// (GET /v2/public/handles/{handle}/site-deployments/{deploymentId}/preview)
+	PreviewDeploymentPublic(ctx context.Context, request PreviewDeploymentPublicRequestObject) (PreviewDeploymentPublicResponseObject, error)
 	// SetSiteModePublic Choose what the handle's public site /s/{handle}/ shows (PAT, `pages.write`)
 	// (PUT /v2/public/handles/{handle}/site-mode)
 	SetSiteModePublic(ctx context.Context, request SetSiteModePublicRequestObject) (SetSiteModePublicResponseObject, error)
@@ -17468,6 +21758,9 @@ type StrictServerInterface interface {
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx context.Context, request StripeWebhookRequestObject) (StripeWebhookResponseObject, error)
+	// UploadObject Upload the bytes of a file or deployment file (signed URL, no credential)
+	// (PUT /v2/uploads/{uploadToken})
+	UploadObject(ctx context.Context, request UploadObjectRequestObject) (UploadObjectResponseObject, error)
 	// FollowLink Follow a short link (public); counts the visit
 	// (GET /{handle}/{slug})
 	FollowLink(ctx context.Context, request FollowLinkRequestObject) (FollowLinkResponseObject, error)
@@ -18026,6 +22319,31 @@ func (sh *strictHandler) GetBillingSummary(ctx echo.Context) error {
 	return nil
 }
 
+// ReadObject operation middleware
+func (sh *strictHandler) ReadObject(ctx echo.Context, downloadToken string) error {
+	var request ReadObjectRequestObject
+
+	request.DownloadToken = downloadToken
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReadObject(ctx.Request().Context(), request.(ReadObjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReadObject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReadObjectResponseObject); ok {
+		return validResponse.VisitReadObjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListHandles operation middleware
 func (sh *strictHandler) ListHandles(ctx echo.Context) error {
 	var request ListHandlesRequestObject
@@ -18519,6 +22837,158 @@ func (sh *strictHandler) ReplaceCollaborators(ctx echo.Context, handle HandleNam
 	return nil
 }
 
+// ListFiles operation middleware
+func (sh *strictHandler) ListFiles(ctx echo.Context, handle HandleName, params ListFilesParams) error {
+	var request ListFilesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFiles(ctx.Request().Context(), request.(ListFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFiles")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFilesResponseObject); ok {
+		return validResponse.VisitListFilesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateFile operation middleware
+func (sh *strictHandler) CreateFile(ctx echo.Context, handle HandleName) error {
+	var request CreateFileRequestObject
+
+	request.Handle = handle
+
+	var body CreateFileJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateFile(ctx.Request().Context(), request.(CreateFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateFileResponseObject); ok {
+		return validResponse.VisitCreateFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteFile operation middleware
+func (sh *strictHandler) DeleteFile(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request DeleteFileRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFile(ctx.Request().Context(), request.(DeleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteFileResponseObject); ok {
+		return validResponse.VisitDeleteFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetFile operation middleware
+func (sh *strictHandler) GetFile(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request GetFileRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFile(ctx.Request().Context(), request.(GetFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileResponseObject); ok {
+		return validResponse.VisitGetFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteFile operation middleware
+func (sh *strictHandler) CompleteFile(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request CompleteFileRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteFile(ctx.Request().Context(), request.(CompleteFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteFileResponseObject); ok {
+		return validResponse.VisitCompleteFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLinks operation middleware
 func (sh *strictHandler) ListLinks(ctx echo.Context, handle HandleName, params ListLinksParams) error {
 	var request ListLinksRequestObject
@@ -18962,6 +23432,158 @@ func (sh *strictHandler) UpdateProfile(ctx echo.Context, handle HandleName) erro
 		return err
 	} else if validResponse, ok := response.(UpdateProfileResponseObject); ok {
 		return validResponse.VisitUpdateProfileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDeployments operation middleware
+func (sh *strictHandler) ListDeployments(ctx echo.Context, handle HandleName, params ListDeploymentsParams) error {
+	var request ListDeploymentsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDeployments(ctx.Request().Context(), request.(ListDeploymentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDeployments")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDeploymentsResponseObject); ok {
+		return validResponse.VisitListDeploymentsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDeployment operation middleware
+func (sh *strictHandler) CreateDeployment(ctx echo.Context, handle HandleName) error {
+	var request CreateDeploymentRequestObject
+
+	request.Handle = handle
+
+	var body CreateDeploymentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDeployment(ctx.Request().Context(), request.(CreateDeploymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDeployment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDeploymentResponseObject); ok {
+		return validResponse.VisitCreateDeploymentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDeployment operation middleware
+func (sh *strictHandler) GetDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request GetDeploymentRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDeployment(ctx.Request().Context(), request.(GetDeploymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDeployment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDeploymentResponseObject); ok {
+		return validResponse.VisitGetDeploymentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ActivateDeployment operation middleware
+func (sh *strictHandler) ActivateDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request ActivateDeploymentRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ActivateDeployment(ctx.Request().Context(), request.(ActivateDeploymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ActivateDeployment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ActivateDeploymentResponseObject); ok {
+		return validResponse.VisitActivateDeploymentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewDeployment operation middleware
+func (sh *strictHandler) PreviewDeployment(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request PreviewDeploymentRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewDeployment(ctx.Request().Context(), request.(PreviewDeploymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewDeployment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewDeploymentResponseObject); ok {
+		return validResponse.VisitPreviewDeploymentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -19659,6 +24281,31 @@ func (sh *strictHandler) RecordConversion(ctx echo.Context) error {
 	return nil
 }
 
+// DownloadFile operation middleware
+func (sh *strictHandler) DownloadFile(ctx echo.Context, fileId string) error {
+	var request DownloadFileRequestObject
+
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadFile(ctx.Request().Context(), request.(DownloadFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadFileResponseObject); ok {
+		return validResponse.VisitDownloadFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetAnalyticsPublic operation middleware
 func (sh *strictHandler) GetAnalyticsPublic(ctx echo.Context, handle HandleName, params GetAnalyticsPublicParams) error {
 	var request GetAnalyticsPublicRequestObject
@@ -19880,6 +24527,158 @@ func (sh *strictHandler) GetCampaignHealthPublic(ctx echo.Context, handle Handle
 		return err
 	} else if validResponse, ok := response.(GetCampaignHealthPublicResponseObject); ok {
 		return validResponse.VisitGetCampaignHealthPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListFilesPublic operation middleware
+func (sh *strictHandler) ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error {
+	var request ListFilesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFilesPublic(ctx.Request().Context(), request.(ListFilesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFilesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFilesPublicResponseObject); ok {
+		return validResponse.VisitListFilesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateFilePublic operation middleware
+func (sh *strictHandler) CreateFilePublic(ctx echo.Context, handle HandleName) error {
+	var request CreateFilePublicRequestObject
+
+	request.Handle = handle
+
+	var body CreateFilePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateFilePublic(ctx.Request().Context(), request.(CreateFilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateFilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateFilePublicResponseObject); ok {
+		return validResponse.VisitCreateFilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteFilePublic operation middleware
+func (sh *strictHandler) DeleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request DeleteFilePublicRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFilePublic(ctx.Request().Context(), request.(DeleteFilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteFilePublicResponseObject); ok {
+		return validResponse.VisitDeleteFilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetFilePublic operation middleware
+func (sh *strictHandler) GetFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request GetFilePublicRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFilePublic(ctx.Request().Context(), request.(GetFilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFilePublicResponseObject); ok {
+		return validResponse.VisitGetFilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteFilePublic operation middleware
+func (sh *strictHandler) CompleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error {
+	var request CompleteFilePublicRequestObject
+
+	request.Handle = handle
+	request.FileId = fileId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteFilePublic(ctx.Request().Context(), request.(CompleteFilePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteFilePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteFilePublicResponseObject); ok {
+		return validResponse.VisitCompleteFilePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -20335,6 +25134,158 @@ func (sh *strictHandler) UpdateProfilePublic(ctx echo.Context, handle HandleName
 	return nil
 }
 
+// ListDeploymentsPublic operation middleware
+func (sh *strictHandler) ListDeploymentsPublic(ctx echo.Context, handle HandleName, params ListDeploymentsPublicParams) error {
+	var request ListDeploymentsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDeploymentsPublic(ctx.Request().Context(), request.(ListDeploymentsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDeploymentsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDeploymentsPublicResponseObject); ok {
+		return validResponse.VisitListDeploymentsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateDeploymentPublic operation middleware
+func (sh *strictHandler) CreateDeploymentPublic(ctx echo.Context, handle HandleName) error {
+	var request CreateDeploymentPublicRequestObject
+
+	request.Handle = handle
+
+	var body CreateDeploymentPublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDeploymentPublic(ctx.Request().Context(), request.(CreateDeploymentPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDeploymentPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDeploymentPublicResponseObject); ok {
+		return validResponse.VisitCreateDeploymentPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDeploymentPublic operation middleware
+func (sh *strictHandler) GetDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request GetDeploymentPublicRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDeploymentPublic(ctx.Request().Context(), request.(GetDeploymentPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDeploymentPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDeploymentPublicResponseObject); ok {
+		return validResponse.VisitGetDeploymentPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ActivateDeploymentPublic operation middleware
+func (sh *strictHandler) ActivateDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request ActivateDeploymentPublicRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ActivateDeploymentPublic(ctx.Request().Context(), request.(ActivateDeploymentPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ActivateDeploymentPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ActivateDeploymentPublicResponseObject); ok {
+		return validResponse.VisitActivateDeploymentPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewDeploymentPublic operation middleware
+func (sh *strictHandler) PreviewDeploymentPublic(ctx echo.Context, handle HandleName, deploymentId DeploymentId) error {
+	var request PreviewDeploymentPublicRequestObject
+
+	request.Handle = handle
+	request.DeploymentId = deploymentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewDeploymentPublic(ctx.Request().Context(), request.(PreviewDeploymentPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewDeploymentPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewDeploymentPublicResponseObject); ok {
+		return validResponse.VisitPreviewDeploymentPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // SetSiteModePublic operation middleware
 func (sh *strictHandler) SetSiteModePublic(ctx echo.Context, handle HandleName) error {
 	var request SetSiteModePublicRequestObject
@@ -20574,6 +25525,34 @@ func (sh *strictHandler) StripeWebhook(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(StripeWebhookResponseObject); ok {
 		return validResponse.VisitStripeWebhookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadObject operation middleware
+func (sh *strictHandler) UploadObject(ctx echo.Context, uploadToken string) error {
+	var request UploadObjectRequestObject
+
+	request.UploadToken = uploadToken
+	request.ContentType = ctx.Request().Header.Get("Content-Type")
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadObject(ctx.Request().Context(), request.(UploadObjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadObject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadObjectResponseObject); ok {
+		return validResponse.VisitUploadObjectResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

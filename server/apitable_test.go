@@ -26,15 +26,18 @@ type apiCase struct {
 	name   string
 	method string
 	path   string // after the plane's prefix, e.g. "/links/new-launch"
-	body   string
-	planes plane       // 0 means both
-	role   tenx.Role   // JWT rows: the caller's role on the handle ("" is OWNER, noRole none)
-	scopes []string    // PAT rows: the token's scopes ("" means the table's)
-	bearer bool        // PAT rows: send the PAT as Authorization: Bearer, not X-Api-Key
-	header http.Header // more request headers
-	status int
-	code   string // the error code, when status is an error
-	field  string // the error's field, when it names one
+	// pathFunc, when set, gives the path when the row runs (for ids that
+	// earlier rows made).
+	pathFunc func() string
+	body     string
+	planes   plane       // 0 means both
+	role     tenx.Role   // JWT rows: the caller's role on the handle ("" is OWNER, noRole none)
+	scopes   []string    // PAT rows: the token's scopes ("" means the table's)
+	bearer   bool        // PAT rows: send the PAT as Authorization: Bearer, not X-Api-Key
+	header   http.Header // more request headers
+	status   int
+	code     string // the error code, when status is an error
+	field    string // the error's field, when it names one
 	// check looks further at the answer; call repeats the row's credential
 	// and plane with another request.
 	check func(t *testing.T, rec *httpRecorder, call caller)
@@ -128,6 +131,9 @@ func (tc *tableCaller) caller(t *testing.T, r apiCase) caller {
 
 func (tc *tableCaller) run(t *testing.T, r apiCase) {
 	call := tc.caller(t, r)
+	if r.pathFunc != nil {
+		r.path = r.pathFunc()
+	}
 	rec := call(r.method, r.path, r.body, r.header)
 	if r.status >= 400 {
 		if got := mustError(t, rec, r.status, r.code); got.Field != r.field {

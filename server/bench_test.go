@@ -67,14 +67,24 @@ func benchServerWith(b *testing.B, cacheTTL time.Duration) (*server.Server, stri
 // to bite, and adds GET /bench (JWT) and GET /bench/{handle} (PAT,
 // links.read) serving trivial.
 func newBenchServer(b *testing.B, cacheTTL time.Duration) (*server.Server, benchDeps) {
+	return newBenchServerCfg(b, cacheTTL, func(*server.Config) {})
+}
+
+// newBenchServerWith is newBenchServer with its configuration edited.
+func newBenchServerWith(b *testing.B, edit func(*server.Config)) (*server.Server, benchDeps) {
+	return newBenchServerCfg(b, 0, edit)
+}
+
+func newBenchServerCfg(b *testing.B, cacheTTL time.Duration, edit func(*server.Config)) (*server.Server, benchDeps) {
 	db := storetest.MustOpen(b, storetest.SQLiteURL(b), time.Now)
 	cfg := server.DefaultConfig()
+	edit(&cfg)
 	cfg.SessionTTL = time.Hour
 	cfg.PATPerMinute.Rate, cfg.HandleBurst.Rate, cfg.UserPerMinute.Rate = 1e9, 1e9, 1e9 // measure, do not limit
 	a, err := app.New(context.Background(), app.Config{Server: cfg, Issuer: "http://tenx.test",
 		Auth: auth.Config{AccessTTL: 24 * time.Hour, Hasher: auth.FastPasswordHasher(), CacheTTL: cacheTTL,
 			PATCacheTTL: cacheTTL},
-		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now}, db)
+		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now, BlobURL: b.TempDir()}, db)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -24,6 +24,10 @@ type operation struct {
 	// where the request validator has nothing to check.
 	validate bool
 	hasBody  bool
+	// stream marks an operation whose body is not JSON (an upload): it is
+	// neither read by the middleware nor validated, but streamed by the
+	// handler.
+	stream bool
 }
 
 // contract is the embedded spec, indexed by Echo route.
@@ -85,12 +89,15 @@ func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method 
 	}
 	req.Write = method != http.MethodGet && method != http.MethodHead
 	params := len(op.Parameters) + len(item.Parameters)
+	body := op.RequestBody != nil
+	jsonBody := body && op.RequestBody.Value != nil && op.RequestBody.Value.Content["application/json"] != nil
 	return &operation{
 		id:          op.OperationID,
 		route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
 		requirement: req,
-		validate:    params > 0 || op.RequestBody != nil,
-		hasBody:     op.RequestBody != nil,
+		validate:    params > 0 || body,
+		hasBody:     jsonBody,
+		stream:      body && !jsonBody,
 	}, nil
 }
 

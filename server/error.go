@@ -45,6 +45,10 @@ var statusOf = map[string]int{
 	tenx.EPRECONDITIONFAILED:    http.StatusPreconditionFailed,
 	tenx.EPRECONDITIONREQUIRED:  http.StatusPreconditionRequired,
 	tenx.EUNSUPPORTEDACCESSMODE: http.StatusBadRequest,
+	tenx.EFILEEXPIRED:           http.StatusGone,
+	tenx.EQUOTAEXCEEDED:         http.StatusConflict,
+	tenx.EMISSINGENTRYPOINT:     http.StatusBadRequest,
+	tenx.EUPLOADINCOMPLETE:      http.StatusBadRequest,
 }
 
 // handleError is Echo's HTTPErrorHandler: every error leaves in the

@@ -144,6 +144,9 @@ func (s *Server) enforceContract(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
+		if op.stream {
+			extendReadDeadline(c)
+		}
 		if op.validate {
 			if err := s.validate(c, op); err != nil {
 				return err
@@ -232,6 +235,9 @@ func (s *Server) validate(c echo.Context, op *operation) error {
 		PathParams: params,
 		Route:      op.route,
 		Options:    &s.validatorOptions,
+	}
+	if op.stream {
+		in.Options = &s.streamOptions
 	}
 	if err := openapi3filter.ValidateRequest(c.Request().Context(), in); err != nil {
 		return validationError(err)

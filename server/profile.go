@@ -89,6 +89,7 @@ func (s *Server) setSiteMode(ctx context.Context, handle, mode string) (gen.Site
 	if err != nil {
 		return gen.SiteMode{}, err
 	}
+	s.site.invalidate(handle)
 	return gen.SiteMode{Mode: gen.SiteModeMode(p.SiteMode), SiteUrl: s.siteURL(handle)}, nil
 }
 

@@ -60,13 +60,17 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 // domainCodes are the 400 codes an operation documents besides
 // validation_error and invalid_payload (see its description).
 var domainCodes = map[string]string{
-	"replaceCollaborators": "invalid_collaborators",
-	"transferOwnership":    "new_owner_required",
-	"createPage":           "unsupported_access_mode",
-	"createPagePublic":     "unsupported_access_mode",
-	"updatePage":           "unsupported_access_mode",
-	"updatePagePublic":     "unsupported_access_mode",
-	"recordConversion":     "invalid_ctx",
+	"replaceCollaborators":     "invalid_collaborators",
+	"transferOwnership":        "new_owner_required",
+	"createPage":               "unsupported_access_mode",
+	"createPagePublic":         "unsupported_access_mode",
+	"updatePage":               "unsupported_access_mode",
+	"updatePagePublic":         "unsupported_access_mode",
+	"recordConversion":         "invalid_ctx",
+	"completeFile":             "upload_incomplete",
+	"completeFilePublic":       "upload_incomplete",
+	"activateDeployment":       "upload_incomplete",
+	"activateDeploymentPublic": "upload_incomplete",
 }
 
 // domainInvalid are requests the schema accepts but the operation's
@@ -216,6 +220,9 @@ type propertyRun struct {
 type fixture struct {
 	owner, other, admin user
 	pat, tokenID        string
+	// Files and deployments: a READY file with its download token, a
+	// pending file's upload token, and an ACTIVE deployment.
+	fileID, downloadToken, uploadToken, deploymentID string
 }
 
 // call is one generated request.
@@ -278,7 +285,8 @@ func (p *propertyRun) setup() {
 	if p.namesUsers() {
 		p.fx.other = e.MustSignup(t, "other@example.com")
 	}
-	if !strings.Contains(p.path, "{handle}") && !a.PAT {
+	files := strings.Contains(p.path, "{fileId}") || strings.Contains(p.path, "Token}")
+	if !strings.Contains(p.path, "{handle}") && !a.PAT && !files {
 		return
 	}
 	e.MustCreateHandle(t, p.fx.owner, "acme")
@@ -296,6 +304,21 @@ func (p *propertyRun) setup() {
 	}
 	p.fx.pat = e.MustCreatePAT(t, p.fx.owner, "acme", scopes...)
 	p.fx.tokenID = strings.TrimPrefix(strings.SplitN(p.fx.pat, ".", 2)[0], "patv1_")
+	p.setupFiles()
+}
+
+// setupFiles makes the files and deployment the path can name.
+func (p *propertyRun) setupFiles() {
+	e, t := p.e, p.t
+	if strings.Contains(p.path, "{fileId}") || strings.Contains(p.path, "Token}") {
+		p.fx.fileID, p.fx.downloadToken = e.MustUploadFile(t, p.fx.owner, "acme", "hello")
+		created := decode[fileCreatedBody](t, e.do(request{method: "POST", path: "/v2/handles/acme/files",
+			token: p.fx.owner.Token, body: `{"fileName":"a.txt","contentType":"text/plain","sizeBytes":1}`}))
+		p.fx.uploadToken = strings.TrimPrefix(uploadPath(t, created.UploadURL), "/v2/uploads/")
+	}
+	if strings.Contains(p.path, "{deploymentId}") {
+		p.fx.deploymentID = e.MustDeployInline(t, p.fx.owner, "acme", "<h1>hi</h1>")
+	}
 }
 
 // namesUsers reports whether the request body can name another user.
@@ -334,6 +357,9 @@ func (p *propertyRun) bodySchema() *openapi3.Schema {
 	if p.op.RequestBody == nil {
 		return nil
 	}
+	if p.op.RequestBody.Value.Content["*/*"] != nil {
+		return nil // an upload's bytes: any body is valid
+	}
 	mt := p.op.RequestBody.Value.Content.Get("application/json")
 	if mt == nil || len(p.op.RequestBody.Value.Content) != 1 {
 		p.t.Fatalf("the generator only knows application/json bodies")
@@ -347,7 +373,9 @@ func (p *propertyRun) bodySchema() *openapi3.Schema {
 func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	out := map[string]map[string]string{"path": {}, "query": {}, "cookie": {}, "header": {}}
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
-		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch"}
+		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
+		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
+		"downloadToken": p.fx.downloadToken}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

@@ -62,6 +62,11 @@ type Config struct {
 	// ConversionsPerIP limits POST /v2/public/conversions per client IP
 	// (default 60 a minute).
 	ConversionsPerIP ratelimit.Limit
+	// FileMaxBytes bounds one file, uploaded or deployed (default 250
+	// MiB); HandleQuota bounds what one handle stores in files and
+	// deployments together (default 5 GiB; negative is none).
+	FileMaxBytes int64
+	HandleQuota  int64
 }
 
 // DefaultConfig returns the documented defaults.
@@ -79,6 +84,8 @@ func DefaultConfig() Config {
 		AuthFailuresPerIP: ratelimit.Limit{Name: "auth-failures", Rate: 60, Period: time.Minute},
 		PublicURL:         "http://localhost:8080",
 		DBTimeout:         5 * time.Second,
+		FileMaxBytes:      tenx.DefaultFileMaxBytes,
+		HandleQuota:       tenx.DefaultHandleQuota,
 	}
 }
 
@@ -119,6 +126,10 @@ type Deps struct {
 	Clicks      tenx.ClickRecorder
 	Analytics   tenx.AnalyticsService
 	ClickSigner tenx.ClickSigner
+	// Files, Deployments and Blobs hold files and site deployments.
+	Files       tenx.FileService
+	Deployments tenx.DeploymentService
+	Blobs       tenx.BlobStore
 }
 
 // Server implements the generated strict server interface.
@@ -131,7 +142,10 @@ type Server struct {
 	limits           rateLimits
 	authFails        *authFailures
 	validatorOptions openapi3filter.Options
+	streamOptions    openapi3filter.Options // for stream operations: the body is left alone
 	echo             *echo.Echo
+	signer           urlSigner
+	site             *siteCache
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)
@@ -155,19 +169,22 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.ConversionsPerIP.Rate <= 0 {
 		cfg.ConversionsPerIP = ratelimit.Limit{Name: "conversion-ip", Rate: 60, Period: time.Minute, Burst: 60}
 	}
+	if cfg.FileMaxBytes <= 0 {
+		cfg.FileMaxBytes = DefaultConfig().FileMaxBytes
+	}
 	spec, err := sharedServedSpec()
 	if err != nil {
 		return nil, err
 	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
 	s := &Server{cfg: cfg, Deps: deps, log: deps.Logger, contract: c, spec: spec, limits: newRateLimits(cfg),
 		authFails: newAuthFailures(deps.Limiter, cfg.AuthFailuresPerIP, deps.Now)}
+	s.site = newSiteCache(deps.Deployments, deps.Profiles, s.now)
 	s.validatorOptions = openapi3filter.Options{
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // enforceContract did it
 		MultiError:         false,
 	}
+	s.streamOptions = s.validatorOptions
+	s.streamOptions.ExcludeRequestBody = true
 	s.echo = s.newEcho()
 	if err := s.checkRoutes(); err != nil {
 		return nil, err
@@ -187,6 +204,7 @@ func (s *Server) newEcho() *echo.Echo {
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth, s.withVisit}))
 	mountPages(e)
 	s.mountSite(e)
+	s.mountPublishedPages(e)
 	return e
 }
 

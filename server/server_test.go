@@ -32,6 +32,7 @@ type env struct {
 	db    *store.DB
 	clock *clock
 	authn *auth.Authenticator
+	app   *app.App
 }
 
 // settings are what options may change about a test server.
@@ -43,6 +44,7 @@ type settings struct {
 	control app.Config    // its DNS (control plane tests)
 	// payments builds the server's payments on the test clock, if set.
 	payments func(*clock) tenx.Payments
+	blobURL  string // default a fresh directory
 }
 
 type option func(*settings)
@@ -64,7 +66,7 @@ func mustOpenServerAt(tb testing.TB, url string, opts ...option) *env {
 // test clock, a fast password hasher and an in-memory limiter.
 func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	tb.Helper()
-	st := settings{cfg: server.DefaultConfig(),
+	st := settings{cfg: server.DefaultConfig(), blobURL: tb.TempDir(),
 		limiter: func(c *clock) ratelimit.Limiter { return ratelimit.NewMemory(c.Now, 1000) },
 		hasher:  auth.FastPasswordHasher()}
 	for _, o := range opts {
@@ -75,13 +77,13 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	}
 	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
 		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: st.hasher, RefreshGrace: st.grace},
-		Limiter: st.limiter(c), Now: c.Now, DNS: st.control.DNS, Payments: st.control.Payments}, db)
+		Limiter: st.limiter(c), Now: c.Now, DNS: st.control.DNS, Payments: st.control.Payments, BlobURL: st.blobURL}, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { a.Close(context.Background()) })
+	tb.Cleanup(func() { a.Close(context.Background()); a.Blobs.Close() })
 	// Every response any test provokes is checked against the spec.
-	return &env{t: tb, h: validating(tb, a.Server.Handler()), db: db, clock: c, authn: a.Auth.Authenticator}
+	return &env{t: tb, h: validating(tb, a.Server.Handler()), db: db, clock: c, authn: a.Auth.Authenticator, app: a}
 }
 
 // request is one call; token goes in Authorization: Bearer unless empty.
@@ -252,6 +254,8 @@ func withSignup(open bool) option { return func(s *settings) { s.cfg.SignupOpen 
 func withMaxBody(n int64) option { return func(s *settings) { s.cfg.MaxBodyBytes = n } }
 
 func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s.cfg) } }
+
+func withBlobURL(u string) option { return func(s *settings) { s.blobURL = u } }
 
 func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }
 

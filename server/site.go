@@ -16,31 +16,19 @@ import (
 // decides (serveSite). Both are HTML of package render, under a policy
 // that allows no script. A path that cannot name a handle or page is 404
 // without a database read; any error is the JSON envelope.
-const (
-	publishedPagePath = "/p/:handle/:slug"
-	sitePath          = "/s/:handle/"
-	siteBarePath      = "/s/:handle"
-)
+const publishedPagePath = "/p/:handle/:slug"
 
 // maxProfileLinks bounds the links of the link-in-bio page: one list page.
 const maxProfileLinks = tenx.MaxListLimit
 
-// mountSite registers the public face's routes.
-func (s *Server) mountSite(e *echo.Echo) {
+// mountPublishedPages registers /p/{handle}/{slug}; the site at
+// /s/{handle}/ is mounted by mountSite (livesite.go).
+func (s *Server) mountPublishedPages(e *echo.Echo) {
 	e.GET(publishedPagePath, s.servePublishedPage)
-	e.GET(sitePath, s.serveSite)
-	e.GET(siteBarePath, func(c echo.Context) error {
-		if !tenx.ValidHandleName(c.Param("handle")) {
-			return errNoSuchRoute()
-		}
-		return c.Redirect(http.StatusMovedPermanently, "/s/"+c.Param("handle")+"/")
-	})
 }
 
-// isSitePage reports whether an Echo route is one of the public face's.
-func isSitePage(path string) bool {
-	return path == publishedPagePath || path == sitePath || path == siteBarePath
-}
+// isPublishedPage reports whether an Echo route is /p/{handle}/{slug}.
+func isPublishedPage(path string) bool { return path == publishedPagePath }
 
 // servePublishedPage renders a PUBLISHED, PUBLIC page.
 func (s *Server) servePublishedPage(c echo.Context) error {
@@ -64,26 +52,6 @@ func (s *Server) servePublishedPage(c echo.Context) error {
 		return render.Page(b, render.PageView{Title: p.Title, Description: p.Description, Body: render.Markdown(p.Content),
 			Handle: handle, SiteURL: "/s/" + handle + "/", Theme: prof.Theme})
 	})
-}
-
-// serveSite is the one place that decides what /s/{handle}/ shows, by the
-// handle's site mode: PROFILE the link-in-bio page (renderProfileSite);
-// SITE the active site deployment, which the files-and-deployments work
-// serves: until it is joined here, a SITE handle has nothing to show (404).
-func (s *Server) serveSite(c echo.Context) error {
-	handle := c.Param("handle")
-	if !tenx.ValidHandleName(handle) {
-		return errNoSuchRoute()
-	}
-	p, err := s.Profiles.FindProfile(c.Request().Context(), handle)
-	if err != nil {
-		return err
-	}
-	switch p.SiteMode {
-	case tenx.SiteModeProfile:
-		return s.renderProfileSite(c, p)
-	}
-	return tenx.Errorf(tenx.ENOTFOUND, "@%s has no site deployed", handle)
 }
 
 // renderProfileSite writes the link-in-bio page: the profile and the

@@ -49,7 +49,7 @@ func TestHandleSite(t *testing.T) {
 		}
 
 		redirect := e.do(request{method: "GET", path: "/s/acme"})
-		if redirect.Code != http.StatusMovedPermanently || redirect.Header().Get("Location") != "/s/acme/" {
+		if redirect.Code != http.StatusFound || redirect.Header().Get("Location") != "/s/acme/" {
 			t.Errorf("/s/acme: %d to %q", redirect.Code, redirect.Header().Get("Location"))
 		}
 		put("/site-mode", `{"mode":"SITE"}`, 200)

@@ -106,5 +106,5 @@ func isPage(path string) bool {
 	case "/docs", docsPath + "*", "/app", appPath + "*":
 		return true
 	}
-	return isSitePage(path)
+	return isSitePage(path) || isPublishedPage(path)
 }

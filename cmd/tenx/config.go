@@ -44,6 +44,12 @@ type config struct {
 	// raw click events are kept.
 	GeoIPDB            string
 	ClickRetentionDays int
+	// BlobURL names the blob store (default a directory under DataDir);
+	// FileMaxBytes, HandleQuota and KeepDeployments bound what it holds.
+	BlobURL         string
+	FileMaxBytes    int64
+	HandleQuota     int64
+	KeepDeployments int
 }
 
 // loadConfig reads and validates the TENX_* environment variables.
@@ -63,6 +69,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		MetricsAddr:   env("TENX_METRICS_ADDR", ""),
 	}
 	c.DatabaseURL = env("TENX_DATABASE_URL", "sqlite:"+strings.TrimSuffix(c.DataDir, "/")+"/tenx.db")
+	c.BlobURL = env("TENX_BLOB_URL", strings.TrimSuffix(c.DataDir, "/")+"/blobs")
 	c.PublicURL = strings.TrimSuffix(env("TENX_PUBLIC_URL", publicURLFor(c.Addr)), "/")
 	c.PublicURLSet = env("TENX_PUBLIC_URL", "") != ""
 	var errs []error
@@ -109,6 +116,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.HashConcurrency, err = strconv.Atoi(env("TENX_PASSWORD_HASH_CONCURRENCY", "0")); err != nil || c.HashConcurrency < 0 {
 		errs = append(errs, errors.New("TENX_PASSWORD_HASH_CONCURRENCY must be a non-negative integer"))
 	}
+	errs = append(errs, c.loadStorageLimits(env)...)
 	if c.TrustedProxies, err = parseCIDRs(env("TENX_TRUSTED_PROXIES", "")); err != nil {
 		errs = append(errs, err)
 	}
@@ -254,6 +262,10 @@ func (c config) LogValue() slog.Value {
 		slog.Any("control", c.Control),
 		slog.String("geoip_db", c.GeoIPDB),
 		slog.Int("click_retention_days", c.ClickRetentionDays),
+		slog.String("blob_url", maskURL(c.BlobURL)),
+		slog.Int64("file_max_bytes", c.FileMaxBytes),
+		slog.Int64("handle_quota_bytes", c.HandleQuota),
+		slog.Int("site_keep_deployments", c.KeepDeployments),
 	)
 }
 

@@ -33,6 +33,10 @@ func defaultConfig() config {
 		DBConnLifetime: time.Hour,
 
 		ClickRetentionDays: 400,
+		BlobURL:            "./data/blobs",
+		FileMaxBytes:       250 << 20,
+		HandleQuota:        5 << 30,
+		KeepDeployments:    10,
 	}
 }
 
@@ -57,12 +61,13 @@ func TestLoadConfig(t *testing.T) {
 			edit: func(c *config) {
 				c.DataDir = "/var/lib/tenx/"
 				c.DatabaseURL = "sqlite:/var/lib/tenx/tenx.db"
+				c.BlobURL = "/var/lib/tenx/blobs"
 			},
 		},
 		{
 			name: "explicit database wins over data dir",
 			env:  map[string]string{"TENX_DATA_DIR": "/srv", "TENX_DATABASE_URL": "postgres://h/db"},
-			edit: func(c *config) { c.DataDir, c.DatabaseURL = "/srv", "postgres://h/db" },
+			edit: func(c *config) { c.DataDir, c.DatabaseURL, c.BlobURL = "/srv", "postgres://h/db", "/srv/blobs" },
 		},
 		{
 			name: "public url follows the address",

@@ -18,6 +18,7 @@ import (
 	"tenx/click"
 	"tenx/dnscheck"
 	"tenx/metrics"
+	"tenx/purge"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -92,6 +93,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err := a.Listen(ctx, log); err != nil {
 		return errors.Join(err, a.Close(ctx))
 	}
+	defer a.Blobs.Close()
 	if err := ensureAdmin(ctx, cfg, db, a.Auth.Sessions, log); err != nil {
 		return errors.Join(err, a.Close(ctx))
 	}
@@ -102,6 +104,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 		defer stop()
 	}
+	// The purge job stops before the database closes.
+	pctx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() { a.Purger.Run(pctx); close(purged) }()
+	defer func() { stopPurge(); <-purged }()
 	// One write: whoever reads the first line finds the pages right after.
 	fmt.Fprintf(stdout, "tenx listening on %s\nAPI docs:  %s/docs/\ndashboard: %s/app/\n", ln.Addr(), cfg.PublicURL, cfg.PublicURL)
 	err = serveHTTP(ctx, ln, a.Server.Handler(), log)
@@ -133,11 +140,13 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg.PublicURL, scfg.CORSOrigins = cfg.PublicURL, cfg.CORSOrigins
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	scfg.AuthFailuresPerIP.Rate = cfg.AuthFailures
+	scfg.FileMaxBytes, scfg.HandleQuota = cfg.FileMaxBytes, cfg.HandleQuota
 	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
 	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL, Hasher: hasher, RefreshGrace: cfg.RefreshGrace},
 		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now,
 		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now),
-		Clicks: click.Config{Retention: time.Duration(cfg.ClickRetentionDays) * 24 * time.Hour}}
+		Clicks:  click.Config{Retention: time.Duration(cfg.ClickRetentionDays) * 24 * time.Hour},
+		BlobURL: cfg.BlobURL, Purge: purge.Config{KeepDeployments: cfg.KeepDeployments}}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

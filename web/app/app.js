@@ -27,6 +27,7 @@ function showHandle(handle) {
   selectHandle(handle);
   selectLinks(handle);
 }
+import "./files.js";
 
 // ---------------------------------------------------------------------
 // Views.

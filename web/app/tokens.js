@@ -9,6 +9,7 @@ import { busy, clearBox, fieldError, handleName, idle, setInvalid, showError } f
 
 export function selectHandle(handle) {
   state.handle = handle;
+  document.dispatchEvent(new CustomEvent("tenx:handle", { detail: handle }));
   state.tokens = [];
   state.nextToken = "";
   state.loadSeq++;
