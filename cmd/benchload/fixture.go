@@ -60,11 +60,18 @@ func newFixture(ctx context.Context, database, dbURL string) (*fixture, error) {
 		f.close()
 		return nil, err
 	}
-	a, err := newApp(ctx, db)
+	blobs, err := os.MkdirTemp("", "benchload-blobs")
 	if err != nil {
 		f.close()
 		return nil, err
 	}
+	f.closers = append(f.closers, func() { os.RemoveAll(blobs) })
+	a, err := newApp(ctx, db, blobs)
+	if err != nil {
+		f.close()
+		return nil, err
+	}
+	f.closers = append(f.closers, func() { a.Blobs.Close() })
 	if err := a.Listen(ctx, nil); err != nil { // as tenx serve does
 		f.close()
 		return nil, err
@@ -144,13 +151,13 @@ func pgSchema(ctx context.Context, f *fixture, base string) (string, error) {
 
 // newApp builds tenx as cmd/tenx does, with rate limits too high to bite:
 // the limiter runs, but the run measures serving, not refusing.
-func newApp(ctx context.Context, db *store.DB) (*app.App, error) {
+func newApp(ctx context.Context, db *store.DB, blobDir string) (*app.App, error) {
 	cfg := server.DefaultConfig()
 	cfg.PublicURL = "http://bench.test"
 	cfg.PATPerMinute.Rate, cfg.HandleBurst.Rate, cfg.UserPerMinute.Rate = 1e9, 1e9, 1e9
 	return app.New(ctx, app.Config{Server: cfg,
 		Auth:    auth.Config{AccessTTL: 24 * time.Hour, Hasher: auth.FastPasswordHasher()},
-		Limiter: ratelimit.NewMemory(time.Now, 100_000), Now: time.Now}, db)
+		Limiter: ratelimit.NewMemory(time.Now, 100_000), Now: time.Now, BlobURL: blobDir}, db)
 }
 
 // seed creates the user, handle, credentials and links, and returns the
