@@ -106,7 +106,25 @@ func TestDomainLifecycle(t *testing.T) {
 		mustRedirectTo(t, e.hostGet("links.example.org", "/shop/launch"), "https://example.com/acme-shop")
 		mustRedirectTo(t, e.hostGet("links.example.org", "/shop/deep/launch"), "https://example.com/acme")
 		mustRedirectTo(t, e.hostGet("links.example.org", "/launch"), "https://example.com/acme")
-		mustError(t, e.hostGet("links.example.org", "/shop"), http.StatusNotFound, "not_found") // the site: not built
+		// The live site of the handle a rule picks, under what the rule matched.
+		if rec := e.hostGet("links.example.org", "/shop"); rec.Code != http.StatusFound || rec.Header().Get("Location") != "/shop/" {
+			t.Fatalf("/shop: %d %v", rec.Code, rec.Header())
+		}
+		if rec := e.hostGet("links.example.org", "/shop/"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "acme-shop") {
+			t.Fatalf("/shop/ before a deployment: %d %s, want the link-in-bio page", rec.Code, rec.Body)
+		}
+		mustError(t, e.hostGet("links.example.org", "/shop/about.html"), http.StatusNotFound, "not_found")
+		e.MustDeployInline(t, owner, "acme-shop", "<h1>shop home</h1>")
+		for _, p := range []string{"/shop/", "/shop/index.html"} {
+			if rec := e.hostGet("links.example.org", p); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<h1>shop home</h1>") {
+				t.Fatalf("%s after deploying: %d %s", p, rec.Code, rec.Body)
+			}
+		}
+		mustError(t, e.hostGet("links.example.org", "/shop/../v2/auth/me"), http.StatusNotFound, "not_found")
+		e.MustDeployInline(t, owner, "acme", "<h1>acme home</h1>")
+		if rec := e.hostGet("links.example.org", "/"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<h1>acme home</h1>") {
+			t.Fatalf("/ after deploying: %d %s", rec.Code, rec.Body)
+		}
 
 		list := decode[struct{ Domains []domainBody }](t, e.do(request{method: "GET", path: "/v2/account/domains", token: owner.Token}))
 		if len(list.Domains) != 1 || list.Domains[0].Status != "ACTIVE" {

@@ -55,11 +55,24 @@ func (s *Server) serveDomainLink(c echo.Context, handle, slug string) error {
 	return res.VisitFollowLinkResponse(c.Response())
 }
 
-// serveDomainSite serves path of handle's live site on a custom domain.
-// The live site is not built yet (issue 11 serves it at /s/{handle}/...):
-// until it is joined here, every path that is no short link is 404.
-func (s *Server) serveDomainSite(_ echo.Context, _, _ string) error {
-	return errNoSuchRoute()
+// serveDomainSite serves handle's public site on a custom domain: rest is
+// what is left of the path after the path rule that picked handle (all of
+// it at the domain's root), and the site is served under what the rule
+// matched, as serveSite serves it under /s/{handle}/.
+func (s *Server) serveDomainSite(c echo.Context, handle, rest string) error {
+	if err := s.checkServable(c.Request().Context(), handle); err != nil {
+		return err
+	}
+	r := c.Request()
+	path, esc := r.URL.Path, r.URL.EscapedPath()
+	if rest == "/" && !strings.HasSuffix(path, "/") {
+		return c.Redirect(http.StatusFound, esc+"/") // "/shop": its relative links need the slash
+	}
+	n := len(path) - len(rest) // the bytes the rule matched; rule prefixes need no escaping
+	if n < 0 || !strings.HasSuffix(path, rest) || !strings.HasPrefix(esc, path[:n]) {
+		return errNoSuchRoute()
+	}
+	return s.serveSiteAt(c, handle, esc[:n]+"/")
 }
 
 // requestHost is the request's Host, lower-cased, without port or the

@@ -53,23 +53,31 @@ func addSlash(c echo.Context) error {
 	return c.Redirect(http.StatusFound, c.Request().URL.EscapedPath()+"/")
 }
 
-// serveSite is the one place that decides what /s/{handle}/ shows, by the
-// handle's site mode (cached with the manifest, so a warm site reads no
-// database): SITE the active deployment; PROFILE the link-in-bio page at
-// the root (renderProfileSite) and nothing below it. Activating a
-// deployment switches the handle to SITE (siteWentLive).
+// serveSite serves a handle's public site at /s/{handle}/.
 func (s *Server) serveSite(c echo.Context) error {
 	handle := c.Param("handle")
 	if !tenx.ValidHandleName(handle) {
 		return errNoSuchRoute()
 	}
+	return s.serveSiteAt(c, handle, sitePrefix+handle+"/")
+}
+
+// serveSiteAt is the one place that decides what a handle's public site
+// shows, for a request whose escaped path starts with prefix (ending in
+// "/"): /s/{handle}/ on the API's host, or a custom domain's root or path
+// rule. The handle's site mode is cached with its manifest, so a warm site
+// reads no database: SITE serves the active deployment; PROFILE the
+// link-in-bio page at the prefix itself (renderProfileSite) and nothing
+// below it. Activating a deployment switches the handle to SITE
+// (siteWentLive).
+func (s *Server) serveSiteAt(c echo.Context, handle, prefix string) error {
 	ctx := c.Request().Context()
 	m, mode, err := s.site.activeSite(ctx, handle)
 	if err != nil {
 		return err
 	}
 	if mode == tenx.SiteModeProfile {
-		if c.Param("*") != "" {
+		if c.Request().URL.EscapedPath() != prefix {
 			return tenx.Errorf(tenx.ENOTFOUND, "no such page")
 		}
 		p, err := s.Profiles.FindProfile(ctx, handle)
@@ -81,7 +89,7 @@ func (s *Server) serveSite(c echo.Context) error {
 	if m == nil {
 		return tenx.Errorf(tenx.ENOTFOUND, "@%s has no site deployed", handle)
 	}
-	return s.serveFromManifest(c, m, sitePrefix+handle+"/", "strict-origin-when-cross-origin")
+	return s.serveFromManifest(c, m, prefix, "strict-origin-when-cross-origin")
 }
 
 // siteWentLive makes a newly active deployment what /s/{handle}/ shows:
