@@ -144,7 +144,10 @@ func (b *browserTab) createCampaign() {
 		const s = document.querySelector('#campaigns-body tr[data-campaign="spring-sale"] select');
 		return s !== null && s.value === "ACTIVE" && [...s.options].map(o => o.value).join() === "ACTIVE,PAUSED";
 	})()`)
-	b.do("check its health", chromedp.Click(chromedp.CSS(`#campaigns-body tr[data-campaign="spring-sale"] button`)))
+	// Found and clicked in one step: the list may render again after the
+	// status change, replacing the row between a lookup and a click.
+	b.do("check its health", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector('#campaigns-body tr[data-campaign="spring-sale"] button').click()`))
 	b.waitJS("three checks", `document.querySelectorAll("#campaign-health li").length === 3 &&
 		document.querySelector('#campaign-health li[data-check="primary_link"]').dataset.status === "PASS" &&
 		document.querySelector('#campaign-health li[data-check="structure_published"]').dataset.status === "FAIL"`)
