@@ -11,22 +11,8 @@ import (
 
 	"tenx"
 	"tenx/blob"
+	"tenx/blob/blobtest"
 )
-
-// S3URL is the S3-compatible store of the tests (.ci/seaweedfs starts one):
-// without TENX_TEST_S3_URL the test is skipped, saying why, except in CI,
-// where it fails.
-func S3URL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("TENX_TEST_S3_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TENX_TEST_S3_URL is not set: CI runs the S3 tests (.ci/seaweedfs starts the store)")
-		}
-		t.Skip("TENX_TEST_S3_URL is not set: export TENX_TEST_S3_URL=$(.ci/seaweedfs) to run the S3 tests")
-	}
-	return u
-}
 
 // stores opens each store the tests run against.
 func stores(t *testing.T, fn func(t *testing.T, b *blob.Bucket)) {
@@ -43,7 +29,7 @@ func stores(t *testing.T, fn func(t *testing.T, b *blob.Bucket)) {
 		fn(t, b)
 	})
 	t.Run("s3", func(t *testing.T) {
-		b, err := blob.Open(t.Context(), S3URL(t))
+		b, err := blob.Open(t.Context(), blobtest.S3URL(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,27 +3,12 @@ package server_test
 import (
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
+	"tenx/blob/blobtest"
 	"tenx/store/storetest"
 )
-
-// s3URL is the S3-compatible store of the tests (.ci/seaweedfs starts
-// one): without TENX_TEST_S3_URL the test is skipped, saying why, except in
-// CI, where it fails.
-func s3URL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("TENX_TEST_S3_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TENX_TEST_S3_URL is not set: CI runs the S3 tests (.ci/seaweedfs starts the store)")
-		}
-		t.Skip("TENX_TEST_S3_URL is not set: export TENX_TEST_S3_URL=$(.ci/seaweedfs) to run the S3 tests")
-	}
-	return u
-}
 
 // s3Do sends a request to a URL of the S3 store itself.
 func s3Do(t *testing.T, method, u, contentType, body string) (int, string) {
@@ -48,7 +33,7 @@ func s3Do(t *testing.T, method, u, contentType, body string) (int, string) {
 // PUT; the file becomes READY when complete finds the object (a HEAD) of
 // the declared size, and its public link redirects to a presigned GET.
 func TestFilesOnS3(t *testing.T) {
-	u := s3URL(t)
+	u := blobtest.S3URL(t)
 	storetest.Dialects(t, func(t *testing.T, url string) {
 		e := mustOpenServerAt(t, url, withBlobURL(u))
 		owner := e.MustSignup(t, "owner@example.com")
@@ -91,7 +76,7 @@ func TestFilesOnS3(t *testing.T) {
 // TestSiteOnS3: a manifest uploaded straight to S3 activates once every
 // object is there (HEADs at activation) and is served at /s/.
 func TestSiteOnS3(t *testing.T) {
-	e := MustOpenServer(t, withBlobURL(s3URL(t)))
+	e := MustOpenServer(t, withBlobURL(blobtest.S3URL(t)))
 	owner := e.MustSignup(t, "owner@example.com")
 	e.MustCreateHandle(t, owner, "acme")
 	rec := e.do(request{method: "POST", path: "/v2/handles/acme/site-deployments", token: owner.Token,
