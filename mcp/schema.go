@@ -13,8 +13,8 @@ const schemaPrefix = "#/components/schemas/"
 
 // converter turns the spec's OpenAPI 3.0 schemas into self-contained JSON
 // Schemas, as MCP clients read them: references inlined (a schema that
-// contains itself becomes {} below its first level: the REST validator
-// still checks it), `nullable` as a "null" type, `example` as `examples`,
+// contains itself becomes {} where it recurs: the REST validator still
+// checks it), `nullable` as a "null" type, `example` as `examples`,
 // the boolean exclusive bounds as numbers, extensions dropped.
 type converter struct {
 	doc   *openapi3.T
@@ -28,6 +28,10 @@ func newConverter(doc *openapi3.T) *converter { return &converter{doc: doc} }
 func (c *converter) schema(ref *openapi3.SchemaRef) map[string]any {
 	if ref == nil || ref.Value == nil {
 		return map[string]any{}
+	}
+	if name, ok := strings.CutPrefix(ref.Ref, schemaPrefix); ok {
+		c.stack = append(c.stack, name)
+		defer func() { c.stack = c.stack[:len(c.stack)-1] }()
 	}
 	raw, err := json.Marshal(ref.Value)
 	if err != nil {
@@ -108,9 +112,7 @@ func (c *converter) inline(ref string) map[string]any {
 		c.fail(fmt.Errorf("reference %q names nothing", ref))
 		return map[string]any{}
 	}
-	c.stack = append(c.stack, name)
-	defer func() { c.stack = c.stack[:len(c.stack)-1] }()
-	return c.schema(&openapi3.SchemaRef{Value: target.Value})
+	return c.schema(&openapi3.SchemaRef{Ref: ref, Value: target.Value})
 }
 
 // openAPIKeywords rewrites the OpenAPI 3.0 keywords of one schema level
