@@ -174,9 +174,9 @@ func result(rec *recorder) *sdk.CallToolResult {
 	r := &sdk.CallToolResult{IsError: rec.status >= 400}
 	ct := rec.header.Get("Content-Type")
 	if strings.HasPrefix(ct, "application/json") && json.Valid(body) {
-		var obj map[string]any
-		if json.Unmarshal(body, &obj) == nil {
-			r.StructuredContent = obj
+		if isObject(body) {
+			// The body as it is: no decoding into a map to encode again.
+			r.StructuredContent = json.RawMessage(body)
 		}
 		r.Content = []sdk.Content{&sdk.TextContent{Text: string(body)}}
 		return r
@@ -190,6 +190,13 @@ func result(rec *recorder) *sdk.CallToolResult {
 	}
 	r.Content = []sdk.Content{&sdk.TextContent{Text: text}}
 	return r
+}
+
+// isObject reports whether a valid JSON text is an object: structured
+// content must be one.
+func isObject(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
 }
 
 // recorder is the in-memory ResponseWriter a tool call's operation
