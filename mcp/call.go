@@ -66,15 +66,12 @@ func (t *Tool) request(c *caller, raw json.RawMessage) (*http.Request, error) {
 			}
 			continue
 		}
-		values, err := scalars(v)
+		values, err := scalars(v, p.array)
 		if err != nil {
 			return nil, fmt.Errorf("argument %q: %w", p.name, err)
 		}
 		switch p.in {
 		case "path":
-			if len(values) != 1 {
-				return nil, fmt.Errorf("argument %q must be one value", p.name)
-			}
 			path = strings.Replace(path, "{"+p.name+"}", url.PathEscape(values[0]), 1)
 		case "query":
 			query[p.name] = values
@@ -119,10 +116,14 @@ func (t *Tool) request(c *caller, raw json.RawMessage) (*http.Request, error) {
 }
 
 // scalars renders a JSON argument as parameter values: a string as it is,
-// a number or boolean as written, an array as one value per item.
-func scalars(v json.RawMessage) ([]string, error) {
+// a number or boolean as written, the array of an array parameter as one
+// value per item.
+func scalars(v json.RawMessage, array bool) ([]string, error) {
 	var list []json.RawMessage
 	if err := json.Unmarshal(v, &list); err == nil {
+		if !array {
+			return nil, fmt.Errorf("must be one value, not a list")
+		}
 		out := make([]string, 0, len(list))
 		for _, item := range list {
 			s, err := scalar(item)

@@ -47,6 +47,7 @@ type Tool struct {
 type param struct {
 	name, in string
 	required bool
+	array    bool // takes a list, sent as one value per item
 }
 
 // Allowed reports whether a token with these scopes may call the tool.
@@ -113,7 +114,8 @@ func newTool(doc *openapi3.T, path string, item *openapi3.PathItem, method strin
 			s["description"] = p.Description
 		}
 		props[p.Name] = s
-		t.params = append(t.params, param{name: p.Name, in: p.In, required: p.Required})
+		array := p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is(openapi3.TypeArray)
+		t.params = append(t.params, param{name: p.Name, in: p.In, required: p.Required, array: array})
 		if p.Required {
 			required = append(required, p.Name)
 		}

@@ -380,6 +380,13 @@ func TestMCPTransport(t *testing.T) {
 	wantEnvelope(post("application/json", "sunknown", token, `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`), 404, "not_found")
 	wantEnvelope(post("application/json", "junknown", token, `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`), 404, "not_found")
 	wantEnvelope(post("application/json", "", token, `not json`), 400, "invalid_payload")
+	wantEnvelope(post("application/json", "", token, `{"jsonrpc":"2.0","id":5,"method":"ping","params":{"pad":"`+
+		strings.Repeat("x", 2<<20)+`"}}`), 413, "payload_too_large")
+	old := mustError(t, m.do(request{method: "POST", path: "/mcp/acme/mcp", token: token, body: initialize,
+		header: http.Header{"Accept": {"application/json"}, "Mcp-Protocol-Version": {"1999-01-01"}}}), 400, "validation_error")
+	if !strings.Contains(old.Message, "protocol version") {
+		t.Errorf("unsupported protocol version: %q", old.Message)
+	}
 
 	get := m.do(request{method: "GET", path: "/mcp/acme/mcp", token: token, header: http.Header{"Mcp-Session-Id": {session}}})
 	mustError(t, get, http.StatusMethodNotAllowed, "method_not_allowed")
