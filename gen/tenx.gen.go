@@ -329,6 +329,21 @@ func (e LinkInputRedirectType) Valid() bool {
 	}
 }
 
+// Defines values for MCPMessageJsonrpc.
+const (
+	N20 MCPMessageJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the MCPMessageJsonrpc enum.
+func (e MCPMessageJsonrpc) Valid() bool {
+	switch e {
+	case N20:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PageStatus.
 const (
 	PageStatusDRAFT     PageStatus = "DRAFT"
@@ -1324,6 +1339,11 @@ type LinkList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// MCPError The error envelope, or a JSON-RPC error message.
+type MCPError struct {
+	union json.RawMessage
+}
+
 // MCPHealth defines model for MCPHealth.
 type MCPHealth struct {
 	// Status Example: ok
@@ -1338,8 +1358,16 @@ type MCPHealth struct {
 	Version string `json:"version"`
 }
 
-// MCPMessage A JSON-RPC 2.0 message or batch, as the Model Context Protocol defines it.
-type MCPMessage = interface{}
+// MCPMessage A JSON-RPC 2.0 message (request, notification or response) as the Model Context Protocol defines it; batches, which MCP dropped in 2025-06-18, are refused.
+type MCPMessage struct {
+	Jsonrpc MCPMessageJsonrpc `json:"jsonrpc"`
+
+	// Method Example: tools/call
+	Method *string `json:"method,omitempty"`
+}
+
+// MCPMessageJsonrpc defines model for MCPMessage.Jsonrpc.
+type MCPMessageJsonrpc string
 
 // Me defines model for Me.
 type Me struct {
@@ -1727,6 +1755,12 @@ type Gone = Error
 
 // InternalError defines model for InternalError.
 type InternalError = Error
+
+// MCPBadRequest The error envelope, or a JSON-RPC error message.
+type MCPBadRequest = MCPError
+
+// MCPNotFound The error envelope, or a JSON-RPC error message.
+type MCPNotFound = MCPError
 
 // NotFound defines model for NotFound.
 type NotFound = Error
@@ -2131,6 +2165,68 @@ type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
+
+// AsError returns the union data inside the MCPError as a Error
+func (t MCPError) AsError() (Error, error) {
+	var body Error
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromError overwrites any union data inside the MCPError as the provided Error
+func (t *MCPError) FromError(v Error) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeError performs a merge with any union data inside the MCPError, using the provided Error
+func (t *MCPError) MergeError(v Error) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMCPMessage returns the union data inside the MCPError as a MCPMessage
+func (t MCPError) AsMCPMessage() (MCPMessage, error) {
+	var body MCPMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMCPMessage overwrites any union data inside the MCPError as the provided MCPMessage
+func (t *MCPError) FromMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMCPMessage performs a merge with any union data inside the MCPError, using the provided MCPMessage
+func (t *MCPError) MergeMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t MCPError) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *MCPError) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -5282,6 +5378,26 @@ type ForbiddenJSONResponse struct {
 type GoneJSONResponse Error
 
 type InternalErrorJSONResponse Error
+
+type MCPBadRequestJSONResponse MCPError
+
+func (t MCPBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
+	return MCPError(t).MarshalJSON()
+}
+
+func (t *MCPBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*MCPError)(t).UnmarshalJSON(b)
+}
+
+type MCPNotFoundJSONResponse MCPError
+
+func (t MCPNotFoundJSONResponse) MarshalJSON() ([]byte, error) {
+	return MCPError(t).MarshalJSON()
+}
+
+func (t *MCPNotFoundJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*MCPError)(t).UnmarshalJSON(b)
+}
 
 type NotFoundJSONResponse Error
 

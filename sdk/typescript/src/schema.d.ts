@@ -2536,8 +2536,15 @@ export interface components {
             links: components["schemas"]["Link"][];
             nextToken?: string;
         };
-        /** @description A JSON-RPC 2.0 message or batch, as the Model Context Protocol defines it. */
-        MCPMessage: unknown;
+        /** @description The error envelope, or a JSON-RPC error message. */
+        MCPError: components["schemas"]["Error"] | components["schemas"]["MCPMessage"];
+        /** @description A JSON-RPC 2.0 message (request, notification or response) as the Model Context Protocol defines it; batches, which MCP dropped in 2025-06-18, are refused. */
+        MCPMessage: {
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            /** @example tools/call */
+            method?: string;
+        };
         MCPHealth: {
             /** @example ok */
             status: string;
@@ -2886,6 +2893,24 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `validation_error` or `invalid_payload` in the error envelope (a request the transport refuses: a wrong `Accept`, an unsupported `Mcp-Protocol-Version`, a message that is no JSON-RPC), or a JSON-RPC error message where the protocol answers one. */
+        MCPBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MCPError"];
+            };
+        };
+        /** @description `not_found` in the error envelope: no such session (initialise again); or a JSON-RPC error message where the protocol answers one. */
+        MCPNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MCPError"];
             };
         };
     };
@@ -5526,6 +5551,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description `method_not_allowed`: no standalone stream. */
@@ -5578,10 +5604,10 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["MCPBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["MCPNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
