@@ -32,7 +32,8 @@ func (s *Server) newMCP() error {
 	if err != nil {
 		return err
 	}
-	s.mcp = mcp.New(tools, s.echo, mcp.Config{Version: s.contract.doc.Info.Version, Logger: s.log})
+	s.mcp = mcp.New(tools, s.echo, mcp.Config{Version: s.contract.doc.Info.Version,
+		Logger: s.log.With("component", "mcp")})
 	return nil
 }
 
