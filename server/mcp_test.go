@@ -19,6 +19,7 @@ import (
 	"tenx/auth"
 	"tenx/mcp"
 	"tenx/openapi"
+	"tenx/server"
 	"tenx/store/storetest"
 )
 
@@ -29,9 +30,9 @@ type mcpEnv struct {
 	owner user
 }
 
-func openMCP(t *testing.T, dbURL string) *mcpEnv {
+func openMCP(t *testing.T, dbURL string, opts ...option) *mcpEnv {
 	t.Helper()
-	e := mustOpenServerAt(t, dbURL)
+	e := mustOpenServerAt(t, dbURL, opts...)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
 	owner := e.MustSignup(t, "owner@example.com")
@@ -479,4 +480,46 @@ func oneSession(ctx context.Context, m *mcpEnv, token string, i int) error {
 		return fmt.Errorf("session %d: got another session's link: %s", i, raw)
 	}
 	return nil
+}
+
+// TestMCPToolCallsAreRateLimited: a tool call spends the token's budget
+// twice, once for its MCP request and once for the operation it runs; a
+// refusal of the operation is an error result rate_limited, a refusal of
+// the MCP request is 429 in the envelope.
+func TestMCPToolCallsAreRateLimited(t *testing.T) {
+	m := openMCP(t, storetest.SQLiteURL(t), withConfig(func(c *server.Config) { c.PATPerMinute.Rate = 5 }))
+	token := m.MustCreatePAT(t, m.owner, "acme", "links.read")
+	post := func(session, body string) *httptest.ResponseRecorder {
+		h := http.Header{"Accept": {"application/json"}}
+		if session != "" {
+			h.Set("Mcp-Session-Id", session)
+			h.Set("Mcp-Protocol-Version", "2025-06-18")
+		}
+		return m.do(request{method: "POST", path: "/mcp/acme/mcp", token: token, body: body, header: h})
+	}
+	opened := post("", `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	session := opened.Header().Get("Mcp-Session-Id")
+	mustStatus(t, post(session, `{"jsonrpc":"2.0","method":"notifications/initialized"}`), http.StatusAccepted)
+	call := func() (*httptest.ResponseRecorder, string) {
+		rec := post(session, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"links_list"}}`)
+		var reply struct {
+			Result struct {
+				IsError           bool
+				StructuredContent struct{ Error string }
+			}
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &reply)
+		if reply.Result.IsError {
+			return rec, reply.Result.StructuredContent.Error
+		}
+		return rec, ""
+	}
+	if rec, e := call(); rec.Code != http.StatusOK || e != "" { // spends 3 and 4
+		t.Fatalf("first call: %d %s %s", rec.Code, e, rec.Body)
+	}
+	if rec, e := call(); rec.Code != http.StatusOK || e != "rate_limited" { // 5, then the operation is refused
+		t.Fatalf("second call: %d %q, want an error result rate_limited: %s", rec.Code, e, rec.Body)
+	}
+	rec, _ := call()
+	mustError(t, rec, http.StatusTooManyRequests, "rate_limited")
 }
