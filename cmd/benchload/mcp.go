@@ -16,8 +16,15 @@ import (
 // mcpRouteName selects the MCP comparison with -routes.
 const mcpRouteName = "mcp-links-list"
 
+// mcpReplies are the two ways the MCP server answers, by the Accept of
+// the session's initialize: plain JSON, or one SSE event.
+var mcpReplies = []struct{ name, accept string }{
+	{"json", "application/json"},
+	{"sse", "application/json, text/event-stream"},
+}
+
 // mcpRowFormat lays out the MCP table.
-const mcpRowFormat = "%-15s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
+const mcpRowFormat = "%-19s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
 
 // measureMCP measures the MCP overhead: a links_list tool call (one
 // JSON-RPC POST in an open session, answered as JSON) against the REST
@@ -26,16 +33,25 @@ const mcpRowFormat = "%-15s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
 // sessions as connections, as with one agent per connection: the SDK
 // answers the calls of one session one after the other.
 func measureMCP(ctx context.Context, w io.Writer, f *fixture, o options) error {
+	for _, reply := range mcpReplies {
+		if err := measureMCPReplies(ctx, w, f, o, reply.name, reply.accept); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func measureMCPReplies(ctx context.Context, w io.Writer, f *fixture, o options, name, accept string) error {
 	header := patHeader(f)
 	mcpHeader := header.Clone()
 	mcpHeader.Set("Content-Type", "application/json")
-	mcpHeader.Set("Accept", "application/json")
+	mcpHeader.Set("Accept", accept)
 	mcpHeader.Set("Mcp-Protocol-Version", mcpProtocolVersion)
 	rest := target{url: f.tenxURL + "/v2/public/handles/bench/links", header: header, status: http.StatusOK}
 	for _, conns := range o.conns {
 		sessions := make([]string, conns)
 		for i := range sessions {
-			s, err := openMCPSession(ctx, f.tenxURL, header)
+			s, err := openMCPSession(ctx, f.tenxURL, header, accept)
 			if err != nil {
 				return fmt.Errorf("MCP session: %w", err)
 			}
@@ -70,7 +86,7 @@ func measureMCP(ctx context.Context, w io.Writer, f *fixture, o options) error {
 		if restRate > 0 {
 			ratio = mcpRate / restRate
 		}
-		fmt.Fprintf(w, mcpRowFormat, mcpRouteName, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", mcpRate),
+		fmt.Fprintf(w, mcpRowFormat, mcpRouteName+"/"+name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", mcpRate),
 			fmt.Sprintf("%.0f", restRate), fmt.Sprintf("%.2fx", ratio), ms(percentile(mcpLat, 50)), ms(percentile(mcpLat, 99)),
 			ms(percentile(restLat, 50)), ms(percentile(restLat, 99)), fmt.Sprint(errs))
 	}
@@ -92,7 +108,7 @@ func patHeader(f *fixture) http.Header {
 
 // openMCPSession initialises a session that answers in JSON, and checks
 // that links_list answers the seeded links.
-func openMCPSession(ctx context.Context, base string, header http.Header) (string, error) {
+func openMCPSession(ctx context.Context, base string, header http.Header, accept string) (string, error) {
 	client := newClient(1)
 	defer client.CloseIdleConnections()
 	post := func(session, body string) (*http.Response, []byte, error) {
@@ -102,7 +118,7 @@ func openMCPSession(ctx context.Context, base string, header http.Header) (strin
 		}
 		req.Header = header.Clone()
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Accept", accept)
 		if session != "" {
 			req.Header.Set("Mcp-Session-Id", session)
 			req.Header.Set("Mcp-Protocol-Version", mcpProtocolVersion)
@@ -137,8 +153,12 @@ func openMCPSession(ctx context.Context, base string, header http.Header) (strin
 	return session, nil
 }
 
-// checkToolResult fails on a JSON-RPC error or an error result.
+// checkToolResult fails on a JSON-RPC error or an error result, in a
+// JSON reply or in the data of an SSE one.
 func checkToolResult(body []byte) error {
+	if _, data, ok := bytes.Cut(body, []byte("data: ")); ok {
+		body, _, _ = bytes.Cut(data, []byte("\n"))
+	}
 	var reply struct {
 		Error  *struct{ Message string }
 		Result *struct {
