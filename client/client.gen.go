@@ -332,6 +332,21 @@ func (e LinkInputRedirectType) Valid() bool {
 	}
 }
 
+// Defines values for MCPMessageJsonrpc.
+const (
+	N20 MCPMessageJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the MCPMessageJsonrpc enum.
+func (e MCPMessageJsonrpc) Valid() bool {
+	switch e {
+	case N20:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PageStatus.
 const (
 	PageStatusDRAFT     PageStatus = "DRAFT"
@@ -1327,6 +1342,36 @@ type LinkList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// MCPError The error envelope, or a JSON-RPC error message.
+type MCPError struct {
+	union json.RawMessage
+}
+
+// MCPHealth defines model for MCPHealth.
+type MCPHealth struct {
+	// Status Example: ok
+	Status string `json:"status"`
+
+	// Tools How many tools the calling token may call.
+	Tools int `json:"tools"`
+
+	// Version The API version (the spec's `info.version`).
+	//
+	// Example: 0.1.0
+	Version string `json:"version"`
+}
+
+// MCPMessage A JSON-RPC 2.0 message (request, notification or response) as the Model Context Protocol defines it; batches, which MCP dropped in 2025-06-18, are refused.
+type MCPMessage struct {
+	Jsonrpc MCPMessageJsonrpc `json:"jsonrpc"`
+
+	// Method Example: tools/call
+	Method *string `json:"method,omitempty"`
+}
+
+// MCPMessageJsonrpc defines model for MCPMessage.Jsonrpc.
+type MCPMessageJsonrpc string
+
 // Me defines model for Me.
 type Me struct {
 	Handles []Handle `json:"handles"`
@@ -1684,6 +1729,9 @@ type HandleName = string
 // Limit defines model for Limit.
 type Limit = int
 
+// MCPSessionId defines model for MCPSessionId.
+type MCPSessionId = string
+
 // NextToken defines model for NextToken.
 type NextToken = string
 
@@ -1710,6 +1758,12 @@ type Gone = Error
 
 // InternalError defines model for InternalError.
 type InternalError = Error
+
+// MCPBadRequest The error envelope, or a JSON-RPC error message.
+type MCPBadRequest = MCPError
+
+// MCPNotFound The error envelope, or a JSON-RPC error message.
+type MCPNotFound = MCPError
 
 // NotFound defines model for NotFound.
 type NotFound = Error
@@ -2115,6 +2169,68 @@ type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
 
+// AsError returns the union data inside the MCPError as a Error
+func (t MCPError) AsError() (Error, error) {
+	var body Error
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromError overwrites any union data inside the MCPError as the provided Error
+func (t *MCPError) FromError(v Error) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeError performs a merge with any union data inside the MCPError, using the provided Error
+func (t *MCPError) MergeError(v Error) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMCPMessage returns the union data inside the MCPError as a MCPMessage
+func (t MCPError) AsMCPMessage() (MCPMessage, error) {
+	var body MCPMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMCPMessage overwrites any union data inside the MCPError as the provided MCPMessage
+func (t *MCPError) FromMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMCPMessage performs a merge with any union data inside the MCPError, using the provided MCPMessage
+func (t *MCPError) MergeMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t MCPError) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *MCPError) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -2198,6 +2314,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMCPHealth The handle's MCP server is up (PAT, any scope)
+	//
+	// `tools` counts the tools the calling token's scopes allow.
+	//
+	// Corresponds with GET /mcp/{handle}/health (the `GetMCPHealth` operationId).
+	GetMCPHealth(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPIJSON This API's OpenAPI document, as JSON
 	//
@@ -3503,6 +3626,23 @@ func (c *RawClient) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *RawClient) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMCPHealth The handle's MCP server is up (PAT, any scope)
+//
+// `tools` counts the tools the calling token's scopes allow.
+//
+// Corresponds with GET /mcp/{handle}/health (the `GetMCPHealth` operationId).
+func (c *RawClient) GetMCPHealth(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMCPHealthRequest(c.Server, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -6353,6 +6493,40 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/healthz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMCPHealthRequest constructs an http.Request for the GetMCPHealth method
+func NewGetMCPHealthRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/mcp/%s/health", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -12106,6 +12280,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetMCPHealthWithResponse The handle's MCP server is up (PAT, any scope)
+	//
+	// `tools` counts the tools the calling token's scopes allow.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /mcp/{handle}/health (the `GetMCPHealth` operationId).
+	GetMCPHealthWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetMCPHealthResponse, error)
+
 	// GetOpenAPIJSONWithResponse This API's OpenAPI document, as JSON
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13637,6 +13820,120 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMCPHealthResponse200Headers the declared response headers of an HTTP 200 response for GetMCPHealth
+type GetMCPHealthResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetMCPHealthResponse401Headers the declared response headers of an HTTP 401 response for GetMCPHealth
+type GetMCPHealthResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetMCPHealthResponse403Headers the declared response headers of an HTTP 403 response for GetMCPHealth
+type GetMCPHealthResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetMCPHealthResponse429Headers the declared response headers of an HTTP 429 response for GetMCPHealth
+type GetMCPHealthResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetMCPHealthResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MCPHealth
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetMCPHealthResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMCPHealthResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetMCPHealthResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetMCPHealthResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMCPHealthResponse) GetJSON200() *MCPHealth {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMCPHealthResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMCPHealthResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMCPHealthResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetMCPHealthResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetMCPHealthResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetMCPHealthResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMCPHealthResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMCPHealthResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMCPHealthResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMCPHealthResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26657,6 +26954,21 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetMCPHealthWithResponse The handle's MCP server is up (PAT, any scope)
+//
+// `tools` counts the tools the calling token's scopes allow.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /mcp/{handle}/health (the `GetMCPHealth` operationId).
+func (c *ClientWithResponses) GetMCPHealthWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetMCPHealthResponse, error) {
+	rsp, err := c.GetMCPHealth(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMCPHealthResponse(rsp)
+}
+
 // GetOpenAPIJSONWithResponse This API's OpenAPI document, as JSON
 //
 // Returns a wrapper object for the known response body format(s).
@@ -29070,6 +29382,138 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON500 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetMCPHealthResponse parses an HTTP response from a GetMCPHealthWithResponse call
+func ParseGetMCPHealthResponse(rsp *http.Response) (*GetMCPHealthResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMCPHealthResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MCPHealth
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetMCPHealthResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetMCPHealthResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetMCPHealthResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetMCPHealthResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

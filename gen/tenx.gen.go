@@ -329,6 +329,21 @@ func (e LinkInputRedirectType) Valid() bool {
 	}
 }
 
+// Defines values for MCPMessageJsonrpc.
+const (
+	N20 MCPMessageJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the MCPMessageJsonrpc enum.
+func (e MCPMessageJsonrpc) Valid() bool {
+	switch e {
+	case N20:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PageStatus.
 const (
 	PageStatusDRAFT     PageStatus = "DRAFT"
@@ -1324,6 +1339,36 @@ type LinkList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// MCPError The error envelope, or a JSON-RPC error message.
+type MCPError struct {
+	union json.RawMessage
+}
+
+// MCPHealth defines model for MCPHealth.
+type MCPHealth struct {
+	// Status Example: ok
+	Status string `json:"status"`
+
+	// Tools How many tools the calling token may call.
+	Tools int `json:"tools"`
+
+	// Version The API version (the spec's `info.version`).
+	//
+	// Example: 0.1.0
+	Version string `json:"version"`
+}
+
+// MCPMessage A JSON-RPC 2.0 message (request, notification or response) as the Model Context Protocol defines it; batches, which MCP dropped in 2025-06-18, are refused.
+type MCPMessage struct {
+	Jsonrpc MCPMessageJsonrpc `json:"jsonrpc"`
+
+	// Method Example: tools/call
+	Method *string `json:"method,omitempty"`
+}
+
+// MCPMessageJsonrpc defines model for MCPMessage.Jsonrpc.
+type MCPMessageJsonrpc string
+
 // Me defines model for Me.
 type Me struct {
 	Handles []Handle `json:"handles"`
@@ -1681,6 +1726,9 @@ type HandleName = string
 // Limit defines model for Limit.
 type Limit = int
 
+// MCPSessionId defines model for MCPSessionId.
+type MCPSessionId = string
+
 // NextToken defines model for NextToken.
 type NextToken = string
 
@@ -1707,6 +1755,12 @@ type Gone = Error
 
 // InternalError defines model for InternalError.
 type InternalError = Error
+
+// MCPBadRequest The error envelope, or a JSON-RPC error message.
+type MCPBadRequest = MCPError
+
+// MCPNotFound The error envelope, or a JSON-RPC error message.
+type MCPNotFound = MCPError
 
 // NotFound defines model for NotFound.
 type NotFound = Error
@@ -2112,6 +2166,68 @@ type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
 
+// AsError returns the union data inside the MCPError as a Error
+func (t MCPError) AsError() (Error, error) {
+	var body Error
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromError overwrites any union data inside the MCPError as the provided Error
+func (t *MCPError) FromError(v Error) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeError performs a merge with any union data inside the MCPError, using the provided Error
+func (t *MCPError) MergeError(v Error) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsMCPMessage returns the union data inside the MCPError as a MCPMessage
+func (t MCPError) AsMCPMessage() (MCPMessage, error) {
+	var body MCPMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMCPMessage overwrites any union data inside the MCPError as the provided MCPMessage
+func (t *MCPError) FromMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMCPMessage performs a merge with any union data inside the MCPError, using the provided MCPMessage
+func (t *MCPError) MergeMCPMessage(v MCPMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t MCPError) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *MCPError) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetJWKS Public keys that verify access tokens
@@ -2120,6 +2236,9 @@ type ServerInterface interface {
 	// GetHealth Liveness probe
 	// (GET /healthz)
 	GetHealth(ctx echo.Context) error
+	// GetMCPHealth The handle's MCP server is up (PAT, any scope)
+	// (GET /mcp/{handle}/health)
+	GetMCPHealth(ctx echo.Context, handle HandleName) error
 	// GetOpenAPIJSON This API's OpenAPI document, as JSON
 	// (GET /openapi.json)
 	GetOpenAPIJSON(ctx echo.Context) error
@@ -2484,6 +2603,22 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetMCPHealth converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMCPHealth(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMCPHealth(ctx, handle)
 	return err
 }
 
@@ -5185,6 +5320,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.GetLinkPublic, options.OperationMiddlewares["getLinkPublic"]...)
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.UpsertLinkPublic, options.OperationMiddlewares["upsertLinkPublic"]...)
 	router.GET(options.BaseURL+"/:handle/:slug", wrapper.FollowLink, options.OperationMiddlewares["followLink"]...)
+	router.GET(options.BaseURL+"/mcp/:handle/health", wrapper.GetMCPHealth, options.OperationMiddlewares["getMCPHealth"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/pages", wrapper.ListPages, options.OperationMiddlewares["listPages"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/pages", wrapper.CreatePage, options.OperationMiddlewares["createPage"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/pages", wrapper.ListPagesPublic, options.OperationMiddlewares["listPagesPublic"]...)
@@ -5242,6 +5378,26 @@ type ForbiddenJSONResponse struct {
 type GoneJSONResponse Error
 
 type InternalErrorJSONResponse Error
+
+type MCPBadRequestJSONResponse MCPError
+
+func (t MCPBadRequestJSONResponse) MarshalJSON() ([]byte, error) {
+	return MCPError(t).MarshalJSON()
+}
+
+func (t *MCPBadRequestJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*MCPError)(t).UnmarshalJSON(b)
+}
+
+type MCPNotFoundJSONResponse MCPError
+
+func (t MCPNotFoundJSONResponse) MarshalJSON() ([]byte, error) {
+	return MCPError(t).MarshalJSON()
+}
+
+func (t *MCPNotFoundJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*MCPError)(t).UnmarshalJSON(b)
+}
 
 type NotFoundJSONResponse Error
 
@@ -5353,6 +5509,141 @@ func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealthRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetMCPHealthResponseObject interface {
+	VisitGetMCPHealthResponse(w http.ResponseWriter) error
+}
+
+type GetMCPHealth200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetMCPHealth200JSONResponse struct {
+	Body    MCPHealth
+	Headers GetMCPHealth200ResponseHeaders
+}
+
+func (response GetMCPHealth200JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetMCPHealth400JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetMCPHealth401JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetMCPHealth403JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetMCPHealth429JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetMCPHealth500JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMCPHealth503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetMCPHealth503JSONResponse) VisitGetMCPHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -21422,6 +21713,9 @@ type StrictServerInterface interface {
 	// GetHealth Liveness probe
 	// (GET /healthz)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetMCPHealth The handle's MCP server is up (PAT, any scope)
+	// (GET /mcp/{handle}/health)
+	GetMCPHealth(ctx context.Context, request GetMCPHealthRequestObject) (GetMCPHealthResponseObject, error)
 	// GetOpenAPIJSON This API's OpenAPI document, as JSON
 	// (GET /openapi.json)
 	GetOpenAPIJSON(ctx context.Context, request GetOpenAPIJSONRequestObject) (GetOpenAPIJSONResponseObject, error)
@@ -21818,6 +22112,31 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetMCPHealth operation middleware
+func (sh *strictHandler) GetMCPHealth(ctx echo.Context, handle HandleName) error {
+	var request GetMCPHealthRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMCPHealth(ctx.Request().Context(), request.(GetMCPHealthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMCPHealth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetMCPHealthResponseObject); ok {
+		return validResponse.VisitGetMCPHealthResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

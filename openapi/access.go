@@ -24,7 +24,20 @@ type Access struct {
 	PlatformAdmin bool   // x-platform-admin
 	PAT           bool
 	Scopes        []string // PAT scopes, all required
+	// MCPTransport marks an operation of the MCP endpoint itself
+	// (x-mcp-transport): it is no MCP tool, and no write, since each tool
+	// call it carries is an operation of its own.
+	MCPTransport bool
 }
+
+// Extensions the MCP server reads.
+const (
+	// ExtMCPTransport is true on the operations of the MCP endpoint.
+	ExtMCPTransport = "x-mcp-transport"
+	// ExtMCPTool names the MCP tool of a PAT operation, overriding the
+	// name derived from its operationId.
+	ExtMCPTool = "x-mcp-tool"
+)
 
 // AccessOf reads an operation's security and extensions. An operation that
 // declares no security at all is an error, never public by default.
@@ -59,6 +72,9 @@ func AccessOf(op *openapi3.Operation) (Access, error) {
 	}
 	if v, ok := op.Extensions["x-platform-admin"]; ok {
 		a.PlatformAdmin, _ = v.(bool)
+	}
+	if v, ok := op.Extensions[ExtMCPTransport]; ok {
+		a.MCPTransport, _ = v.(bool)
 	}
 	return a, nil
 }

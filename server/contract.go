@@ -83,11 +83,14 @@ func loadContract() (*contract, error) {
 }
 
 func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method string, op *openapi3.Operation) (*operation, error) {
-	req, err := requirementOf(op)
+	a, err := openapi.AccessOf(op)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	req.Write = method != http.MethodGet && method != http.MethodHead
+	req := requirementOf(a)
+	// The MCP transport is no write itself: the tool calls it carries are
+	// operations of their own, counted as such.
+	req.Write = method != http.MethodGet && method != http.MethodHead && !a.MCPTransport
 	params := len(op.Parameters) + len(item.Parameters)
 	body := op.RequestBody != nil
 	jsonBody := body && op.RequestBody.Value != nil && op.RequestBody.Value.Content["application/json"] != nil
@@ -102,13 +105,9 @@ func newOperation(doc *openapi3.T, path string, item *openapi3.PathItem, method 
 }
 
 // requirementOf turns an operation's declared access into what auth enforces.
-func requirementOf(op *openapi3.Operation) (auth.Requirement, error) {
-	a, err := openapi.AccessOf(op)
-	if err != nil {
-		return auth.Requirement{}, err
-	}
+func requirementOf(a openapi.Access) auth.Requirement {
 	return auth.Requirement{Public: a.Public, JWT: a.JWT, PAT: a.PAT, PATScopes: a.Scopes,
-		MinRole: tenx.Role(a.MinRole), PlatformAdmin: a.PlatformAdmin}, nil
+		MinRole: tenx.Role(a.MinRole), PlatformAdmin: a.PlatformAdmin}
 }
 
 // echoPath turns an OpenAPI path template into Echo's: {handle} -> :handle.

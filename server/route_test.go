@@ -17,7 +17,7 @@ var unknownRoutes = []string{
 	"/v2/account", "/v2/account/domains/links.example.com/x", "/v2/billing", "/v2/billing/summary/x",
 	"/v2/platform-admin", "/v2/platform-admin/handles/acme", "/v2/public/stripe",
 	"/v2/public/files/f_1/x", "/v2/uploads", "/v2/downloads/a/b",
-	"/mcp", "/mcp/acme", "/mcp/acme/mcp", "/mcp/acme/health",
+	"/mcp", "/mcp/acme", "/mcp/acme/mcp/x", "/mcp/acme/health/x", "/mcp/acme/sse", "/mcp/acme/mcp/acme/mcp",
 	"/.well-known", "/.well-known/x", "/.well-known/jwks.json/x", "/.well-known/openid-configuration",
 	"/openapi", "/openapi/x", "/openapi.json/x", "/openapi.yaml/x/y",
 	"/healthz/x", "/readyz/x/y", "/docs/x/y/z", "/app/x/y/z",
@@ -29,6 +29,7 @@ var knownPathsWrongMethod = []struct{ method, path string }{
 	{"POST", "/openapi.json"}, {"DELETE", "/.well-known/jwks.json"},
 	{"POST", "/v2/public/handles/acme/links"}, {"PATCH", "/v2/handles/acme/tokens/tok_1"},
 	{"POST", "/acme/new-launch"}, {"DELETE", "/acme/new-launch"}, {"HEAD", "/v2/handles"},
+	{"PUT", "/mcp/acme/mcp"}, {"PATCH", "/mcp/acme/mcp"}, {"POST", "/mcp/acme/health"},
 }
 
 var allMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}

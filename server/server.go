@@ -17,6 +17,7 @@ import (
 	"tenx"
 	"tenx/auth"
 	"tenx/gen"
+	"tenx/mcp"
 	"tenx/ratelimit"
 )
 
@@ -146,6 +147,7 @@ type Server struct {
 	echo             *echo.Echo
 	signer           urlSigner
 	site             *siteCache
+	mcp              *mcp.Handler
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)
@@ -186,6 +188,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.streamOptions = s.validatorOptions
 	s.streamOptions.ExcludeRequestBody = true
 	s.echo = s.newEcho()
+	if err := s.newMCP(); err != nil {
+		return nil, err
+	}
 	if err := s.checkRoutes(); err != nil {
 		return nil, err
 	}
@@ -205,6 +210,7 @@ func (s *Server) newEcho() *echo.Echo {
 	mountPages(e)
 	s.mountSite(e)
 	s.mountPublishedPages(e)
+	s.mountMCP(e)
 	return e
 }
 

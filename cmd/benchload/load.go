@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -35,11 +36,16 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[i]
 }
 
-// target is one request to send again and again.
+// target is one request to send again and again: a GET, or a POST of
+// body() when body is set. prepare, when set, finishes each request;
+// check, when set, looks at each answer's body.
 type target struct {
-	url    string
-	header http.Header
-	status int
+	url     string
+	header  http.Header
+	status  int
+	body    func() []byte
+	prepare func(*http.Request)
+	check   func([]byte) error
 }
 
 // newClient keeps conns keep-alive connections to the server and never
@@ -100,23 +106,39 @@ func worker(ctx context.Context, client *http.Client, t target) result {
 }
 
 func once(ctx context.Context, client *http.Client, t target) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
+	method, body := http.MethodGet, io.Reader(nil)
+	if t.body != nil {
+		method, body = http.MethodPost, bytes.NewReader(t.body())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.url, body)
 	if err != nil {
 		return err
 	}
 	for k, v := range t.header {
 		req.Header[k] = v
 	}
+	if t.prepare != nil {
+		t.prepare(req)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
+	if t.check == nil {
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
 	}
 	if resp.StatusCode != t.status {
 		return fmt.Errorf("status %d, want %d", resp.StatusCode, t.status)
 	}
-	return nil
+	if t.check == nil {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return t.check(b)
 }

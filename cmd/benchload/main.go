@@ -3,7 +3,9 @@
 // Echo server answering the same bytes, loads both over loopback HTTP in
 // alternation, and prints one table row per route, database and connection
 // count: tenx's requests per second, the bare server's, their ratio, and
-// tenx's p50 and p99 latency.
+// tenx's p50 and p99 latency. Then, per database and connection count, it
+// measures a links_list MCP tool call against the REST call it makes, in
+// the same run (route mcp-links-list): the MCP overhead per call.
 package main
 
 import (
@@ -133,7 +135,12 @@ func measure(ctx context.Context, w io.Writer, o options, database, dbURL string
 			fmt.Fprint(w, row)
 		}
 	}
-	return nil
+	if len(o.routes) > 0 && !slices.Contains(o.routes, mcpRouteName) {
+		return nil
+	}
+	fmt.Fprintf(w, "\n"+mcpRowFormat, "MCP vs REST", "database", "conns", "mcp req/s", "rest req/s", "ratio",
+		"mcp p50", "mcp p99", "rest p50", "rest p99", "errors")
+	return measureMCP(ctx, w, f, o)
 }
 
 // measureRow alternates tenx and bare runs, so that a noisy neighbour

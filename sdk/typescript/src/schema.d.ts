@@ -1324,6 +1324,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mcp/{handle}/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The standalone SSE stream (PAT, any scope; answers 405)
+         * @description tenx sends no server-initiated messages (the tool list is fixed for
+         *     the life of the process), so it offers no standalone stream: after
+         *     authentication this is always 405 `method_not_allowed` with
+         *     `Allow: POST, DELETE`, which the transport allows and clients expect.
+         */
+        get: operations["getMCPStream"];
+        put?: never;
+        /**
+         * Send MCP JSON-RPC messages (PAT, any scope)
+         * @description The Model Context Protocol's streamable HTTP transport. `initialize`
+         *     (without `Mcp-Session-Id`) opens a session and answers its id in the
+         *     `Mcp-Session-Id` header; every later request sends it back. An
+         *     unknown or closed session is 404 (clients initialise again). The
+         *     reply is one SSE event (`data:` line) when `Accept` lists
+         *     `text/event-stream`, plain JSON otherwise. A session carries no
+         *     authority: every request is authenticated with its own token, and
+         *     each `tools/call` runs the tool's operation with that token, through
+         *     the same checks as the REST call. `tools/list` shows the tools the
+         *     token's scopes allow.
+         */
+        post: operations["postMCP"];
+        /** Close an MCP session (PAT, any scope) */
+        delete: operations["deleteMCPSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mcp/{handle}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The handle's MCP server is up (PAT, any scope)
+         * @description `tools` counts the tools the calling token's scopes allow.
+         */
+        get: operations["getMCPHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles/{handle}/pages": {
         parameters: {
             query?: never;
@@ -2475,6 +2536,26 @@ export interface components {
             links: components["schemas"]["Link"][];
             nextToken?: string;
         };
+        /** @description The error envelope, or a JSON-RPC error message. */
+        MCPError: components["schemas"]["Error"] | components["schemas"]["MCPMessage"];
+        /** @description A JSON-RPC 2.0 message (request, notification or response) as the Model Context Protocol defines it; batches, which MCP dropped in 2025-06-18, are refused. */
+        MCPMessage: {
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            /** @example tools/call */
+            method?: string;
+        };
+        MCPHealth: {
+            /** @example ok */
+            status: string;
+            /**
+             * @description The API version (the spec's `info.version`).
+             * @example 0.1.0
+             */
+            version: string;
+            /** @description How many tools the calling token may call. */
+            tools: number;
+        };
         PageCreate: {
             /** @description Names the page: /p/{handle}/{slug}. */
             slug: string;
@@ -2814,6 +2895,24 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `validation_error` or `invalid_payload` in the error envelope (a request the transport refuses: a wrong `Accept`, an unsupported `Mcp-Protocol-Version`, a message that is no JSON-RPC), or a JSON-RPC error message where the protocol answers one. */
+        MCPBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MCPError"];
+            };
+        };
+        /** @description `not_found` in the error envelope: no such session (initialise again); or a JSON-RPC error message where the protocol answers one. */
+        MCPNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MCPError"];
+            };
+        };
     };
     parameters: {
         HandleName: string;
@@ -2841,6 +2940,8 @@ export interface components {
         DomainName: components["schemas"]["DomainName"];
         FileId: string;
         Slug: string;
+        /** @description The session id `initialize` answered. */
+        MCPSessionId: string;
         TokenId: string;
     };
     requestBodies: never;
@@ -5432,6 +5533,142 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMCPStream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session id `initialize` answered. */
+                "Mcp-Session-Id"?: components["parameters"]["MCPSessionId"];
+            };
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `method_not_allowed`: no standalone stream. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postMCP: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session id `initialize` answered. */
+                "Mcp-Session-Id"?: components["parameters"]["MCPSessionId"];
+            };
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MCPMessage"];
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC response(s), as JSON or as an SSE stream. */
+            200: {
+                headers: {
+                    /** @description The new session's id, on the answer to `initialize`. */
+                    "Mcp-Session-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MCPMessage"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description A notification or a response was accepted; no body. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MCPBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["MCPNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMCPSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session id `initialize` answered. */
+                "Mcp-Session-Id"?: components["parameters"]["MCPSessionId"];
+            };
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is closed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMCPHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MCP server answers. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MCPHealth"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
