@@ -38,6 +38,9 @@ type Link struct {
 	// Attribution appends ctx=<signed click id> to the destination, so
 	// that a conversion can name the click.
 	Attribution bool
+	// RoutingRules send some visits elsewhere, in the order they are
+	// tried (SortRules), before the handle's personalization rules.
+	RoutingRules []RoutingRule
 }
 
 // ValidSlug reports whether s can name a link.
@@ -72,6 +75,10 @@ func (l *Link) Validate() error {
 	if l.MaxClicks != nil && *l.MaxClicks < 1 {
 		return &Error{Code: EVALIDATION, Field: "maxClicks", Message: "maxClicks must be at least 1"}
 	}
+	if err := ValidateRules(l.RoutingRules, "routingRules", MaxLinkRoutingRules); err != nil {
+		return err
+	}
+	SortRules(l.RoutingRules)
 	return nil
 }
 

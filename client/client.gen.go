@@ -431,6 +431,99 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RouteMissFrom.
+const (
+	RouteMissFromLINK            RouteMissFrom = "LINK"
+	RouteMissFromPERSONALIZATION RouteMissFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RouteMissFrom enum.
+func (e RouteMissFrom) Valid() bool {
+	switch e {
+	case RouteMissFromLINK:
+		return true
+	case RouteMissFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewFrom.
+const (
+	RoutePreviewFromDEFAULT         RoutePreviewFrom = "DEFAULT"
+	RoutePreviewFromLINK            RoutePreviewFrom = "LINK"
+	RoutePreviewFromPERSONALIZATION RoutePreviewFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewFrom enum.
+func (e RoutePreviewFrom) Valid() bool {
+	switch e {
+	case RoutePreviewFromDEFAULT:
+		return true
+	case RoutePreviewFromLINK:
+		return true
+	case RoutePreviewFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewInputDevice.
+const (
+	RoutePreviewInputDeviceBOT     RoutePreviewInputDevice = "BOT"
+	RoutePreviewInputDeviceDESKTOP RoutePreviewInputDevice = "DESKTOP"
+	RoutePreviewInputDeviceMOBILE  RoutePreviewInputDevice = "MOBILE"
+	RoutePreviewInputDeviceTABLET  RoutePreviewInputDevice = "TABLET"
+	RoutePreviewInputDeviceUNKNOWN RoutePreviewInputDevice = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewInputDevice enum.
+func (e RoutePreviewInputDevice) Valid() bool {
+	switch e {
+	case RoutePreviewInputDeviceBOT:
+		return true
+	case RoutePreviewInputDeviceDESKTOP:
+		return true
+	case RoutePreviewInputDeviceMOBILE:
+		return true
+	case RoutePreviewInputDeviceTABLET:
+		return true
+	case RoutePreviewInputDeviceUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionsDeviceIn.
+const (
+	RuleConditionsDeviceInBOT     RuleConditionsDeviceIn = "BOT"
+	RuleConditionsDeviceInDESKTOP RuleConditionsDeviceIn = "DESKTOP"
+	RuleConditionsDeviceInMOBILE  RuleConditionsDeviceIn = "MOBILE"
+	RuleConditionsDeviceInTABLET  RuleConditionsDeviceIn = "TABLET"
+	RuleConditionsDeviceInUNKNOWN RuleConditionsDeviceIn = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionsDeviceIn enum.
+func (e RuleConditionsDeviceIn) Valid() bool {
+	switch e {
+	case RuleConditionsDeviceInBOT:
+		return true
+	case RuleConditionsDeviceInDESKTOP:
+		return true
+	case RuleConditionsDeviceInMOBILE:
+		return true
+	case RuleConditionsDeviceInTABLET:
+		return true
+	case RuleConditionsDeviceInUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SiteModeMode.
 const (
 	SiteModeModePROFILE SiteModeMode = "PROFILE"
@@ -1280,19 +1373,22 @@ type Link struct {
 	Attribution bool `json:"attribution"`
 
 	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
-	ClickCount       int64            `json:"clickCount"`
-	CreatedAt        time.Time        `json:"createdAt"`
-	DestinationUrl   string           `json:"destinationUrl"`
-	Enabled          bool             `json:"enabled"`
-	ExpiresAt        *time.Time       `json:"expiresAt,omitempty"`
-	MaxClicks        *int64           `json:"maxClicks,omitempty"`
-	RedirectType     LinkRedirectType `json:"redirectType"`
-	ScheduledEndAt   *time.Time       `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time       `json:"scheduledStartAt,omitempty"`
-	Slug             string           `json:"slug"`
-	Tags             []string         `json:"tags"`
-	Title            string           `json:"title"`
-	UpdatedAt        time.Time        `json:"updatedAt"`
+	ClickCount     int64            `json:"clickCount"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	DestinationUrl string           `json:"destinationUrl"`
+	Enabled        bool             `json:"enabled"`
+	ExpiresAt      *time.Time       `json:"expiresAt,omitempty"`
+	MaxClicks      *int64           `json:"maxClicks,omitempty"`
+	RedirectType   LinkRedirectType `json:"redirectType"`
+
+	// RoutingRules In the order they are tried.
+	RoutingRules     []RoutingRule `json:"routingRules"`
+	ScheduledEndAt   *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug             string        `json:"slug"`
+	Tags             []string      `json:"tags"`
+	Title            string        `json:"title"`
+	UpdatedAt        time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1307,15 +1403,18 @@ type LinkInput struct {
 	Attribution *bool `json:"attribution,omitempty"`
 
 	// DestinationUrl An absolute http(s) URL.
-	DestinationUrl   string                 `json:"destinationUrl"`
-	Enabled          *bool                  `json:"enabled,omitempty"`
-	ExpiresAt        *time.Time             `json:"expiresAt,omitempty"`
-	MaxClicks        *int64                 `json:"maxClicks,omitempty"`
-	RedirectType     *LinkInputRedirectType `json:"redirectType,omitempty"`
-	ScheduledEndAt   *time.Time             `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time             `json:"scheduledStartAt,omitempty"`
-	Tags             *[]string              `json:"tags,omitempty"`
-	Title            *string                `json:"title,omitempty"`
+	DestinationUrl string                 `json:"destinationUrl"`
+	Enabled        *bool                  `json:"enabled,omitempty"`
+	ExpiresAt      *time.Time             `json:"expiresAt,omitempty"`
+	MaxClicks      *int64                 `json:"maxClicks,omitempty"`
+	RedirectType   *LinkInputRedirectType `json:"redirectType,omitempty"`
+
+	// RoutingRules Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute).
+	RoutingRules     *[]RoutingRuleInput `json:"routingRules,omitempty"`
+	ScheduledEndAt   *time.Time          `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
+	Tags             *[]string           `json:"tags,omitempty"`
+	Title            *string             `json:"title,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1416,6 +1515,27 @@ type PathRule struct {
 	Priority   *int   `json:"priority,omitempty"`
 }
 
+// PersonalizationRuleInput defines model for PersonalizationRuleInput.
+type PersonalizationRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int `json:"priority,omitempty"`
+
+	// RuleId Optional; must equal the path's ruleId.
+	RuleId  *string     `json:"ruleId,omitempty"`
+	Variant RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// PersonalizationRuleList defines model for PersonalizationRuleList.
+type PersonalizationRuleList struct {
+	NextToken            *string       `json:"nextToken,omitempty"`
+	PersonalizationRules []RoutingRule `json:"personalizationRules"`
+}
+
 // Plan defines model for Plan.
 type Plan string
 
@@ -1475,6 +1595,106 @@ type PutURL struct {
 
 // Role defines model for Role.
 type Role string
+
+// RouteMiss defines model for RouteMiss.
+type RouteMiss struct {
+	From   RouteMissFrom `json:"from"`
+	Reason string        `json:"reason"`
+	RuleId string        `json:"ruleId"`
+}
+
+// RouteMissFrom defines model for RouteMiss.From.
+type RouteMissFrom string
+
+// RoutePreview defines model for RoutePreview.
+type RoutePreview struct {
+	Destination string `json:"destination"`
+
+	// From Whose rule won; `DEFAULT` is the link's destinationUrl.
+	From RoutePreviewFrom `json:"from"`
+
+	// Misses The rules tried before the winner (all of them when none won), and why each did not match.
+	Misses []RouteMiss  `json:"misses"`
+	Rule   *RoutingRule `json:"rule,omitempty"`
+}
+
+// RoutePreviewFrom Whose rule won; `DEFAULT` is the link's destinationUrl.
+type RoutePreviewFrom string
+
+// RoutePreviewInput defines model for RoutePreviewInput.
+type RoutePreviewInput struct {
+	// Campaign `utm_campaign`.
+	Campaign *string `json:"campaign,omitempty"`
+
+	// Country ISO code; omitted is `ZZ` (unknown).
+	Country *string `json:"country,omitempty"`
+
+	// Device Omitted is `UNKNOWN`.
+	Device *RoutePreviewInputDevice `json:"device,omitempty"`
+
+	// Source `utm_source`, or the referrer's host.
+	Source *string `json:"source,omitempty"`
+}
+
+// RoutePreviewInputDevice Omitted is `UNKNOWN`.
+type RoutePreviewInputDevice string
+
+// RoutingRule defines model for RoutingRule.
+type RoutingRule struct {
+	Enabled  bool        `json:"enabled"`
+	Priority int         `json:"priority"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When A rule's conditions as stored (normalised; empty lists are no condition).
+	When RuleMatch `json:"when"`
+}
+
+// RoutingRuleInput defines model for RoutingRuleInput.
+type RoutingRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int        `json:"priority,omitempty"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// RuleConditions Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+type RuleConditions struct {
+	// CampaignIn `utm_campaign` of the visit.
+	CampaignIn *[]string `json:"campaignIn,omitempty"`
+
+	// CountryIn ISO 3166-1 alpha-2 codes; `ZZ` is unknown.
+	CountryIn *[]string                 `json:"countryIn,omitempty"`
+	DeviceIn  *[]RuleConditionsDeviceIn `json:"deviceIn,omitempty"`
+
+	// SourceIn `utm_source` of the visit, else the referrer's host.
+	SourceIn *[]string `json:"sourceIn,omitempty"`
+}
+
+// RuleConditionsDeviceIn defines model for RuleConditions.DeviceIn.
+type RuleConditionsDeviceIn string
+
+// RuleMatch A rule's conditions as stored (normalised; empty lists are no condition).
+type RuleMatch struct {
+	CampaignIn []string `json:"campaignIn"`
+	CountryIn  []string `json:"countryIn"`
+	DeviceIn   []string `json:"deviceIn"`
+	SourceIn   []string `json:"sourceIn"`
+}
+
+// RuleVariant defines model for RuleVariant.
+type RuleVariant struct {
+	// DestinationUrl An absolute http(s) URL.
+	DestinationUrl string `json:"destinationUrl"`
+
+	// Id Recorded on the click it chose.
+	Id string `json:"id"`
+}
 
 // Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
 // family wildcard `x.*` covering at least one of them (`x-scope-families`).
@@ -1687,6 +1907,9 @@ type Limit = int
 // NextToken defines model for NextToken.
 type NextToken = string
 
+// RuleId defines model for RuleId.
+type RuleId = string
+
 // Slug defines model for Slug.
 type Slug = string
 
@@ -1839,6 +2062,14 @@ type ListPagesParams struct {
 // ListPagesParamsStatus defines parameters for ListPages.
 type ListPagesParamsStatus string
 
+// ListPersonalizationRulesParams defines parameters for ListPersonalizationRules.
+type ListPersonalizationRulesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsParams defines parameters for ListDeployments.
 type ListDeploymentsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1981,6 +2212,14 @@ type ListPagesPublicParams struct {
 // ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
 type ListPagesPublicParamsStatus string
 
+// ListPersonalizationRulesPublicParams defines parameters for ListPersonalizationRulesPublic.
+type ListPersonalizationRulesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsPublicParams defines parameters for ListDeploymentsPublic.
 type ListDeploymentsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2037,6 +2276,9 @@ type CreateFileJSONRequestBody = FileCreate
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
 
+// PreviewRouteJSONRequestBody defines body for PreviewRoute for application/json ContentType.
+type PreviewRouteJSONRequestBody = RoutePreviewInput
+
 // PreviewPageJSONRequestBody defines body for PreviewPage for application/json ContentType.
 type PreviewPageJSONRequestBody = PagePreviewInput
 
@@ -2045,6 +2287,9 @@ type CreatePageJSONRequestBody = PageCreate
 
 // UpdatePageJSONRequestBody defines body for UpdatePage for application/json ContentType.
 type UpdatePageJSONRequestBody = PageUpdate
+
+// PutPersonalizationRuleJSONRequestBody defines body for PutPersonalizationRule for application/json ContentType.
+type PutPersonalizationRuleJSONRequestBody = PersonalizationRuleInput
 
 // UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
 type UpdateProfileJSONRequestBody = ProfileInput
@@ -2087,6 +2332,9 @@ type CreateFilePublicJSONRequestBody = FileCreate
 
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// PreviewRoutePublicJSONRequestBody defines body for PreviewRoutePublic for application/json ContentType.
+type PreviewRoutePublicJSONRequestBody = RoutePreviewInput
 
 // PreviewPagePublicJSONRequestBody defines body for PreviewPagePublic for application/json ContentType.
 type PreviewPagePublicJSONRequestBody = PagePreviewInput
@@ -2637,6 +2885,24 @@ type ClientInterface interface {
 	// Corresponds with PUT /v2/handles/{handle}/links/{slug} (the `UpsertLink` operationId).
 	UpsertLink(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PreviewRouteWithBody Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRoute(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PreviewPageWithBody Render Markdown as a published page would show it (JWT, CREATOR+)
 	//
 	// Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -2710,6 +2976,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 	PublishPage(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+	ListPersonalizationRules(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+	DeletePersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+	GetPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutPersonalizationRuleWithBody Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithBody(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	//
@@ -3204,6 +3503,24 @@ type ClientInterface interface {
 	// Corresponds with PUT /v2/public/handles/{handle}/links/{slug} (the `UpsertLinkPublic` operationId).
 	UpsertLinkPublic(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PreviewRoutePublicWithBody Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublic(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PreviewPagePublicWithBody Render Markdown as a published page would show it (PAT, `pages.read`)
 	//
 	// Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -3277,6 +3594,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 	PublishPagePublic(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+	ListPersonalizationRulesPublic(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+	GetPersonalizationRulePublic(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	//
@@ -3478,6 +3805,11 @@ type ClientInterface interface {
 	// as a click event off the request path, enriched from `User-Agent`,
 	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 	// `attribution` gets `ctx=<signed click id>` added to its destination.
+	// The destination is the variant of the first matching rule among
+	// the link's `routingRules`, then the handle's enabled
+	// personalization rules, else `destinationUrl` (`utm_source` and
+	// `utm_campaign` of this URL's query are the visit's source and
+	// campaign); the click records the rule and variant.
 	//
 	// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 	FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4481,6 +4813,44 @@ func (c *RawClient) UpsertLink(ctx context.Context, handle HandleName, slug Slug
 	return c.Client.Do(req)
 }
 
+// PreviewRouteWithBody Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *RawClient) PreviewRouteWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRouteRequestWithBody(c.Server, handle, slug, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *RawClient) PreviewRoute(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRouteRequest(c.Server, handle, slug, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PreviewPageWithBody Render Markdown as a published page would show it (JWT, CREATOR+)
 //
 // Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -4645,6 +5015,89 @@ func (c *RawClient) UpdatePage(ctx context.Context, handle HandleName, slug Slug
 // Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 func (c *RawClient) PublishPage(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishPageRequest(c.Server, handle, slug)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+func (c *RawClient) ListPersonalizationRules(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonalizationRulesRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+func (c *RawClient) DeletePersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePersonalizationRuleRequest(c.Server, handle, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+func (c *RawClient) GetPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonalizationRuleRequest(c.Server, handle, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutPersonalizationRuleWithBody Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *RawClient) PutPersonalizationRuleWithBody(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonalizationRuleRequestWithBody(c.Server, handle, ruleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *RawClient) PutPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonalizationRuleRequest(c.Server, handle, ruleId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5728,6 +6181,44 @@ func (c *RawClient) UpsertLinkPublic(ctx context.Context, handle HandleName, slu
 	return c.Client.Do(req)
 }
 
+// PreviewRoutePublicWithBody Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *RawClient) PreviewRoutePublicWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoutePublicRequestWithBody(c.Server, handle, slug, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *RawClient) PreviewRoutePublic(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoutePublicRequest(c.Server, handle, slug, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PreviewPagePublicWithBody Render Markdown as a published page would show it (PAT, `pages.read`)
 //
 // Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -5892,6 +6383,36 @@ func (c *RawClient) UpdatePagePublic(ctx context.Context, handle HandleName, slu
 // Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 func (c *RawClient) PublishPagePublic(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishPagePublicRequest(c.Server, handle, slug)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+func (c *RawClient) ListPersonalizationRulesPublic(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonalizationRulesPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+func (c *RawClient) GetPersonalizationRulePublic(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonalizationRulePublicRequest(c.Server, handle, ruleId)
 	if err != nil {
 		return nil, err
 	}
@@ -6302,6 +6823,11 @@ func (c *RawClient) UploadObjectWithBody(ctx context.Context, uploadToken string
 // as a click event off the request path, enriched from `User-Agent`,
 // `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 // `attribution` gets `ctx=<signed click id>` added to its destination.
+// The destination is the variant of the first matching rule among
+// the link's `routingRules`, then the handle's enabled
+// personalization rules, else `destinationUrl` (`utm_source` and
+// `utm_campaign` of this URL's query are the visit's source and
+// campaign); the click records the rule and variant.
 //
 // Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 func (c *RawClient) FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8283,6 +8809,60 @@ func NewUpsertLinkRequestWithBody(server string, handle HandleName, slug Slug, c
 	return req, nil
 }
 
+// NewPreviewRouteRequest calls the generic PreviewRoute builder with application/json body
+func NewPreviewRouteRequest(server string, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRouteRequestWithBody(server, handle, slug, "application/json", bodyReader)
+}
+
+// NewPreviewRouteRequestWithBody constructs an http.Request for the PreviewRoute method, with any body, and a specified content type
+func NewPreviewRouteRequestWithBody(server string, handle HandleName, slug Slug, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/links/%s/route-preview", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPreviewPageRequest calls the generic PreviewPage builder with application/json body
 func NewPreviewPageRequest(server string, handle HandleName, body PreviewPageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8635,6 +9215,215 @@ func NewPublishPageRequest(server string, handle HandleName, slug Slug) (*http.R
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListPersonalizationRulesRequest constructs an http.Request for the ListPersonalizationRules method
+func NewListPersonalizationRulesRequest(server string, handle HandleName, params *ListPersonalizationRulesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeletePersonalizationRuleRequest constructs an http.Request for the DeletePersonalizationRule method
+func NewDeletePersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonalizationRuleRequest constructs an http.Request for the GetPersonalizationRule method
+func NewGetPersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutPersonalizationRuleRequest calls the generic PutPersonalizationRule builder with application/json body
+func NewPutPersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutPersonalizationRuleRequestWithBody(server, handle, ruleId, "application/json", bodyReader)
+}
+
+// NewPutPersonalizationRuleRequestWithBody constructs an http.Request for the PutPersonalizationRule method, with any body, and a specified content type
+func NewPutPersonalizationRuleRequestWithBody(server string, handle HandleName, ruleId RuleId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -10979,6 +11768,60 @@ func NewUpsertLinkPublicRequestWithBody(server string, handle HandleName, slug S
 	return req, nil
 }
 
+// NewPreviewRoutePublicRequest calls the generic PreviewRoutePublic builder with application/json body
+func NewPreviewRoutePublicRequest(server string, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRoutePublicRequestWithBody(server, handle, slug, "application/json", bodyReader)
+}
+
+// NewPreviewRoutePublicRequestWithBody constructs an http.Request for the PreviewRoutePublic method, with any body, and a specified content type
+func NewPreviewRoutePublicRequestWithBody(server string, handle HandleName, slug Slug, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/links/%s/route-preview", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPreviewPagePublicRequest calls the generic PreviewPagePublic builder with application/json body
 func NewPreviewPagePublicRequest(server string, handle HandleName, body PreviewPagePublicJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -11328,6 +12171,120 @@ func NewPublishPagePublicRequest(server string, handle HandleName, slug Slug) (*
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListPersonalizationRulesPublicRequest constructs an http.Request for the ListPersonalizationRulesPublic method
+func NewListPersonalizationRulesPublicRequest(server string, handle HandleName, params *ListPersonalizationRulesPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/personalization-rules", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonalizationRulePublicRequest constructs an http.Request for the GetPersonalizationRulePublic method
+func NewGetPersonalizationRulePublicRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -12602,6 +13559,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/handles/{handle}/links/{slug} (the `UpsertLink` operationId).
 	UpsertLinkWithResponse(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertLinkResponse, error)
 
+	// PreviewRouteWithBodyWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error)
+
+	// PreviewRouteWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error)
+
 	// PreviewPageWithBodyWithResponse Render Markdown as a published page would show it (JWT, CREATOR+)
 	//
 	// Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -12683,6 +13658,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 	PublishPageWithResponse(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*PublishPageResponse, error)
+
+	// ListPersonalizationRulesWithResponse List the handle's personalization rules (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+	ListPersonalizationRulesWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesResponse, error)
+
+	// DeletePersonalizationRuleWithResponse Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+	DeletePersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*DeletePersonalizationRuleResponse, error)
+
+	// GetPersonalizationRuleWithResponse One personalization rule (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+	GetPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRuleResponse, error)
+
+	// PutPersonalizationRuleWithBodyWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithBodyWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error)
+
+	// PutPersonalizationRuleWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error)
 
 	// GetProfileWithResponse The handle's profile and site mode (JWT, CREATOR+)
 	//
@@ -13237,6 +14251,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/public/handles/{handle}/links/{slug} (the `UpsertLinkPublic` operationId).
 	UpsertLinkPublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertLinkPublicResponse, error)
 
+	// PreviewRoutePublicWithBodyWithResponse Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error)
+
+	// PreviewRoutePublicWithResponse Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error)
+
 	// PreviewPagePublicWithBodyWithResponse Render Markdown as a published page would show it (PAT, `pages.read`)
 	//
 	// Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -13318,6 +14350,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 	PublishPagePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*PublishPagePublicResponse, error)
+
+	// ListPersonalizationRulesPublicWithResponse List the handle's personalization rules (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+	ListPersonalizationRulesPublicWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesPublicResponse, error)
+
+	// GetPersonalizationRulePublicWithResponse One personalization rule (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+	GetPersonalizationRulePublicWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRulePublicResponse, error)
 
 	// GetProfilePublicWithResponse The handle's profile and site mode (PAT, `pages.read`)
 	//
@@ -13533,6 +14579,11 @@ type ClientWithResponsesInterface interface {
 	// as a click event off the request path, enriched from `User-Agent`,
 	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 	// `attribution` gets `ctx=<signed click id>` added to its destination.
+	// The destination is the variant of the first matching rule among
+	// the link's `routingRules`, then the handle's enabled
+	// personalization rules, else `destinationUrl` (`utm_source` and
+	// `utm_campaign` of this URL's query are the visit's source and
+	// campaign); the click records the rule and variant.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18030,6 +19081,126 @@ func (r UpsertLinkResponse) ContentType() string {
 	return ""
 }
 
+// PreviewRouteResponse401Headers the declared response headers of an HTTP 401 response for PreviewRoute
+type PreviewRouteResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRouteResponse403Headers the declared response headers of an HTTP 403 response for PreviewRoute
+type PreviewRouteResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRouteResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoute
+type PreviewRouteResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PreviewRouteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutePreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRouteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRouteResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRouteResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRouteResponse) GetJSON200() *RoutePreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRouteResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRouteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRouteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PreviewRouteResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRouteResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PreviewRouteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRouteResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PreviewRouteResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRouteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRouteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRouteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRouteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PreviewPageResponse401Headers the declared response headers of an HTTP 401 response for PreviewPage
 type PreviewPageResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18836,6 +20007,472 @@ func (r PublishPageResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishPageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonalizationRulesResponse401Headers the declared response headers of an HTTP 401 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesResponse403Headers the declared response headers of an HTTP 403 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesResponse429Headers the declared response headers of an HTTP 429 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListPersonalizationRulesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalizationRuleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonalizationRulesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonalizationRulesResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonalizationRulesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON200() *PersonalizationRuleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonalizationRulesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonalizationRulesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonalizationRulesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonalizationRulesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeletePersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeletePersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeletePersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeletePersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeletePersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeletePersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeletePersonalizationRuleResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeletePersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeletePersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeletePersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeletePersonalizationRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetPersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonalizationRuleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonalizationRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutPersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutPersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutPersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PutPersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutPersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutPersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutPersonalizationRuleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON201() *RoutingRule {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutPersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutPersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutPersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutPersonalizationRuleResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24011,6 +25648,134 @@ func (r UpsertLinkPublicResponse) ContentType() string {
 	return ""
 }
 
+// PreviewRoutePublicResponse200Headers the declared response headers of an HTTP 200 response for PreviewRoutePublic
+type PreviewRoutePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// PreviewRoutePublicResponse401Headers the declared response headers of an HTTP 401 response for PreviewRoutePublic
+type PreviewRoutePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRoutePublicResponse403Headers the declared response headers of an HTTP 403 response for PreviewRoutePublic
+type PreviewRoutePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRoutePublicResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoutePublic
+type PreviewRoutePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PreviewRoutePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutePreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PreviewRoutePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRoutePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRoutePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRoutePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON200() *RoutePreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRoutePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRoutePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRoutePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRoutePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PreviewPagePublicResponse200Headers the declared response headers of an HTTP 200 response for PreviewPagePublic
 type PreviewPagePublicResponse200Headers struct {
 	RateLimit       *string
@@ -24873,6 +26638,248 @@ func (r PublishPagePublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishPagePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonalizationRulesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListPersonalizationRulesPublicResponse401Headers the declared response headers of an HTTP 401 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesPublicResponse403Headers the declared response headers of an HTTP 403 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesPublicResponse429Headers the declared response headers of an HTTP 429 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListPersonalizationRulesPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalizationRuleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonalizationRulesPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonalizationRulesPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonalizationRulesPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonalizationRulesPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON200() *PersonalizationRuleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonalizationRulesPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonalizationRulesPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonalizationRulesPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonalizationRulesPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonalizationRulePublicResponse200Headers the declared response headers of an HTTP 200 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetPersonalizationRulePublicResponse401Headers the declared response headers of an HTTP 401 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRulePublicResponse403Headers the declared response headers of an HTTP 403 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRulePublicResponse429Headers the declared response headers of an HTTP 429 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetPersonalizationRulePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPersonalizationRulePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonalizationRulePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonalizationRulePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonalizationRulePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonalizationRulePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonalizationRulePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonalizationRulePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonalizationRulePublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -27471,6 +29478,36 @@ func (c *ClientWithResponses) UpsertLinkWithResponse(ctx context.Context, handle
 	return ParseUpsertLinkResponse(rsp)
 }
 
+// PreviewRouteWithBodyWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *ClientWithResponses) PreviewRouteWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error) {
+	rsp, err := c.PreviewRouteWithBody(ctx, handle, slug, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRouteResponse(rsp)
+}
+
+// PreviewRouteWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *ClientWithResponses) PreviewRouteWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error) {
+	rsp, err := c.PreviewRoute(ctx, handle, slug, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRouteResponse(rsp)
+}
+
 // PreviewPageWithBodyWithResponse Render Markdown as a published page would show it (JWT, CREATOR+)
 //
 // Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -27611,6 +29648,75 @@ func (c *ClientWithResponses) PublishPageWithResponse(ctx context.Context, handl
 		return nil, err
 	}
 	return ParsePublishPageResponse(rsp)
+}
+
+// ListPersonalizationRulesWithResponse List the handle's personalization rules (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+func (c *ClientWithResponses) ListPersonalizationRulesWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesResponse, error) {
+	rsp, err := c.ListPersonalizationRules(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonalizationRulesResponse(rsp)
+}
+
+// DeletePersonalizationRuleWithResponse Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+func (c *ClientWithResponses) DeletePersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*DeletePersonalizationRuleResponse, error) {
+	rsp, err := c.DeletePersonalizationRule(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeletePersonalizationRuleResponse(rsp)
+}
+
+// GetPersonalizationRuleWithResponse One personalization rule (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+func (c *ClientWithResponses) GetPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRuleResponse, error) {
+	rsp, err := c.GetPersonalizationRule(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonalizationRuleResponse(rsp)
+}
+
+// PutPersonalizationRuleWithBodyWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *ClientWithResponses) PutPersonalizationRuleWithBodyWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error) {
+	rsp, err := c.PutPersonalizationRuleWithBody(ctx, handle, ruleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutPersonalizationRuleResponse(rsp)
+}
+
+// PutPersonalizationRuleWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *ClientWithResponses) PutPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error) {
+	rsp, err := c.PutPersonalizationRule(ctx, handle, ruleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutPersonalizationRuleResponse(rsp)
 }
 
 // GetProfileWithResponse The handle's profile and site mode (JWT, CREATOR+)
@@ -28514,6 +30620,36 @@ func (c *ClientWithResponses) UpsertLinkPublicWithResponse(ctx context.Context, 
 	return ParseUpsertLinkPublicResponse(rsp)
 }
 
+// PreviewRoutePublicWithBodyWithResponse Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *ClientWithResponses) PreviewRoutePublicWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error) {
+	rsp, err := c.PreviewRoutePublicWithBody(ctx, handle, slug, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoutePublicResponse(rsp)
+}
+
+// PreviewRoutePublicWithResponse Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *ClientWithResponses) PreviewRoutePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error) {
+	rsp, err := c.PreviewRoutePublic(ctx, handle, slug, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoutePublicResponse(rsp)
+}
+
 // PreviewPagePublicWithBodyWithResponse Render Markdown as a published page would show it (PAT, `pages.read`)
 //
 // Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
@@ -28654,6 +30790,32 @@ func (c *ClientWithResponses) PublishPagePublicWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParsePublishPagePublicResponse(rsp)
+}
+
+// ListPersonalizationRulesPublicWithResponse List the handle's personalization rules (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+func (c *ClientWithResponses) ListPersonalizationRulesPublicWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesPublicResponse, error) {
+	rsp, err := c.ListPersonalizationRulesPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonalizationRulesPublicResponse(rsp)
+}
+
+// GetPersonalizationRulePublicWithResponse One personalization rule (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+func (c *ClientWithResponses) GetPersonalizationRulePublicWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRulePublicResponse, error) {
+	rsp, err := c.GetPersonalizationRulePublic(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonalizationRulePublicResponse(rsp)
 }
 
 // GetProfilePublicWithResponse The handle's profile and site mode (PAT, `pages.read`)
@@ -28990,6 +31152,11 @@ func (c *ClientWithResponses) UploadObjectWithBodyWithResponse(ctx context.Conte
 // as a click event off the request path, enriched from `User-Agent`,
 // `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 // `attribution` gets `ctx=<signed click id>` added to its destination.
+// The destination is the variant of the first matching rule among
+// the link's `routingRules`, then the handle's enabled
+// personalization rules, else `destinationUrl` (`utm_source` and
+// `utm_campaign` of this URL's query are the visit's source and
+// campaign); the click records the rule and variant.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33753,6 +35920,135 @@ func ParseUpsertLinkResponse(rsp *http.Response) (*UpsertLinkResponse, error) {
 	return response, nil
 }
 
+// ParsePreviewRouteResponse parses an HTTP response from a PreviewRouteWithResponse call
+func ParsePreviewRouteResponse(rsp *http.Response) (*PreviewRouteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRouteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutePreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewRouteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRouteResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PreviewRouteResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePreviewPageResponse parses an HTTP response from a PreviewPageWithResponse call
 func ParsePreviewPageResponse(rsp *http.Response) (*PreviewPageResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34604,6 +36900,511 @@ func ParsePublishPageResponse(rsp *http.Response) (*PublishPageResponse, error) 
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers PublishPageResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonalizationRulesResponse parses an HTTP response from a ListPersonalizationRulesWithResponse call
+func ParseListPersonalizationRulesResponse(rsp *http.Response) (*ListPersonalizationRulesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonalizationRulesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalizationRuleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListPersonalizationRulesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonalizationRulesResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonalizationRulesResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeletePersonalizationRuleResponse parses an HTTP response from a DeletePersonalizationRuleWithResponse call
+func ParseDeletePersonalizationRuleResponse(rsp *http.Response) (*DeletePersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeletePersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeletePersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeletePersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeletePersonalizationRuleResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonalizationRuleResponse parses an HTTP response from a GetPersonalizationRuleWithResponse call
+func ParseGetPersonalizationRuleResponse(rsp *http.Response) (*GetPersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetPersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonalizationRuleResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutPersonalizationRuleResponse parses an HTTP response from a PutPersonalizationRuleWithResponse call
+func ParsePutPersonalizationRuleResponse(rsp *http.Response) (*PutPersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutPersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutPersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutPersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutPersonalizationRuleResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -40346,6 +43147,152 @@ func ParseUpsertLinkPublicResponse(rsp *http.Response) (*UpsertLinkPublicRespons
 	return response, nil
 }
 
+// ParsePreviewRoutePublicResponse parses an HTTP response from a PreviewRoutePublicWithResponse call
+func ParsePreviewRoutePublicResponse(rsp *http.Response) (*PreviewRoutePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRoutePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutePreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PreviewRoutePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PreviewRoutePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRoutePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PreviewRoutePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePreviewPagePublicResponse parses an HTTP response from a PreviewPagePublicWithResponse call
 func ParsePreviewPagePublicResponse(rsp *http.Response) (*PreviewPagePublicResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -41316,6 +44263,284 @@ func ParsePublishPagePublicResponse(rsp *http.Response) (*PublishPagePublicRespo
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers PublishPagePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonalizationRulesPublicResponse parses an HTTP response from a ListPersonalizationRulesPublicWithResponse call
+func ParseListPersonalizationRulesPublicResponse(rsp *http.Response) (*ListPersonalizationRulesPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonalizationRulesPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalizationRuleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonalizationRulesPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListPersonalizationRulesPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonalizationRulesPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonalizationRulesPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonalizationRulePublicResponse parses an HTTP response from a GetPersonalizationRulePublicWithResponse call
+func ParseGetPersonalizationRulePublicResponse(rsp *http.Response) (*GetPersonalizationRulePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonalizationRulePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPersonalizationRulePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPersonalizationRulePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonalizationRulePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonalizationRulePublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

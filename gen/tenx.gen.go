@@ -428,6 +428,99 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RouteMissFrom.
+const (
+	RouteMissFromLINK            RouteMissFrom = "LINK"
+	RouteMissFromPERSONALIZATION RouteMissFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RouteMissFrom enum.
+func (e RouteMissFrom) Valid() bool {
+	switch e {
+	case RouteMissFromLINK:
+		return true
+	case RouteMissFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewFrom.
+const (
+	RoutePreviewFromDEFAULT         RoutePreviewFrom = "DEFAULT"
+	RoutePreviewFromLINK            RoutePreviewFrom = "LINK"
+	RoutePreviewFromPERSONALIZATION RoutePreviewFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewFrom enum.
+func (e RoutePreviewFrom) Valid() bool {
+	switch e {
+	case RoutePreviewFromDEFAULT:
+		return true
+	case RoutePreviewFromLINK:
+		return true
+	case RoutePreviewFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewInputDevice.
+const (
+	RoutePreviewInputDeviceBOT     RoutePreviewInputDevice = "BOT"
+	RoutePreviewInputDeviceDESKTOP RoutePreviewInputDevice = "DESKTOP"
+	RoutePreviewInputDeviceMOBILE  RoutePreviewInputDevice = "MOBILE"
+	RoutePreviewInputDeviceTABLET  RoutePreviewInputDevice = "TABLET"
+	RoutePreviewInputDeviceUNKNOWN RoutePreviewInputDevice = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewInputDevice enum.
+func (e RoutePreviewInputDevice) Valid() bool {
+	switch e {
+	case RoutePreviewInputDeviceBOT:
+		return true
+	case RoutePreviewInputDeviceDESKTOP:
+		return true
+	case RoutePreviewInputDeviceMOBILE:
+		return true
+	case RoutePreviewInputDeviceTABLET:
+		return true
+	case RoutePreviewInputDeviceUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionsDeviceIn.
+const (
+	RuleConditionsDeviceInBOT     RuleConditionsDeviceIn = "BOT"
+	RuleConditionsDeviceInDESKTOP RuleConditionsDeviceIn = "DESKTOP"
+	RuleConditionsDeviceInMOBILE  RuleConditionsDeviceIn = "MOBILE"
+	RuleConditionsDeviceInTABLET  RuleConditionsDeviceIn = "TABLET"
+	RuleConditionsDeviceInUNKNOWN RuleConditionsDeviceIn = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionsDeviceIn enum.
+func (e RuleConditionsDeviceIn) Valid() bool {
+	switch e {
+	case RuleConditionsDeviceInBOT:
+		return true
+	case RuleConditionsDeviceInDESKTOP:
+		return true
+	case RuleConditionsDeviceInMOBILE:
+		return true
+	case RuleConditionsDeviceInTABLET:
+		return true
+	case RuleConditionsDeviceInUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SiteModeMode.
 const (
 	SiteModeModePROFILE SiteModeMode = "PROFILE"
@@ -1277,19 +1370,22 @@ type Link struct {
 	Attribution bool `json:"attribution"`
 
 	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
-	ClickCount       int64            `json:"clickCount"`
-	CreatedAt        time.Time        `json:"createdAt"`
-	DestinationUrl   string           `json:"destinationUrl"`
-	Enabled          bool             `json:"enabled"`
-	ExpiresAt        *time.Time       `json:"expiresAt,omitempty"`
-	MaxClicks        *int64           `json:"maxClicks,omitempty"`
-	RedirectType     LinkRedirectType `json:"redirectType"`
-	ScheduledEndAt   *time.Time       `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time       `json:"scheduledStartAt,omitempty"`
-	Slug             string           `json:"slug"`
-	Tags             []string         `json:"tags"`
-	Title            string           `json:"title"`
-	UpdatedAt        time.Time        `json:"updatedAt"`
+	ClickCount     int64            `json:"clickCount"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	DestinationUrl string           `json:"destinationUrl"`
+	Enabled        bool             `json:"enabled"`
+	ExpiresAt      *time.Time       `json:"expiresAt,omitempty"`
+	MaxClicks      *int64           `json:"maxClicks,omitempty"`
+	RedirectType   LinkRedirectType `json:"redirectType"`
+
+	// RoutingRules In the order they are tried.
+	RoutingRules     []RoutingRule `json:"routingRules"`
+	ScheduledEndAt   *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug             string        `json:"slug"`
+	Tags             []string      `json:"tags"`
+	Title            string        `json:"title"`
+	UpdatedAt        time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1304,15 +1400,18 @@ type LinkInput struct {
 	Attribution *bool `json:"attribution,omitempty"`
 
 	// DestinationUrl An absolute http(s) URL.
-	DestinationUrl   string                 `json:"destinationUrl"`
-	Enabled          *bool                  `json:"enabled,omitempty"`
-	ExpiresAt        *time.Time             `json:"expiresAt,omitempty"`
-	MaxClicks        *int64                 `json:"maxClicks,omitempty"`
-	RedirectType     *LinkInputRedirectType `json:"redirectType,omitempty"`
-	ScheduledEndAt   *time.Time             `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time             `json:"scheduledStartAt,omitempty"`
-	Tags             *[]string              `json:"tags,omitempty"`
-	Title            *string                `json:"title,omitempty"`
+	DestinationUrl string                 `json:"destinationUrl"`
+	Enabled        *bool                  `json:"enabled,omitempty"`
+	ExpiresAt      *time.Time             `json:"expiresAt,omitempty"`
+	MaxClicks      *int64                 `json:"maxClicks,omitempty"`
+	RedirectType   *LinkInputRedirectType `json:"redirectType,omitempty"`
+
+	// RoutingRules Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute).
+	RoutingRules     *[]RoutingRuleInput `json:"routingRules,omitempty"`
+	ScheduledEndAt   *time.Time          `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
+	Tags             *[]string           `json:"tags,omitempty"`
+	Title            *string             `json:"title,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1413,6 +1512,27 @@ type PathRule struct {
 	Priority   *int   `json:"priority,omitempty"`
 }
 
+// PersonalizationRuleInput defines model for PersonalizationRuleInput.
+type PersonalizationRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int `json:"priority,omitempty"`
+
+	// RuleId Optional; must equal the path's ruleId.
+	RuleId  *string     `json:"ruleId,omitempty"`
+	Variant RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// PersonalizationRuleList defines model for PersonalizationRuleList.
+type PersonalizationRuleList struct {
+	NextToken            *string       `json:"nextToken,omitempty"`
+	PersonalizationRules []RoutingRule `json:"personalizationRules"`
+}
+
 // Plan defines model for Plan.
 type Plan string
 
@@ -1472,6 +1592,106 @@ type PutURL struct {
 
 // Role defines model for Role.
 type Role string
+
+// RouteMiss defines model for RouteMiss.
+type RouteMiss struct {
+	From   RouteMissFrom `json:"from"`
+	Reason string        `json:"reason"`
+	RuleId string        `json:"ruleId"`
+}
+
+// RouteMissFrom defines model for RouteMiss.From.
+type RouteMissFrom string
+
+// RoutePreview defines model for RoutePreview.
+type RoutePreview struct {
+	Destination string `json:"destination"`
+
+	// From Whose rule won; `DEFAULT` is the link's destinationUrl.
+	From RoutePreviewFrom `json:"from"`
+
+	// Misses The rules tried before the winner (all of them when none won), and why each did not match.
+	Misses []RouteMiss  `json:"misses"`
+	Rule   *RoutingRule `json:"rule,omitempty"`
+}
+
+// RoutePreviewFrom Whose rule won; `DEFAULT` is the link's destinationUrl.
+type RoutePreviewFrom string
+
+// RoutePreviewInput defines model for RoutePreviewInput.
+type RoutePreviewInput struct {
+	// Campaign `utm_campaign`.
+	Campaign *string `json:"campaign,omitempty"`
+
+	// Country ISO code; omitted is `ZZ` (unknown).
+	Country *string `json:"country,omitempty"`
+
+	// Device Omitted is `UNKNOWN`.
+	Device *RoutePreviewInputDevice `json:"device,omitempty"`
+
+	// Source `utm_source`, or the referrer's host.
+	Source *string `json:"source,omitempty"`
+}
+
+// RoutePreviewInputDevice Omitted is `UNKNOWN`.
+type RoutePreviewInputDevice string
+
+// RoutingRule defines model for RoutingRule.
+type RoutingRule struct {
+	Enabled  bool        `json:"enabled"`
+	Priority int         `json:"priority"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When A rule's conditions as stored (normalised; empty lists are no condition).
+	When RuleMatch `json:"when"`
+}
+
+// RoutingRuleInput defines model for RoutingRuleInput.
+type RoutingRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int        `json:"priority,omitempty"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// RuleConditions Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+type RuleConditions struct {
+	// CampaignIn `utm_campaign` of the visit.
+	CampaignIn *[]string `json:"campaignIn,omitempty"`
+
+	// CountryIn ISO 3166-1 alpha-2 codes; `ZZ` is unknown.
+	CountryIn *[]string                 `json:"countryIn,omitempty"`
+	DeviceIn  *[]RuleConditionsDeviceIn `json:"deviceIn,omitempty"`
+
+	// SourceIn `utm_source` of the visit, else the referrer's host.
+	SourceIn *[]string `json:"sourceIn,omitempty"`
+}
+
+// RuleConditionsDeviceIn defines model for RuleConditions.DeviceIn.
+type RuleConditionsDeviceIn string
+
+// RuleMatch A rule's conditions as stored (normalised; empty lists are no condition).
+type RuleMatch struct {
+	CampaignIn []string `json:"campaignIn"`
+	CountryIn  []string `json:"countryIn"`
+	DeviceIn   []string `json:"deviceIn"`
+	SourceIn   []string `json:"sourceIn"`
+}
+
+// RuleVariant defines model for RuleVariant.
+type RuleVariant struct {
+	// DestinationUrl An absolute http(s) URL.
+	DestinationUrl string `json:"destinationUrl"`
+
+	// Id Recorded on the click it chose.
+	Id string `json:"id"`
+}
 
 // Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
 // family wildcard `x.*` covering at least one of them (`x-scope-families`).
@@ -1684,6 +1904,9 @@ type Limit = int
 // NextToken defines model for NextToken.
 type NextToken = string
 
+// RuleId defines model for RuleId.
+type RuleId = string
+
 // Slug defines model for Slug.
 type Slug = string
 
@@ -1836,6 +2059,14 @@ type ListPagesParams struct {
 // ListPagesParamsStatus defines parameters for ListPages.
 type ListPagesParamsStatus string
 
+// ListPersonalizationRulesParams defines parameters for ListPersonalizationRules.
+type ListPersonalizationRulesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsParams defines parameters for ListDeployments.
 type ListDeploymentsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1978,6 +2209,14 @@ type ListPagesPublicParams struct {
 // ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
 type ListPagesPublicParamsStatus string
 
+// ListPersonalizationRulesPublicParams defines parameters for ListPersonalizationRulesPublic.
+type ListPersonalizationRulesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsPublicParams defines parameters for ListDeploymentsPublic.
 type ListDeploymentsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2034,6 +2273,9 @@ type CreateFileJSONRequestBody = FileCreate
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
 
+// PreviewRouteJSONRequestBody defines body for PreviewRoute for application/json ContentType.
+type PreviewRouteJSONRequestBody = RoutePreviewInput
+
 // PreviewPageJSONRequestBody defines body for PreviewPage for application/json ContentType.
 type PreviewPageJSONRequestBody = PagePreviewInput
 
@@ -2042,6 +2284,9 @@ type CreatePageJSONRequestBody = PageCreate
 
 // UpdatePageJSONRequestBody defines body for UpdatePage for application/json ContentType.
 type UpdatePageJSONRequestBody = PageUpdate
+
+// PutPersonalizationRuleJSONRequestBody defines body for PutPersonalizationRule for application/json ContentType.
+type PutPersonalizationRuleJSONRequestBody = PersonalizationRuleInput
 
 // UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
 type UpdateProfileJSONRequestBody = ProfileInput
@@ -2084,6 +2329,9 @@ type CreateFilePublicJSONRequestBody = FileCreate
 
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// PreviewRoutePublicJSONRequestBody defines body for PreviewRoutePublic for application/json ContentType.
+type PreviewRoutePublicJSONRequestBody = RoutePreviewInput
 
 // PreviewPagePublicJSONRequestBody defines body for PreviewPagePublic for application/json ContentType.
 type PreviewPagePublicJSONRequestBody = PagePreviewInput
@@ -2243,6 +2491,9 @@ type ServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoute(ctx echo.Context, handle HandleName, slug Slug) error
 	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/page-previews)
 	PreviewPage(ctx echo.Context, handle HandleName) error
@@ -2264,6 +2515,18 @@ type ServerInterface interface {
 	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/pages/{slug}/publish)
 	PublishPage(ctx echo.Context, handle HandleName, slug Slug) error
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules)
+	ListPersonalizationRules(ctx echo.Context, handle HandleName, params ListPersonalizationRulesParams) error
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (DELETE /v2/handles/{handle}/personalization-rules/{ruleId})
+	DeletePersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (PUT /v2/handles/{handle}/personalization-rules/{ruleId})
+	PutPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/profile)
 	GetProfile(ctx echo.Context, handle HandleName) error
@@ -2396,6 +2659,9 @@ type ServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	// (POST /v2/public/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoutePublic(ctx echo.Context, handle HandleName, slug Slug) error
 	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
 	// (POST /v2/public/handles/{handle}/page-previews)
 	PreviewPagePublic(ctx echo.Context, handle HandleName) error
@@ -2417,6 +2683,12 @@ type ServerInterface interface {
 	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
 	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
 	PublishPagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules)
+	ListPersonalizationRulesPublic(ctx echo.Context, handle HandleName, params ListPersonalizationRulesPublicParams) error
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRulePublic(ctx echo.Context, handle HandleName, ruleId RuleId) error
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/profile)
 	GetProfilePublic(ctx echo.Context, handle HandleName) error
@@ -3306,6 +3578,30 @@ func (w *ServerInterfaceWrapper) UpsertLink(ctx echo.Context) error {
 	return err
 }
 
+// PreviewRoute converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewRoute(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewRoute(ctx, handle, slug)
+	return err
+}
+
 // PreviewPage converts echo context to params.
 func (w *ServerInterfaceWrapper) PreviewPage(ctx echo.Context) error {
 	var err error
@@ -3470,6 +3766,110 @@ func (w *ServerInterfaceWrapper) PublishPage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishPage(ctx, handle, slug)
+	return err
+}
+
+// ListPersonalizationRules converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPersonalizationRules(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPersonalizationRulesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPersonalizationRules(ctx, handle, params)
+	return err
+}
+
+// DeletePersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) DeletePersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeletePersonalizationRule(ctx, handle, ruleId)
+	return err
+}
+
+// GetPersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPersonalizationRule(ctx, handle, ruleId)
+	return err
+}
+
+// PutPersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) PutPersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutPersonalizationRule(ctx, handle, ruleId)
 	return err
 }
 
@@ -4559,6 +4959,30 @@ func (w *ServerInterfaceWrapper) UpsertLinkPublic(ctx echo.Context) error {
 	return err
 }
 
+// PreviewRoutePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewRoutePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewRoutePublic(ctx, handle, slug)
+	return err
+}
+
 // PreviewPagePublic converts echo context to params.
 func (w *ServerInterfaceWrapper) PreviewPagePublic(ctx echo.Context) error {
 	var err error
@@ -4723,6 +5147,62 @@ func (w *ServerInterfaceWrapper) PublishPagePublic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishPagePublic(ctx, handle, slug)
+	return err
+}
+
+// ListPersonalizationRulesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPersonalizationRulesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPersonalizationRulesPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPersonalizationRulesPublic(ctx, handle, params)
+	return err
+}
+
+// GetPersonalizationRulePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPersonalizationRulePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPersonalizationRulePublic(ctx, handle, ruleId)
 	return err
 }
 
@@ -5199,6 +5679,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/pages/:slug/publish", wrapper.PublishPagePublic, options.OperationMiddlewares["publishPagePublic"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/page-previews", wrapper.PreviewPage, options.OperationMiddlewares["previewPage"]...)
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/page-previews", wrapper.PreviewPagePublic, options.OperationMiddlewares["previewPagePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/personalization-rules", wrapper.ListPersonalizationRules, options.OperationMiddlewares["listPersonalizationRules"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.DeletePersonalizationRule, options.OperationMiddlewares["deletePersonalizationRule"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.GetPersonalizationRule, options.OperationMiddlewares["getPersonalizationRule"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.PutPersonalizationRule, options.OperationMiddlewares["putPersonalizationRule"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/personalization-rules", wrapper.ListPersonalizationRulesPublic, options.OperationMiddlewares["listPersonalizationRulesPublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/personalization-rules/:ruleId", wrapper.GetPersonalizationRulePublic, options.OperationMiddlewares["getPersonalizationRulePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/links/:slug/route-preview", wrapper.PreviewRoute, options.OperationMiddlewares["previewRoute"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/links/:slug/route-preview", wrapper.PreviewRoutePublic, options.OperationMiddlewares["previewRoutePublic"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/profile", wrapper.GetProfile, options.OperationMiddlewares["getProfile"]...)
 	router.PUT(options.BaseURL+"/v2/handles/:handle/profile", wrapper.UpdateProfile, options.OperationMiddlewares["updateProfile"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/profile", wrapper.GetProfilePublic, options.OperationMiddlewares["getProfilePublic"]...)
@@ -10634,6 +11122,157 @@ func (response UpsertLink503JSONResponse) VisitUpsertLinkResponse(w http.Respons
 	return err
 }
 
+type PreviewRouteRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *PreviewRouteJSONRequestBody
+}
+
+type PreviewRouteResponseObject interface {
+	VisitPreviewRouteResponse(w http.ResponseWriter) error
+}
+
+type PreviewRoute200JSONResponse RoutePreview
+
+func (response PreviewRoute200JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewRoute400JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewRoute401JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewRoute403JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewRoute404JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewRoute413JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewRoute429JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewRoute500JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewRoute503JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PreviewPageRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Body   *PreviewPageJSONRequestBody
@@ -11626,6 +12265,587 @@ func (response PublishPage500JSONResponse) VisitPublishPageResponse(w http.Respo
 type PublishPage503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response PublishPage503JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPersonalizationRulesParams
+}
+
+type ListPersonalizationRulesResponseObject interface {
+	VisitListPersonalizationRulesResponse(w http.ResponseWriter) error
+}
+
+type ListPersonalizationRules200JSONResponse PersonalizationRuleList
+
+func (response ListPersonalizationRules200JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPersonalizationRules400JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPersonalizationRules401JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPersonalizationRules403JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPersonalizationRules404JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPersonalizationRules429JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPersonalizationRules500JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPersonalizationRules503JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type DeletePersonalizationRuleResponseObject interface {
+	VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type DeletePersonalizationRule204Response struct {
+}
+
+func (response DeletePersonalizationRule204Response) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePersonalizationRule400JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePersonalizationRule401JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeletePersonalizationRule403JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeletePersonalizationRule404JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePersonalizationRule429JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeletePersonalizationRule500JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeletePersonalizationRule503JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type GetPersonalizationRuleResponseObject interface {
+	VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type GetPersonalizationRule200JSONResponse RoutingRule
+
+func (response GetPersonalizationRule200JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPersonalizationRule400JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPersonalizationRule401JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPersonalizationRule403JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPersonalizationRule404JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPersonalizationRule429JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPersonalizationRule500JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPersonalizationRule503JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+	Body   *PutPersonalizationRuleJSONRequestBody
+}
+
+type PutPersonalizationRuleResponseObject interface {
+	VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type PutPersonalizationRule200JSONResponse RoutingRule
+
+func (response PutPersonalizationRule200JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule201JSONResponse RoutingRule
+
+func (response PutPersonalizationRule201JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutPersonalizationRule400JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutPersonalizationRule401JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutPersonalizationRule403JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutPersonalizationRule404JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule409JSONResponse struct{ ConflictJSONResponse }
+
+func (response PutPersonalizationRule409JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutPersonalizationRule413JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutPersonalizationRule429JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutPersonalizationRule500JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutPersonalizationRule503JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -18072,6 +19292,171 @@ func (response UpsertLinkPublic503JSONResponse) VisitUpsertLinkPublicResponse(w 
 	return err
 }
 
+type PreviewRoutePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *PreviewRoutePublicJSONRequestBody
+}
+
+type PreviewRoutePublicResponseObject interface {
+	VisitPreviewRoutePublicResponse(w http.ResponseWriter) error
+}
+
+type PreviewRoutePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PreviewRoutePublic200JSONResponse struct {
+	Body    RoutePreview
+	Headers PreviewRoutePublic200ResponseHeaders
+}
+
+func (response PreviewRoutePublic200JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewRoutePublic400JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewRoutePublic401JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewRoutePublic403JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewRoutePublic404JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewRoutePublic413JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewRoutePublic429JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewRoutePublic500JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewRoutePublic503JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PreviewPagePublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Body   *PreviewPagePublicJSONRequestBody
@@ -19160,6 +20545,306 @@ func (response PublishPagePublic500JSONResponse) VisitPublishPagePublicResponse(
 type PublishPagePublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response PublishPagePublic503JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPersonalizationRulesPublicParams
+}
+
+type ListPersonalizationRulesPublicResponseObject interface {
+	VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListPersonalizationRulesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListPersonalizationRulesPublic200JSONResponse struct {
+	Body    PersonalizationRuleList
+	Headers ListPersonalizationRulesPublic200ResponseHeaders
+}
+
+func (response ListPersonalizationRulesPublic200JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPersonalizationRulesPublic400JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPersonalizationRulesPublic401JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPersonalizationRulesPublic403JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPersonalizationRulesPublic404JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPersonalizationRulesPublic429JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPersonalizationRulesPublic500JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPersonalizationRulesPublic503JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type GetPersonalizationRulePublicResponseObject interface {
+	VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error
+}
+
+type GetPersonalizationRulePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetPersonalizationRulePublic200JSONResponse struct {
+	Body    RoutingRule
+	Headers GetPersonalizationRulePublic200ResponseHeaders
+}
+
+func (response GetPersonalizationRulePublic200JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPersonalizationRulePublic400JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPersonalizationRulePublic401JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPersonalizationRulePublic403JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPersonalizationRulePublic404JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPersonalizationRulePublic429JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPersonalizationRulePublic500JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPersonalizationRulePublic503JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -21545,6 +23230,9 @@ type StrictServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx context.Context, request UpsertLinkRequestObject) (UpsertLinkResponseObject, error)
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoute(ctx context.Context, request PreviewRouteRequestObject) (PreviewRouteResponseObject, error)
 	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/page-previews)
 	PreviewPage(ctx context.Context, request PreviewPageRequestObject) (PreviewPageResponseObject, error)
@@ -21566,6 +23254,18 @@ type StrictServerInterface interface {
 	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/pages/{slug}/publish)
 	PublishPage(ctx context.Context, request PublishPageRequestObject) (PublishPageResponseObject, error)
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules)
+	ListPersonalizationRules(ctx context.Context, request ListPersonalizationRulesRequestObject) (ListPersonalizationRulesResponseObject, error)
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (DELETE /v2/handles/{handle}/personalization-rules/{ruleId})
+	DeletePersonalizationRule(ctx context.Context, request DeletePersonalizationRuleRequestObject) (DeletePersonalizationRuleResponseObject, error)
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRule(ctx context.Context, request GetPersonalizationRuleRequestObject) (GetPersonalizationRuleResponseObject, error)
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (PUT /v2/handles/{handle}/personalization-rules/{ruleId})
+	PutPersonalizationRule(ctx context.Context, request PutPersonalizationRuleRequestObject) (PutPersonalizationRuleResponseObject, error)
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/profile)
 	GetProfile(ctx context.Context, request GetProfileRequestObject) (GetProfileResponseObject, error)
@@ -21698,6 +23398,9 @@ type StrictServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx context.Context, request UpsertLinkPublicRequestObject) (UpsertLinkPublicResponseObject, error)
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	// (POST /v2/public/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoutePublic(ctx context.Context, request PreviewRoutePublicRequestObject) (PreviewRoutePublicResponseObject, error)
 	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
 	// (POST /v2/public/handles/{handle}/page-previews)
 	PreviewPagePublic(ctx context.Context, request PreviewPagePublicRequestObject) (PreviewPagePublicResponseObject, error)
@@ -21719,6 +23422,12 @@ type StrictServerInterface interface {
 	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
 	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
 	PublishPagePublic(ctx context.Context, request PublishPagePublicRequestObject) (PublishPagePublicResponseObject, error)
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules)
+	ListPersonalizationRulesPublic(ctx context.Context, request ListPersonalizationRulesPublicRequestObject) (ListPersonalizationRulesPublicResponseObject, error)
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRulePublic(ctx context.Context, request GetPersonalizationRulePublicRequestObject) (GetPersonalizationRulePublicResponseObject, error)
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/profile)
 	GetProfilePublic(ctx context.Context, request GetProfilePublicRequestObject) (GetProfilePublicResponseObject, error)
@@ -23116,6 +24825,55 @@ func (sh *strictHandler) UpsertLink(ctx echo.Context, handle HandleName, slug Sl
 	return nil
 }
 
+// PreviewRoute operation middleware
+func (sh *strictHandler) PreviewRoute(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PreviewRouteRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body PreviewRouteJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewRoute(ctx.Request().Context(), request.(PreviewRouteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewRoute")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewRouteResponseObject); ok {
+		return validResponse.VisitPreviewRouteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PreviewPage operation middleware
 func (sh *strictHandler) PreviewPage(ctx echo.Context, handle HandleName) error {
 	var request PreviewPageRequestObject
@@ -23359,6 +25117,133 @@ func (sh *strictHandler) PublishPage(ctx echo.Context, handle HandleName, slug S
 		return err
 	} else if validResponse, ok := response.(PublishPageResponseObject); ok {
 		return validResponse.VisitPublishPageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPersonalizationRules operation middleware
+func (sh *strictHandler) ListPersonalizationRules(ctx echo.Context, handle HandleName, params ListPersonalizationRulesParams) error {
+	var request ListPersonalizationRulesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPersonalizationRules(ctx.Request().Context(), request.(ListPersonalizationRulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPersonalizationRules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPersonalizationRulesResponseObject); ok {
+		return validResponse.VisitListPersonalizationRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeletePersonalizationRule operation middleware
+func (sh *strictHandler) DeletePersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request DeletePersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePersonalizationRule(ctx.Request().Context(), request.(DeletePersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeletePersonalizationRuleResponseObject); ok {
+		return validResponse.VisitDeletePersonalizationRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPersonalizationRule operation middleware
+func (sh *strictHandler) GetPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request GetPersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPersonalizationRule(ctx.Request().Context(), request.(GetPersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPersonalizationRuleResponseObject); ok {
+		return validResponse.VisitGetPersonalizationRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutPersonalizationRule operation middleware
+func (sh *strictHandler) PutPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request PutPersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	var body PutPersonalizationRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutPersonalizationRule(ctx.Request().Context(), request.(PutPersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutPersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutPersonalizationRuleResponseObject); ok {
+		return validResponse.VisitPutPersonalizationRuleResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24812,6 +26697,55 @@ func (sh *strictHandler) UpsertLinkPublic(ctx echo.Context, handle HandleName, s
 	return nil
 }
 
+// PreviewRoutePublic operation middleware
+func (sh *strictHandler) PreviewRoutePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PreviewRoutePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body PreviewRoutePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewRoutePublic(ctx.Request().Context(), request.(PreviewRoutePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewRoutePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewRoutePublicResponseObject); ok {
+		return validResponse.VisitPreviewRoutePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PreviewPagePublic operation middleware
 func (sh *strictHandler) PreviewPagePublic(ctx echo.Context, handle HandleName) error {
 	var request PreviewPagePublicRequestObject
@@ -25055,6 +26989,58 @@ func (sh *strictHandler) PublishPagePublic(ctx echo.Context, handle HandleName, 
 		return err
 	} else if validResponse, ok := response.(PublishPagePublicResponseObject); ok {
 		return validResponse.VisitPublishPagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPersonalizationRulesPublic operation middleware
+func (sh *strictHandler) ListPersonalizationRulesPublic(ctx echo.Context, handle HandleName, params ListPersonalizationRulesPublicParams) error {
+	var request ListPersonalizationRulesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPersonalizationRulesPublic(ctx.Request().Context(), request.(ListPersonalizationRulesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPersonalizationRulesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPersonalizationRulesPublicResponseObject); ok {
+		return validResponse.VisitListPersonalizationRulesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPersonalizationRulePublic operation middleware
+func (sh *strictHandler) GetPersonalizationRulePublic(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request GetPersonalizationRulePublicRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPersonalizationRulePublic(ctx.Request().Context(), request.(GetPersonalizationRulePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPersonalizationRulePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPersonalizationRulePublicResponseObject); ok {
+		return validResponse.VisitGetPersonalizationRulePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -52,6 +52,9 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^[A-Z]{3}$": {
 		valid:   []string{"EUR", "USD"},
 		invalid: []string{"eur", "EURO", "E1R"}},
+	"^[A-Za-z0-9_-]{1,64}$": {
+		valid:   []string{"r1", "us-mobile_2", strings.Repeat("r", 64)},
+		invalid: []string{"has.dot", "a b", strings.Repeat("r", 65)}},
 	"^[a-z0-9][a-z0-9_.-]{0,31}$": {
 		valid:   []string{"purchase", "sign-up", "lead.v2"},
 		invalid: []string{"Purchase", "-lead", strings.Repeat("t", 33)}},
@@ -302,6 +305,10 @@ func (p *propertyRun) setup() {
 		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/campaigns", token: p.fx.owner.Token,
 			body: `{"campaignId":"launch","goalType":"NEWSLETTER","primarySlug":"launch"}`}), http.StatusCreated)
 	}
+	if strings.Contains(p.path, "{ruleId}") {
+		mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/personalization-rules/r1", token: p.fx.owner.Token,
+			body: `{"variant":{"id":"v1","destinationUrl":"https://example.com/r1"}}`}), http.StatusCreated)
+	}
 	p.fx.pat = e.MustCreatePAT(t, p.fx.owner, "acme", scopes...)
 	p.fx.tokenID = strings.TrimPrefix(strings.SplitN(p.fx.pat, ".", 2)[0], "patv1_")
 	p.setupFiles()
@@ -375,7 +382,7 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken}
+		"downloadToken": p.fx.downloadToken, "ruleId": "r1"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

@@ -130,6 +130,10 @@ type Deps struct {
 	Files       tenx.FileService
 	Deployments tenx.DeploymentService
 	Blobs       tenx.BlobStore
+	// Personalization holds the handle-wide routing rules; Classifier
+	// tells the redirect a visitor's country and device when a rule asks.
+	Personalization tenx.PersonalizationService
+	Classifier      tenx.VisitClassifier
 }
 
 // Server implements the generated strict server interface.

@@ -26,6 +26,7 @@ type linkRow struct {
 	ExpiresAt        sql.NullInt64 `db:"expires_at"`
 	MaxClicks        sql.NullInt64 `db:"max_clicks"`
 	Attribution      bool          `db:"attribution"`
+	RoutingRules     string        `db:"routing_rules"`
 	ClickCount       int64         `db:"click_count"`
 	CreatedAt        int64         `db:"created_at"`
 	UpdatedAt        int64         `db:"updated_at"`
@@ -43,6 +44,7 @@ func toLinkRow(l *tenx.Link) linkRow {
 		ScheduledEndAt:   toNullMillis(l.ScheduledEndAt),
 		ExpiresAt:        toNullMillis(l.ExpiresAt),
 		Attribution:      l.Attribution,
+		RoutingRules:     encodeRules(l.RoutingRules),
 	}
 	if l.MaxClicks != nil {
 		r.MaxClicks = sql.NullInt64{Int64: *l.MaxClicks, Valid: true}
@@ -64,6 +66,7 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 		ScheduledEndAt:   fromNullMillis(r.ScheduledEndAt),
 		ExpiresAt:        fromNullMillis(r.ExpiresAt),
 		Attribution:      r.Attribution,
+		RoutingRules:     decodeRules(r.RoutingRules),
 		ClickCount:       r.ClickCount,
 		CreatedAt:        fromMillis(r.CreatedAt),
 		UpdatedAt:        fromMillis(r.UpdatedAt),
@@ -78,7 +81,7 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 }
 
 const linkColumns = `handle, slug, destination_url, title, enabled, redirect_type,
-	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, attribution, click_count, created_at, updated_at`
+	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, attribution, routing_rules, click_count, created_at, updated_at`
 
 // findLinks lists the links of f.Handle in slug order (byte order, so
 // "Z" comes before "a"). Q matches case-insensitively, and literally: % and
@@ -230,11 +233,11 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 // two creations of one slug in the database.
 func insertLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) (bool, error) {
 	err := get(ctx, tx, &row.ClickCount, `
-		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (handle, slug) DO NOTHING
 		RETURNING click_count`,
 		row.Handle, row.Slug, row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, 0, row.CreatedAt, row.UpdatedAt)
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.RoutingRules, 0, row.CreatedAt, row.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -250,11 +253,11 @@ func updateLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) error {
 	}
 	err := get(ctx, tx, &kept, `
 		UPDATE links SET destination_url = ?, title = ?, enabled = ?, redirect_type = ?,
-			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, attribution = ?, updated_at = ?
+			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, attribution = ?, routing_rules = ?, updated_at = ?
 		WHERE handle = ? AND slug = ?
 		RETURNING click_count, created_at`,
 		row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.UpdatedAt,
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.RoutingRules, row.UpdatedAt,
 		row.Handle, row.Slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted between our insert and update.

@@ -28,7 +28,6 @@ var pendingRoutes = []pendingRoute{
 	{13, "GET", "/v2/public/handles/acme/function-bindings", true},
 	{13, "GET", "/v2/public/handles/acme/tracking-templates", true},
 	{13, "POST", "/v2/public/handles/acme/chain/signals", true},
-	{13, "GET", "/v2/public/handles/acme/personalization-rules", true},
 	{16, "POST", "/mcp/acme/mcp", true},
 }
 

@@ -1314,6 +1314,11 @@ export interface paths {
          *     as a click event off the request path, enriched from `User-Agent`,
          *     `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
          *     `attribution` gets `ctx=<signed click id>` added to its destination.
+         *     The destination is the variant of the first matching rule among
+         *     the link's `routingRules`, then the handle's enabled
+         *     personalization rules, else `destinationUrl` (`utm_source` and
+         *     `utm_campaign` of this URL's query are the visit's source and
+         *     campaign); the click records the rule and variant.
          */
         get: operations["followLink"];
         put?: never;
@@ -1498,6 +1503,135 @@ export interface paths {
          * @description Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
          */
         post: operations["previewPagePublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/personalization-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's personalization rules (JWT, CREATOR+) */
+        get: operations["listPersonalizationRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/personalization-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        /** One personalization rule (JWT, CREATOR+) */
+        get: operations["getPersonalizationRule"];
+        /**
+         * Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+         * @description Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+         */
+        put: operations["putPersonalizationRule"];
+        post?: never;
+        /** Delete a personalization rule (JWT, OPERATOR+; never a PAT) */
+        delete: operations["deletePersonalizationRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/personalization-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's personalization rules (PAT, `personalization.read`) */
+        get: operations["listPersonalizationRulesPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/personalization-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        /** One personalization rule (PAT, `personalization.read`) */
+        get: operations["getPersonalizationRulePublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/links/{slug}/route-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where a visit with these facts would go (JWT, CREATOR+)
+         * @description Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+         */
+        post: operations["previewRoute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/links/{slug}/route-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where a visit with these facts would go (PAT, `links.read`)
+         * @description See previewRoute.
+         */
+        post: operations["previewRoutePublic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2441,6 +2575,8 @@ export interface components {
              * @default false
              */
             attribution?: boolean;
+            /** @description Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute). */
+            routingRules?: components["schemas"]["RoutingRuleInput"][];
         };
         Link: {
             slug: string;
@@ -2461,6 +2597,8 @@ export interface components {
             /** Format: int64 */
             maxClicks?: number;
             attribution: boolean;
+            /** @description In the order they are tried. */
+            routingRules: components["schemas"]["RoutingRule"][];
             /**
              * Format: int64
              * @description Visits counted; up to a second behind (a link with maxClicks is counted at once).
@@ -2526,6 +2664,95 @@ export interface components {
         PagePreview: {
             /** @description Sanitised HTML: no script, no raw HTML, no event handlers. */
             html: string;
+        };
+        /** @description Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively. */
+        RuleConditions: {
+            /** @description ISO 3166-1 alpha-2 codes; `ZZ` is unknown. */
+            countryIn?: string[];
+            deviceIn?: ("MOBILE" | "TABLET" | "DESKTOP" | "BOT" | "UNKNOWN")[];
+            /** @description `utm_source` of the visit, else the referrer's host. */
+            sourceIn?: string[];
+            /** @description `utm_campaign` of the visit. */
+            campaignIn?: string[];
+        };
+        RuleVariant: {
+            /** @description Recorded on the click it chose. */
+            id: string;
+            /** @description An absolute http(s) URL. */
+            destinationUrl: string;
+        };
+        RoutingRuleInput: {
+            ruleId: string;
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @description Lower is tried first; ties in ruleId order.
+             * @default 0
+             */
+            priority?: number;
+            when?: components["schemas"]["RuleConditions"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        PersonalizationRuleInput: {
+            /** @description Optional; must equal the path's ruleId. */
+            ruleId?: string;
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @description Lower is tried first; ties in ruleId order.
+             * @default 0
+             */
+            priority?: number;
+            when?: components["schemas"]["RuleConditions"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        RoutingRule: {
+            ruleId: string;
+            enabled: boolean;
+            priority: number;
+            when: components["schemas"]["RuleMatch"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        /** @description A rule's conditions as stored (normalised; empty lists are no condition). */
+        RuleMatch: {
+            countryIn: string[];
+            deviceIn: string[];
+            sourceIn: string[];
+            campaignIn: string[];
+        };
+        PersonalizationRuleList: {
+            personalizationRules: components["schemas"]["RoutingRule"][];
+            nextToken?: string;
+        };
+        RoutePreviewInput: {
+            /** @description ISO code; omitted is `ZZ` (unknown). */
+            country?: string;
+            /**
+             * @description Omitted is `UNKNOWN`.
+             * @enum {string}
+             */
+            device?: "MOBILE" | "TABLET" | "DESKTOP" | "BOT" | "UNKNOWN";
+            /** @description `utm_source`, or the referrer's host. */
+            source?: string;
+            /** @description `utm_campaign`. */
+            campaign?: string;
+        };
+        RoutePreview: {
+            /**
+             * @description Whose rule won; `DEFAULT` is the link's destinationUrl.
+             * @enum {string}
+             */
+            from: "LINK" | "PERSONALIZATION" | "DEFAULT";
+            rule?: components["schemas"]["RoutingRule"];
+            destination: string;
+            /** @description The rules tried before the winner (all of them when none won), and why each did not match. */
+            misses: components["schemas"]["RouteMiss"][];
+        };
+        RouteMiss: {
+            ruleId: string;
+            /** @enum {string} */
+            from: "LINK" | "PERSONALIZATION";
+            reason: string;
         };
         ProfileInput: {
             displayName?: string;
@@ -2841,6 +3068,7 @@ export interface components {
         DomainName: components["schemas"]["DomainName"];
         FileId: string;
         Slug: string;
+        RuleId: string;
         TokenId: string;
     };
     requestBodies: never;
@@ -5892,6 +6120,281 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PagePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPersonalizationRules: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalizationRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putPersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalizationRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule was replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description The rule was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deletePersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPersonalizationRulesPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalizationRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPersonalizationRulePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The winning rule (if any), the destination, and why each rule before it did not match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoutePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The winning rule (if any), the destination, and why each rule before it did not match. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePreview"];
                 };
             };
             400: components["responses"]["BadRequest"];
