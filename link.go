@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -41,6 +42,9 @@ type Link struct {
 	// RoutingRules send some visits elsewhere, in the order they are
 	// tried (SortRules), before the handle's personalization rules.
 	RoutingRules []RoutingRule
+	// TrackingTemplateIDs name the handle's tracking templates the link
+	// uses; each must exist.
+	TrackingTemplateIDs []string
 }
 
 // ValidSlug reports whether s can name a link.
@@ -79,6 +83,15 @@ func (l *Link) Validate() error {
 		return err
 	}
 	SortRules(l.RoutingRules)
+	if len(l.TrackingTemplateIDs) > MaxLinkTrackingTemplates {
+		return &Error{Code: EVALIDATION, Field: "trackingTemplateIds", Message: "at most 10 tracking templates"}
+	}
+	for _, id := range l.TrackingTemplateIDs {
+		if !ValidTemplateID(id) {
+			return &Error{Code: EVALIDATION, Field: "trackingTemplateIds", Message: "tracking template ids look like tpl_..."}
+		}
+	}
+	l.TrackingTemplateIDs = slices.Compact(slices.Sorted(slices.Values(l.TrackingTemplateIDs)))
 	return nil
 }
 

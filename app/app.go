@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	ccfg.Now, ccfg.Logger = cfg.Now, cfg.Logger
 	pipeline := click.New(ccfg, db)
 	deps.Clicks = pipeline
-	deps.Personalization, deps.Classifier = db, click.NewClassifier(ccfg.GeoIP)
+	deps.Personalization, deps.Classifier, deps.Tracking = db, click.NewClassifier(ccfg.GeoIP), db
 	srv, err := server.New(cfg.Server, deps)
 	if err != nil {
 		pipeline.Close(ctx)

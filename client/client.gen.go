@@ -542,6 +542,54 @@ func (e SiteModeMode) Valid() bool {
 	}
 }
 
+// Defines values for TrackingTemplateTemplateKey.
+const (
+	TrackingTemplateTemplateKeyCustomWebhook TrackingTemplateTemplateKey = "custom_webhook"
+	TrackingTemplateTemplateKeyGa4Event      TrackingTemplateTemplateKey = "ga4_event"
+	TrackingTemplateTemplateKeyGtmEvent      TrackingTemplateTemplateKey = "gtm_event"
+	TrackingTemplateTemplateKeyMetaPixel     TrackingTemplateTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateTemplateKey enum.
+func (e TrackingTemplateTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateInputTemplateKey.
+const (
+	TrackingTemplateInputTemplateKeyCustomWebhook TrackingTemplateInputTemplateKey = "custom_webhook"
+	TrackingTemplateInputTemplateKeyGa4Event      TrackingTemplateInputTemplateKey = "ga4_event"
+	TrackingTemplateInputTemplateKeyGtmEvent      TrackingTemplateInputTemplateKey = "gtm_event"
+	TrackingTemplateInputTemplateKeyMetaPixel     TrackingTemplateInputTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateInputTemplateKey enum.
+func (e TrackingTemplateInputTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateInputTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateInputTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateInputTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateInputTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnalyticsGroupByParam.
 const (
 	AnalyticsGroupByParamBrowser  AnalyticsGroupByParam = "browser"
@@ -1382,13 +1430,14 @@ type Link struct {
 	RedirectType   LinkRedirectType `json:"redirectType"`
 
 	// RoutingRules In the order they are tried.
-	RoutingRules     []RoutingRule `json:"routingRules"`
-	ScheduledEndAt   *time.Time    `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time    `json:"scheduledStartAt,omitempty"`
-	Slug             string        `json:"slug"`
-	Tags             []string      `json:"tags"`
-	Title            string        `json:"title"`
-	UpdatedAt        time.Time     `json:"updatedAt"`
+	RoutingRules        []RoutingRule `json:"routingRules"`
+	ScheduledEndAt      *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt    *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug                string        `json:"slug"`
+	Tags                []string      `json:"tags"`
+	Title               string        `json:"title"`
+	TrackingTemplateIds []string      `json:"trackingTemplateIds"`
+	UpdatedAt           time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1415,6 +1464,9 @@ type LinkInput struct {
 	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
 	Tags             *[]string           `json:"tags,omitempty"`
 	Title            *string             `json:"title,omitempty"`
+
+	// TrackingTemplateIds The handle's tracking templates this link uses (each must exist).
+	TrackingTemplateIds *[]string `json:"trackingTemplateIds,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1837,6 +1889,36 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TrackingTemplate defines model for TrackingTemplate.
+type TrackingTemplate struct {
+	Config      map[string]string           `json:"config"`
+	CreatedAt   time.Time                   `json:"createdAt"`
+	Name        string                      `json:"name"`
+	TemplateId  string                      `json:"templateId"`
+	TemplateKey TrackingTemplateTemplateKey `json:"templateKey"`
+	UpdatedAt   time.Time                   `json:"updatedAt"`
+}
+
+// TrackingTemplateTemplateKey defines model for TrackingTemplate.TemplateKey.
+type TrackingTemplateTemplateKey string
+
+// TrackingTemplateInput defines model for TrackingTemplateInput.
+type TrackingTemplateInput struct {
+	// Config Per templateKey; see createTrackingTemplate.
+	Config      map[string]string                `json:"config"`
+	Name        string                           `json:"name"`
+	TemplateKey TrackingTemplateInputTemplateKey `json:"templateKey"`
+}
+
+// TrackingTemplateInputTemplateKey defines model for TrackingTemplateInput.TemplateKey.
+type TrackingTemplateInputTemplateKey string
+
+// TrackingTemplateList defines model for TrackingTemplateList.
+type TrackingTemplateList struct {
+	NextToken         *string            `json:"nextToken,omitempty"`
+	TrackingTemplates []TrackingTemplate `json:"trackingTemplates"`
+}
+
 // TransferOwnership defines model for TransferOwnership.
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
@@ -1912,6 +1994,9 @@ type RuleId = string
 
 // Slug defines model for Slug.
 type Slug = string
+
+// TemplateId defines model for TemplateId.
+type TemplateId = string
 
 // TokenId defines model for TokenId.
 type TokenId = string
@@ -2098,6 +2183,14 @@ type ListTokensParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListTrackingTemplatesParams defines parameters for ListTrackingTemplates.
+type ListTrackingTemplatesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListAdminActionsParams defines parameters for ListAdminActions.
 type ListAdminActionsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2169,6 +2262,14 @@ type ExportAnalyticsPublicParams struct {
 // ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
 type ExportAnalyticsPublicParamsFormat string
 
+// ListAuditEventsPublicParams defines parameters for ListAuditEventsPublic.
+type ListAuditEventsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2238,6 +2339,14 @@ type GetSiteStructurePublicParams struct {
 type PutSiteStructurePublicParams struct {
 	// IfMatch The ETag of the latest version, e.g. "3".
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListTrackingTemplatesPublicParams defines parameters for ListTrackingTemplatesPublic.
+type ListTrackingTemplatesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
 // CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
@@ -2312,6 +2421,12 @@ type CreateTokenJSONRequestBody = TokenCreate
 // RotateTokenJSONRequestBody defines body for RotateToken for application/json ContentType.
 type RotateTokenJSONRequestBody = TokenRotate
 
+// CreateTrackingTemplateJSONRequestBody defines body for CreateTrackingTemplate for application/json ContentType.
+type CreateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplateJSONRequestBody defines body for UpdateTrackingTemplate for application/json ContentType.
+type UpdateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
 // TransferOwnershipJSONRequestBody defines body for TransferOwnership for application/json ContentType.
 type TransferOwnershipJSONRequestBody = TransferOwnership
 
@@ -2359,6 +2474,12 @@ type PutSiteStructurePublicJSONRequestBody = SiteStructureDocument
 
 // PublishSiteStructurePublicJSONRequestBody defines body for PublishSiteStructurePublic for application/json ContentType.
 type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
+
+// CreateTrackingTemplatePublicJSONRequestBody defines body for CreateTrackingTemplatePublic for application/json ContentType.
+type CreateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplatePublicJSONRequestBody defines body for UpdateTrackingTemplatePublic for application/json ContentType.
+type UpdateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
@@ -3221,6 +3342,59 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/tokens/{tokenId}/rotate (the `RotateToken` operationId).
 	RotateToken(ctx context.Context, handle HandleName, tokenId TokenId, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+	ListTrackingTemplates(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplateWithBody Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplate(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+	DeleteTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+	GetTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplateWithBody Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// TransferOwnershipWithBody Make another user the OWNER
 	//
 	// The old owner becomes an OPERATOR. A missing id is 400
@@ -3365,6 +3539,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 	ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+	ListAuditEventsPublic(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	//
@@ -3749,6 +3928,59 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelf(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+	ListTrackingTemplatesPublic(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplatePublicWithBody Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublic(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+	DeleteTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+	GetTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplatePublicWithBody Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StripeWebhookWithBody Stripe's events (signed with the `Stripe-Signature` header)
 	//
@@ -5549,6 +5781,129 @@ func (c *RawClient) RotateToken(ctx context.Context, handle HandleName, tokenId 
 	return c.Client.Do(req)
 }
 
+// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+func (c *RawClient) ListTrackingTemplates(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTrackingTemplatesRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplateWithBody Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *RawClient) CreateTrackingTemplateWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplateRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *RawClient) CreateTrackingTemplate(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplateRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+func (c *RawClient) DeleteTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTrackingTemplateRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+func (c *RawClient) GetTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTrackingTemplateRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplateWithBody Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *RawClient) UpdateTrackingTemplateWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplateRequestWithBody(c.Server, handle, templateId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *RawClient) UpdateTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplateRequest(c.Server, handle, templateId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // TransferOwnershipWithBody Make another user the OWNER
 //
 // The old owner becomes an OPERATOR. A missing id is 400
@@ -5854,6 +6209,21 @@ func (c *RawClient) GetAnalyticsPublic(ctx context.Context, handle HandleName, p
 // Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 func (c *RawClient) ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportAnalyticsPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+func (c *RawClient) ListAuditEventsPublic(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAuditEventsPublicRequest(c.Server, handle, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6728,6 +7098,129 @@ func (c *RawClient) PublishSiteStructurePublic(ctx context.Context, handle Handl
 // Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 func (c *RawClient) GetTokenSelf(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTokenSelfRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+func (c *RawClient) ListTrackingTemplatesPublic(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTrackingTemplatesPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplatePublicWithBody Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *RawClient) CreateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplatePublicRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *RawClient) CreateTrackingTemplatePublic(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplatePublicRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+func (c *RawClient) DeleteTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTrackingTemplatePublicRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+func (c *RawClient) GetTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTrackingTemplatePublicRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplatePublicWithBody Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *RawClient) UpdateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplatePublicRequestWithBody(c.Server, handle, templateId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *RawClient) UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplatePublicRequest(c.Server, handle, templateId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10246,6 +10739,262 @@ func NewRotateTokenRequestWithBody(server string, handle HandleName, tokenId Tok
 	return req, nil
 }
 
+// NewListTrackingTemplatesRequest constructs an http.Request for the ListTrackingTemplates method
+func NewListTrackingTemplatesRequest(server string, handle HandleName, params *ListTrackingTemplatesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTrackingTemplateRequest calls the generic CreateTrackingTemplate builder with application/json body
+func NewCreateTrackingTemplateRequest(server string, handle HandleName, body CreateTrackingTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTrackingTemplateRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewCreateTrackingTemplateRequestWithBody constructs an http.Request for the CreateTrackingTemplate method, with any body, and a specified content type
+func NewCreateTrackingTemplateRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteTrackingTemplateRequest constructs an http.Request for the DeleteTrackingTemplate method
+func NewDeleteTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTrackingTemplateRequest constructs an http.Request for the GetTrackingTemplate method
+func NewGetTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTrackingTemplateRequest calls the generic UpdateTrackingTemplate builder with application/json body
+func NewUpdateTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTrackingTemplateRequestWithBody(server, handle, templateId, "application/json", bodyReader)
+}
+
+// NewUpdateTrackingTemplateRequestWithBody constructs an http.Request for the UpdateTrackingTemplate method, with any body, and a specified content type
+func NewUpdateTrackingTemplateRequestWithBody(server string, handle HandleName, templateId TemplateId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewTransferOwnershipRequest calls the generic TransferOwnership builder with application/json body
 func NewTransferOwnershipRequest(server string, handle HandleName, body TransferOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -11001,6 +11750,79 @@ func NewExportAnalyticsPublicRequest(server string, handle HandleName, params *E
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListAuditEventsPublicRequest constructs an http.Request for the ListAuditEventsPublic method
+func NewListAuditEventsPublicRequest(server string, handle HandleName, params *ListAuditEventsPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/audit-events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12888,6 +13710,262 @@ func NewGetTokenSelfRequest(server string, handle HandleName) (*http.Request, er
 	return req, nil
 }
 
+// NewListTrackingTemplatesPublicRequest constructs an http.Request for the ListTrackingTemplatesPublic method
+func NewListTrackingTemplatesPublicRequest(server string, handle HandleName, params *ListTrackingTemplatesPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTrackingTemplatePublicRequest calls the generic CreateTrackingTemplatePublic builder with application/json body
+func NewCreateTrackingTemplatePublicRequest(server string, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTrackingTemplatePublicRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewCreateTrackingTemplatePublicRequestWithBody constructs an http.Request for the CreateTrackingTemplatePublic method, with any body, and a specified content type
+func NewCreateTrackingTemplatePublicRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteTrackingTemplatePublicRequest constructs an http.Request for the DeleteTrackingTemplatePublic method
+func NewDeleteTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTrackingTemplatePublicRequest constructs an http.Request for the GetTrackingTemplatePublic method
+func NewGetTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTrackingTemplatePublicRequest calls the generic UpdateTrackingTemplatePublic builder with application/json body
+func NewUpdateTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTrackingTemplatePublicRequestWithBody(server, handle, templateId, "application/json", bodyReader)
+}
+
+// NewUpdateTrackingTemplatePublicRequestWithBody constructs an http.Request for the UpdateTrackingTemplatePublic method, with any body, and a specified content type
+func NewUpdateTrackingTemplatePublicRequestWithBody(server string, handle HandleName, templateId TemplateId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewStripeWebhookRequest calls the generic StripeWebhook builder with application/json body
 func NewStripeWebhookRequest(server string, body StripeWebhookJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -13927,6 +15005,65 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/tokens/{tokenId}/rotate (the `RotateToken` operationId).
 	RotateTokenWithResponse(ctx context.Context, handle HandleName, tokenId TokenId, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
 
+	// ListTrackingTemplatesWithResponse List the handle's tracking templates (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+	ListTrackingTemplatesWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesResponse, error)
+
+	// CreateTrackingTemplateWithBodyWithResponse Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error)
+
+	// CreateTrackingTemplateWithResponse Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error)
+
+	// DeleteTrackingTemplateWithResponse Delete a tracking template (JWT, CREATOR+)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+	DeleteTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplateResponse, error)
+
+	// GetTrackingTemplateWithResponse One tracking template (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+	GetTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplateResponse, error)
+
+	// UpdateTrackingTemplateWithBodyWithResponse Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error)
+
+	// UpdateTrackingTemplateWithResponse Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error)
+
 	// TransferOwnershipWithBodyWithResponse Make another user the OWNER
 	//
 	// The old owner becomes an OPERATOR. A missing id is 400
@@ -14093,6 +15230,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 	ExportAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsPublicResponse, error)
+
+	// ListAuditEventsPublicWithResponse The handle's audit trail, newest first (PAT, `audit.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+	ListAuditEventsPublicWithResponse(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*ListAuditEventsPublicResponse, error)
 
 	// ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
 	//
@@ -14523,6 +15667,65 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelfWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetTokenSelfResponse, error)
+
+	// ListTrackingTemplatesPublicWithResponse List the handle's tracking templates (PAT, `tracking.templates.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+	ListTrackingTemplatesPublicWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesPublicResponse, error)
+
+	// CreateTrackingTemplatePublicWithBodyWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error)
+
+	// CreateTrackingTemplatePublicWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error)
+
+	// DeleteTrackingTemplatePublicWithResponse Delete a tracking template (PAT, `tracking.templates.write`)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+	DeleteTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplatePublicResponse, error)
+
+	// GetTrackingTemplatePublicWithResponse One tracking template (PAT, `tracking.templates.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+	GetTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplatePublicResponse, error)
+
+	// UpdateTrackingTemplatePublicWithBodyWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error)
+
+	// UpdateTrackingTemplatePublicWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error)
 
 	// StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
 	//
@@ -22378,6 +23581,599 @@ func (r RotateTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListTrackingTemplatesResponse401Headers the declared response headers of an HTTP 401 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesResponse403Headers the declared response headers of an HTTP 403 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListTrackingTemplatesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplateList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTrackingTemplatesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTrackingTemplatesResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTrackingTemplatesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON200() *TrackingTemplateList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTrackingTemplatesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTrackingTemplatesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTrackingTemplatesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTrackingTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type CreateTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTrackingTemplateResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON201() *TrackingTemplate {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeleteTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTrackingTemplateResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetTrackingTemplate
+type GetTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for GetTrackingTemplate
+type GetTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for GetTrackingTemplate
+type GetTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTrackingTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type UpdateTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTrackingTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // TransferOwnershipResponse401Headers the declared response headers of an HTTP 401 response for TransferOwnership
 type TransferOwnershipResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23898,6 +25694,127 @@ func (r ExportAnalyticsPublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ExportAnalyticsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAuditEventsPublicResponse200Headers the declared response headers of an HTTP 200 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListAuditEventsPublicResponse401Headers the declared response headers of an HTTP 401 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAuditEventsPublicResponse403Headers the declared response headers of an HTTP 403 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAuditEventsPublicResponse429Headers the declared response headers of an HTTP 429 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListAuditEventsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AuditEventList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListAuditEventsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListAuditEventsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListAuditEventsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAuditEventsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON200() *AuditEventList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAuditEventsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAuditEventsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAuditEventsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAuditEventsPublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -28403,6 +30320,639 @@ func (r GetTokenSelfResponse) ContentType() string {
 	return ""
 }
 
+// ListTrackingTemplatesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListTrackingTemplatesPublicResponse401Headers the declared response headers of an HTTP 401 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesPublicResponse403Headers the declared response headers of an HTTP 403 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesPublicResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListTrackingTemplatesPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplateList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListTrackingTemplatesPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTrackingTemplatesPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTrackingTemplatesPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTrackingTemplatesPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON200() *TrackingTemplateList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTrackingTemplatesPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTrackingTemplatesPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTrackingTemplatesPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTrackingTemplatesPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTrackingTemplatePublicResponse201Headers the declared response headers of an HTTP 201 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse201Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// CreateTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type CreateTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateTrackingTemplatePublicResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON201() *TrackingTemplate {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTrackingTemplatePublicResponse204Headers the declared response headers of an HTTP 204 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// DeleteTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeleteTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteTrackingTemplatePublicResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTrackingTemplatePublicResponse200Headers the declared response headers of an HTTP 200 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTrackingTemplatePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTrackingTemplatePublicResponse200Headers the declared response headers of an HTTP 200 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// UpdateTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type UpdateTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateTrackingTemplatePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type StripeWebhookResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -30086,6 +32636,107 @@ func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, handl
 	return ParseRotateTokenResponse(rsp)
 }
 
+// ListTrackingTemplatesWithResponse List the handle's tracking templates (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+func (c *ClientWithResponses) ListTrackingTemplatesWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesResponse, error) {
+	rsp, err := c.ListTrackingTemplates(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTrackingTemplatesResponse(rsp)
+}
+
+// CreateTrackingTemplateWithBodyWithResponse Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error) {
+	rsp, err := c.CreateTrackingTemplateWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplateResponse(rsp)
+}
+
+// CreateTrackingTemplateWithResponse Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error) {
+	rsp, err := c.CreateTrackingTemplate(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplateResponse(rsp)
+}
+
+// DeleteTrackingTemplateWithResponse Delete a tracking template (JWT, CREATOR+)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+func (c *ClientWithResponses) DeleteTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplateResponse, error) {
+	rsp, err := c.DeleteTrackingTemplate(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTrackingTemplateResponse(rsp)
+}
+
+// GetTrackingTemplateWithResponse One tracking template (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+func (c *ClientWithResponses) GetTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplateResponse, error) {
+	rsp, err := c.GetTrackingTemplate(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTrackingTemplateResponse(rsp)
+}
+
+// UpdateTrackingTemplateWithBodyWithResponse Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error) {
+	rsp, err := c.UpdateTrackingTemplateWithBody(ctx, handle, templateId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplateResponse(rsp)
+}
+
+// UpdateTrackingTemplateWithResponse Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error) {
+	rsp, err := c.UpdateTrackingTemplate(ctx, handle, templateId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplateResponse(rsp)
+}
+
 // TransferOwnershipWithBodyWithResponse Make another user the OWNER
 //
 // The old owner becomes an OPERATOR. A missing id is 400
@@ -30353,6 +33004,19 @@ func (c *ClientWithResponses) ExportAnalyticsPublicWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseExportAnalyticsPublicResponse(rsp)
+}
+
+// ListAuditEventsPublicWithResponse The handle's audit trail, newest first (PAT, `audit.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+func (c *ClientWithResponses) ListAuditEventsPublicWithResponse(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*ListAuditEventsPublicResponse, error) {
+	rsp, err := c.ListAuditEventsPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAuditEventsPublicResponse(rsp)
 }
 
 // ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
@@ -31077,6 +33741,107 @@ func (c *ClientWithResponses) GetTokenSelfWithResponse(ctx context.Context, hand
 		return nil, err
 	}
 	return ParseGetTokenSelfResponse(rsp)
+}
+
+// ListTrackingTemplatesPublicWithResponse List the handle's tracking templates (PAT, `tracking.templates.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+func (c *ClientWithResponses) ListTrackingTemplatesPublicWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesPublicResponse, error) {
+	rsp, err := c.ListTrackingTemplatesPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTrackingTemplatesPublicResponse(rsp)
+}
+
+// CreateTrackingTemplatePublicWithBodyWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.CreateTrackingTemplatePublicWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplatePublicResponse(rsp)
+}
+
+// CreateTrackingTemplatePublicWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.CreateTrackingTemplatePublic(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplatePublicResponse(rsp)
+}
+
+// DeleteTrackingTemplatePublicWithResponse Delete a tracking template (PAT, `tracking.templates.write`)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) DeleteTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplatePublicResponse, error) {
+	rsp, err := c.DeleteTrackingTemplatePublic(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTrackingTemplatePublicResponse(rsp)
+}
+
+// GetTrackingTemplatePublicWithResponse One tracking template (PAT, `tracking.templates.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) GetTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplatePublicResponse, error) {
+	rsp, err := c.GetTrackingTemplatePublic(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTrackingTemplatePublicResponse(rsp)
+}
+
+// UpdateTrackingTemplatePublicWithBodyWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.UpdateTrackingTemplatePublicWithBody(ctx, handle, templateId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplatePublicResponse(rsp)
+}
+
+// UpdateTrackingTemplatePublicWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.UpdateTrackingTemplatePublic(ctx, handle, templateId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplatePublicResponse(rsp)
 }
 
 // StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
@@ -39484,6 +42249,647 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 	return response, nil
 }
 
+// ParseListTrackingTemplatesResponse parses an HTTP response from a ListTrackingTemplatesWithResponse call
+func ParseListTrackingTemplatesResponse(rsp *http.Response) (*ListTrackingTemplatesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTrackingTemplatesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTrackingTemplatesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTrackingTemplatesResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTrackingTemplatesResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTrackingTemplateResponse parses an HTTP response from a CreateTrackingTemplateWithResponse call
+func ParseCreateTrackingTemplateResponse(rsp *http.Response) (*CreateTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTrackingTemplateResponse parses an HTTP response from a DeleteTrackingTemplateWithResponse call
+func ParseDeleteTrackingTemplateResponse(rsp *http.Response) (*DeleteTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTrackingTemplateResponse parses an HTTP response from a GetTrackingTemplateWithResponse call
+func ParseGetTrackingTemplateResponse(rsp *http.Response) (*GetTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTrackingTemplateResponse parses an HTTP response from a UpdateTrackingTemplateWithResponse call
+func ParseUpdateTrackingTemplateResponse(rsp *http.Response) (*UpdateTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseTransferOwnershipResponse parses an HTTP response from a TransferOwnershipWithResponse call
 func ParseTransferOwnershipResponse(rsp *http.Response) (*TransferOwnershipResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -41109,6 +44515,145 @@ func ParseExportAnalyticsPublicResponse(rsp *http.Response) (*ExportAnalyticsPub
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers ExportAnalyticsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAuditEventsPublicResponse parses an HTTP response from a ListAuditEventsPublicWithResponse call
+func ParseListAuditEventsPublicResponse(rsp *http.Response) (*ListAuditEventsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAuditEventsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AuditEventList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListAuditEventsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListAuditEventsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListAuditEventsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListAuditEventsPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -46286,6 +49831,732 @@ func ParseGetTokenSelfResponse(rsp *http.Response) (*GetTokenSelfResponse, error
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetTokenSelfResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTrackingTemplatesPublicResponse parses an HTTP response from a ListTrackingTemplatesPublicWithResponse call
+func ParseListTrackingTemplatesPublicResponse(rsp *http.Response) (*ListTrackingTemplatesPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTrackingTemplatesPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListTrackingTemplatesPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListTrackingTemplatesPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTrackingTemplatesPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTrackingTemplatesPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTrackingTemplatePublicResponse parses an HTTP response from a CreateTrackingTemplatePublicWithResponse call
+func ParseCreateTrackingTemplatePublicResponse(rsp *http.Response) (*CreateTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateTrackingTemplatePublicResponse201Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTrackingTemplatePublicResponse parses an HTTP response from a DeleteTrackingTemplatePublicWithResponse call
+func ParseDeleteTrackingTemplatePublicResponse(rsp *http.Response) (*DeleteTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteTrackingTemplatePublicResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTrackingTemplatePublicResponse parses an HTTP response from a GetTrackingTemplatePublicWithResponse call
+func ParseGetTrackingTemplatePublicResponse(rsp *http.Response) (*GetTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTrackingTemplatePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTrackingTemplatePublicResponse parses an HTTP response from a UpdateTrackingTemplatePublicWithResponse call
+func ParseUpdateTrackingTemplatePublicResponse(rsp *http.Response) (*UpdateTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateTrackingTemplatePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTrackingTemplatePublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -539,6 +539,54 @@ func (e SiteModeMode) Valid() bool {
 	}
 }
 
+// Defines values for TrackingTemplateTemplateKey.
+const (
+	TrackingTemplateTemplateKeyCustomWebhook TrackingTemplateTemplateKey = "custom_webhook"
+	TrackingTemplateTemplateKeyGa4Event      TrackingTemplateTemplateKey = "ga4_event"
+	TrackingTemplateTemplateKeyGtmEvent      TrackingTemplateTemplateKey = "gtm_event"
+	TrackingTemplateTemplateKeyMetaPixel     TrackingTemplateTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateTemplateKey enum.
+func (e TrackingTemplateTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateInputTemplateKey.
+const (
+	TrackingTemplateInputTemplateKeyCustomWebhook TrackingTemplateInputTemplateKey = "custom_webhook"
+	TrackingTemplateInputTemplateKeyGa4Event      TrackingTemplateInputTemplateKey = "ga4_event"
+	TrackingTemplateInputTemplateKeyGtmEvent      TrackingTemplateInputTemplateKey = "gtm_event"
+	TrackingTemplateInputTemplateKeyMetaPixel     TrackingTemplateInputTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateInputTemplateKey enum.
+func (e TrackingTemplateInputTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateInputTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateInputTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateInputTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateInputTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnalyticsGroupByParam.
 const (
 	AnalyticsGroupByParamBrowser  AnalyticsGroupByParam = "browser"
@@ -1379,13 +1427,14 @@ type Link struct {
 	RedirectType   LinkRedirectType `json:"redirectType"`
 
 	// RoutingRules In the order they are tried.
-	RoutingRules     []RoutingRule `json:"routingRules"`
-	ScheduledEndAt   *time.Time    `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time    `json:"scheduledStartAt,omitempty"`
-	Slug             string        `json:"slug"`
-	Tags             []string      `json:"tags"`
-	Title            string        `json:"title"`
-	UpdatedAt        time.Time     `json:"updatedAt"`
+	RoutingRules        []RoutingRule `json:"routingRules"`
+	ScheduledEndAt      *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt    *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug                string        `json:"slug"`
+	Tags                []string      `json:"tags"`
+	Title               string        `json:"title"`
+	TrackingTemplateIds []string      `json:"trackingTemplateIds"`
+	UpdatedAt           time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1412,6 +1461,9 @@ type LinkInput struct {
 	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
 	Tags             *[]string           `json:"tags,omitempty"`
 	Title            *string             `json:"title,omitempty"`
+
+	// TrackingTemplateIds The handle's tracking templates this link uses (each must exist).
+	TrackingTemplateIds *[]string `json:"trackingTemplateIds,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1834,6 +1886,36 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TrackingTemplate defines model for TrackingTemplate.
+type TrackingTemplate struct {
+	Config      map[string]string           `json:"config"`
+	CreatedAt   time.Time                   `json:"createdAt"`
+	Name        string                      `json:"name"`
+	TemplateId  string                      `json:"templateId"`
+	TemplateKey TrackingTemplateTemplateKey `json:"templateKey"`
+	UpdatedAt   time.Time                   `json:"updatedAt"`
+}
+
+// TrackingTemplateTemplateKey defines model for TrackingTemplate.TemplateKey.
+type TrackingTemplateTemplateKey string
+
+// TrackingTemplateInput defines model for TrackingTemplateInput.
+type TrackingTemplateInput struct {
+	// Config Per templateKey; see createTrackingTemplate.
+	Config      map[string]string                `json:"config"`
+	Name        string                           `json:"name"`
+	TemplateKey TrackingTemplateInputTemplateKey `json:"templateKey"`
+}
+
+// TrackingTemplateInputTemplateKey defines model for TrackingTemplateInput.TemplateKey.
+type TrackingTemplateInputTemplateKey string
+
+// TrackingTemplateList defines model for TrackingTemplateList.
+type TrackingTemplateList struct {
+	NextToken         *string            `json:"nextToken,omitempty"`
+	TrackingTemplates []TrackingTemplate `json:"trackingTemplates"`
+}
+
 // TransferOwnership defines model for TransferOwnership.
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
@@ -1909,6 +1991,9 @@ type RuleId = string
 
 // Slug defines model for Slug.
 type Slug = string
+
+// TemplateId defines model for TemplateId.
+type TemplateId = string
 
 // TokenId defines model for TokenId.
 type TokenId = string
@@ -2095,6 +2180,14 @@ type ListTokensParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListTrackingTemplatesParams defines parameters for ListTrackingTemplates.
+type ListTrackingTemplatesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListAdminActionsParams defines parameters for ListAdminActions.
 type ListAdminActionsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2166,6 +2259,14 @@ type ExportAnalyticsPublicParams struct {
 // ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
 type ExportAnalyticsPublicParamsFormat string
 
+// ListAuditEventsPublicParams defines parameters for ListAuditEventsPublic.
+type ListAuditEventsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2235,6 +2336,14 @@ type GetSiteStructurePublicParams struct {
 type PutSiteStructurePublicParams struct {
 	// IfMatch The ETag of the latest version, e.g. "3".
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListTrackingTemplatesPublicParams defines parameters for ListTrackingTemplatesPublic.
+type ListTrackingTemplatesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
 // CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
@@ -2309,6 +2418,12 @@ type CreateTokenJSONRequestBody = TokenCreate
 // RotateTokenJSONRequestBody defines body for RotateToken for application/json ContentType.
 type RotateTokenJSONRequestBody = TokenRotate
 
+// CreateTrackingTemplateJSONRequestBody defines body for CreateTrackingTemplate for application/json ContentType.
+type CreateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplateJSONRequestBody defines body for UpdateTrackingTemplate for application/json ContentType.
+type UpdateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
 // TransferOwnershipJSONRequestBody defines body for TransferOwnership for application/json ContentType.
 type TransferOwnershipJSONRequestBody = TransferOwnership
 
@@ -2356,6 +2471,12 @@ type PutSiteStructurePublicJSONRequestBody = SiteStructureDocument
 
 // PublishSiteStructurePublicJSONRequestBody defines body for PublishSiteStructurePublic for application/json ContentType.
 type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
+
+// CreateTrackingTemplatePublicJSONRequestBody defines body for CreateTrackingTemplatePublic for application/json ContentType.
+type CreateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplatePublicJSONRequestBody defines body for UpdateTrackingTemplatePublic for application/json ContentType.
+type UpdateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
@@ -2575,6 +2696,21 @@ type ServerInterface interface {
 	// RotateToken Replace a token by a new one with the same name and scopes
 	// (POST /v2/handles/{handle}/tokens/{tokenId}/rotate)
 	RotateToken(ctx echo.Context, handle HandleName, tokenId TokenId) error
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates)
+	ListTrackingTemplates(ctx echo.Context, handle HandleName, params ListTrackingTemplatesParams) error
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/tracking-templates)
+	CreateTrackingTemplate(ctx echo.Context, handle HandleName) error
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, handle HandleName) error
@@ -2617,6 +2753,9 @@ type ServerInterface interface {
 	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics/export)
 	ExportAnalyticsPublic(ctx echo.Context, handle HandleName, params ExportAnalyticsPublicParams) error
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	// (GET /v2/public/handles/{handle}/audit-events)
+	ListAuditEventsPublic(ctx echo.Context, handle HandleName, params ListAuditEventsPublicParams) error
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx echo.Context, handle HandleName, params ListCampaignsPublicParams) error
@@ -2725,6 +2864,21 @@ type ServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx echo.Context, handle HandleName) error
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates)
+	ListTrackingTemplatesPublic(ctx echo.Context, handle HandleName, params ListTrackingTemplatesPublicParams) error
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	// (POST /v2/public/handles/{handle}/tracking-templates)
+	CreateTrackingTemplatePublic(ctx echo.Context, handle HandleName) error
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	// (DELETE /v2/public/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx echo.Context) error
@@ -4262,6 +4416,126 @@ func (w *ServerInterfaceWrapper) RotateToken(ctx echo.Context) error {
 	return err
 }
 
+// ListTrackingTemplates converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTrackingTemplates(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTrackingTemplatesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTrackingTemplates(ctx, handle, params)
+	return err
+}
+
+// CreateTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingTemplate(ctx, handle)
+	return err
+}
+
+// DeleteTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
+// GetTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
+// UpdateTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
 // TransferOwnership converts echo context to params.
 func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 	var err error
@@ -4591,6 +4865,38 @@ func (w *ServerInterfaceWrapper) ExportAnalyticsPublic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ExportAnalyticsPublic(ctx, handle, params)
+	return err
+}
+
+// ListAuditEventsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditEventsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditEventsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditEventsPublic(ctx, handle, params)
 	return err
 }
 
@@ -5491,6 +5797,126 @@ func (w *ServerInterfaceWrapper) GetTokenSelf(ctx echo.Context) error {
 	return err
 }
 
+// ListTrackingTemplatesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTrackingTemplatesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTrackingTemplatesPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTrackingTemplatesPublic(ctx, handle, params)
+	return err
+}
+
+// CreateTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingTemplatePublic(ctx, handle)
+	return err
+}
+
+// DeleteTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
+// GetTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
+// UpdateTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
 // StripeWebhook converts echo context to params.
 func (w *ServerInterfaceWrapper) StripeWebhook(ctx echo.Context) error {
 	var err error
@@ -5709,7 +6135,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/handles/:handle/tokens/:tokenId", wrapper.GetToken, options.OperationMiddlewares["getToken"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/tokens/:tokenId/rotate", wrapper.RotateToken, options.OperationMiddlewares["rotateToken"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/audit-events", wrapper.ListAuditEvents, options.OperationMiddlewares["listAuditEvents"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/audit-events", wrapper.ListAuditEventsPublic, options.OperationMiddlewares["listAuditEventsPublic"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/tokens/self", wrapper.GetTokenSelf, options.OperationMiddlewares["getTokenSelf"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/tracking-templates", wrapper.ListTrackingTemplates, options.OperationMiddlewares["listTrackingTemplates"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/tracking-templates", wrapper.CreateTrackingTemplate, options.OperationMiddlewares["createTrackingTemplate"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.DeleteTrackingTemplate, options.OperationMiddlewares["deleteTrackingTemplate"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.GetTrackingTemplate, options.OperationMiddlewares["getTrackingTemplate"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.UpdateTrackingTemplate, options.OperationMiddlewares["updateTrackingTemplate"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/tracking-templates", wrapper.ListTrackingTemplatesPublic, options.OperationMiddlewares["listTrackingTemplatesPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/tracking-templates", wrapper.CreateTrackingTemplatePublic, options.OperationMiddlewares["createTrackingTemplatePublic"]...)
+	router.DELETE(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.DeleteTrackingTemplatePublic, options.OperationMiddlewares["deleteTrackingTemplatePublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.GetTrackingTemplatePublic, options.OperationMiddlewares["getTrackingTemplatePublic"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.UpdateTrackingTemplatePublic, options.OperationMiddlewares["updateTrackingTemplatePublic"]...)
 	router.GET(options.BaseURL+"/v2/platform-admin/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
 
 }
@@ -15221,6 +15658,751 @@ func (response RotateToken503JSONResponse) VisitRotateTokenResponse(w http.Respo
 	return err
 }
 
+type ListTrackingTemplatesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListTrackingTemplatesParams
+}
+
+type ListTrackingTemplatesResponseObject interface {
+	VisitListTrackingTemplatesResponse(w http.ResponseWriter) error
+}
+
+type ListTrackingTemplates200JSONResponse TrackingTemplateList
+
+func (response ListTrackingTemplates200JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTrackingTemplates400JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTrackingTemplates401JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListTrackingTemplates403JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListTrackingTemplates404JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTrackingTemplates429JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListTrackingTemplates500JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListTrackingTemplates503JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplateRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateTrackingTemplateJSONRequestBody
+}
+
+type CreateTrackingTemplateResponseObject interface {
+	VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingTemplate201JSONResponse TrackingTemplate
+
+func (response CreateTrackingTemplate201JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateTrackingTemplate400JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTrackingTemplate401JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateTrackingTemplate403JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateTrackingTemplate404JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateTrackingTemplate409JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateTrackingTemplate413JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateTrackingTemplate429JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateTrackingTemplate500JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateTrackingTemplate503JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type DeleteTrackingTemplateResponseObject interface {
+	VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type DeleteTrackingTemplate204Response struct {
+}
+
+func (response DeleteTrackingTemplate204Response) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTrackingTemplate400JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteTrackingTemplate401JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteTrackingTemplate403JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTrackingTemplate404JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DeleteTrackingTemplate409JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteTrackingTemplate429JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTrackingTemplate500JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteTrackingTemplate503JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type GetTrackingTemplateResponseObject interface {
+	VisitGetTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetTrackingTemplate200JSONResponse TrackingTemplate
+
+func (response GetTrackingTemplate200JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTrackingTemplate400JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTrackingTemplate401JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTrackingTemplate403JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTrackingTemplate404JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetTrackingTemplate429JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTrackingTemplate500JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetTrackingTemplate503JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+	Body       *UpdateTrackingTemplateJSONRequestBody
+}
+
+type UpdateTrackingTemplateResponseObject interface {
+	VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type UpdateTrackingTemplate200JSONResponse TrackingTemplate
+
+func (response UpdateTrackingTemplate200JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateTrackingTemplate400JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateTrackingTemplate401JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTrackingTemplate403JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateTrackingTemplate404JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateTrackingTemplate409JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTrackingTemplate413JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateTrackingTemplate429JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateTrackingTemplate500JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateTrackingTemplate503JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type TransferOwnershipRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Body   *TransferOwnershipJSONRequestBody
@@ -17069,6 +18251,156 @@ func (response ExportAnalyticsPublic500JSONResponse) VisitExportAnalyticsPublicR
 type ExportAnalyticsPublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response ExportAnalyticsPublic503JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListAuditEventsPublicParams
+}
+
+type ListAuditEventsPublicResponseObject interface {
+	VisitListAuditEventsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListAuditEventsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListAuditEventsPublic200JSONResponse struct {
+	Body    AuditEventList
+	Headers ListAuditEventsPublic200ResponseHeaders
+}
+
+func (response ListAuditEventsPublic200JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAuditEventsPublic400JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAuditEventsPublic401JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAuditEventsPublic403JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListAuditEventsPublic404JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAuditEventsPublic429JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListAuditEventsPublic500JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListAuditEventsPublic503JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -22794,6 +24126,819 @@ func (response GetTokenSelf503JSONResponse) VisitGetTokenSelfResponse(w http.Res
 	return err
 }
 
+type ListTrackingTemplatesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListTrackingTemplatesPublicParams
+}
+
+type ListTrackingTemplatesPublicResponseObject interface {
+	VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListTrackingTemplatesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListTrackingTemplatesPublic200JSONResponse struct {
+	Body    TrackingTemplateList
+	Headers ListTrackingTemplatesPublic200ResponseHeaders
+}
+
+func (response ListTrackingTemplatesPublic200JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTrackingTemplatesPublic400JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTrackingTemplatesPublic401JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListTrackingTemplatesPublic403JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListTrackingTemplatesPublic404JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTrackingTemplatesPublic429JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListTrackingTemplatesPublic500JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListTrackingTemplatesPublic503JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateTrackingTemplatePublicJSONRequestBody
+}
+
+type CreateTrackingTemplatePublicResponseObject interface {
+	VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingTemplatePublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreateTrackingTemplatePublic201JSONResponse struct {
+	Body    TrackingTemplate
+	Headers CreateTrackingTemplatePublic201ResponseHeaders
+}
+
+func (response CreateTrackingTemplatePublic201JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateTrackingTemplatePublic400JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTrackingTemplatePublic401JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateTrackingTemplatePublic403JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateTrackingTemplatePublic404JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateTrackingTemplatePublic409JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateTrackingTemplatePublic413JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateTrackingTemplatePublic429JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateTrackingTemplatePublic500JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateTrackingTemplatePublic503JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type DeleteTrackingTemplatePublicResponseObject interface {
+	VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type DeleteTrackingTemplatePublic204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type DeleteTrackingTemplatePublic204Response struct {
+	Headers DeleteTrackingTemplatePublic204ResponseHeaders
+}
+
+func (response DeleteTrackingTemplatePublic204Response) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTrackingTemplatePublic400JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteTrackingTemplatePublic401JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteTrackingTemplatePublic403JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTrackingTemplatePublic404JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DeleteTrackingTemplatePublic409JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteTrackingTemplatePublic429JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTrackingTemplatePublic500JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteTrackingTemplatePublic503JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type GetTrackingTemplatePublicResponseObject interface {
+	VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type GetTrackingTemplatePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetTrackingTemplatePublic200JSONResponse struct {
+	Body    TrackingTemplate
+	Headers GetTrackingTemplatePublic200ResponseHeaders
+}
+
+func (response GetTrackingTemplatePublic200JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTrackingTemplatePublic400JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTrackingTemplatePublic401JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTrackingTemplatePublic403JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTrackingTemplatePublic404JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetTrackingTemplatePublic429JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTrackingTemplatePublic500JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetTrackingTemplatePublic503JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+	Body       *UpdateTrackingTemplatePublicJSONRequestBody
+}
+
+type UpdateTrackingTemplatePublicResponseObject interface {
+	VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type UpdateTrackingTemplatePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type UpdateTrackingTemplatePublic200JSONResponse struct {
+	Body    TrackingTemplate
+	Headers UpdateTrackingTemplatePublic200ResponseHeaders
+}
+
+func (response UpdateTrackingTemplatePublic200JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateTrackingTemplatePublic400JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateTrackingTemplatePublic401JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTrackingTemplatePublic403JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateTrackingTemplatePublic404JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateTrackingTemplatePublic409JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTrackingTemplatePublic413JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateTrackingTemplatePublic429JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateTrackingTemplatePublic500JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateTrackingTemplatePublic503JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StripeWebhookRequestObject struct {
 	Body *StripeWebhookJSONRequestBody
 }
@@ -23314,6 +25459,21 @@ type StrictServerInterface interface {
 	// RotateToken Replace a token by a new one with the same name and scopes
 	// (POST /v2/handles/{handle}/tokens/{tokenId}/rotate)
 	RotateToken(ctx context.Context, request RotateTokenRequestObject) (RotateTokenResponseObject, error)
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates)
+	ListTrackingTemplates(ctx context.Context, request ListTrackingTemplatesRequestObject) (ListTrackingTemplatesResponseObject, error)
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/tracking-templates)
+	CreateTrackingTemplate(ctx context.Context, request CreateTrackingTemplateRequestObject) (CreateTrackingTemplateResponseObject, error)
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplate(ctx context.Context, request DeleteTrackingTemplateRequestObject) (DeleteTrackingTemplateResponseObject, error)
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplate(ctx context.Context, request GetTrackingTemplateRequestObject) (GetTrackingTemplateResponseObject, error)
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplate(ctx context.Context, request UpdateTrackingTemplateRequestObject) (UpdateTrackingTemplateResponseObject, error)
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
@@ -23356,6 +25516,9 @@ type StrictServerInterface interface {
 	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics/export)
 	ExportAnalyticsPublic(ctx context.Context, request ExportAnalyticsPublicRequestObject) (ExportAnalyticsPublicResponseObject, error)
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	// (GET /v2/public/handles/{handle}/audit-events)
+	ListAuditEventsPublic(ctx context.Context, request ListAuditEventsPublicRequestObject) (ListAuditEventsPublicResponseObject, error)
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx context.Context, request ListCampaignsPublicRequestObject) (ListCampaignsPublicResponseObject, error)
@@ -23464,6 +25627,21 @@ type StrictServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx context.Context, request GetTokenSelfRequestObject) (GetTokenSelfResponseObject, error)
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates)
+	ListTrackingTemplatesPublic(ctx context.Context, request ListTrackingTemplatesPublicRequestObject) (ListTrackingTemplatesPublicResponseObject, error)
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	// (POST /v2/public/handles/{handle}/tracking-templates)
+	CreateTrackingTemplatePublic(ctx context.Context, request CreateTrackingTemplatePublicRequestObject) (CreateTrackingTemplatePublicResponseObject, error)
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	// (DELETE /v2/public/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplatePublic(ctx context.Context, request DeleteTrackingTemplatePublicRequestObject) (DeleteTrackingTemplatePublicResponseObject, error)
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplatePublic(ctx context.Context, request GetTrackingTemplatePublicRequestObject) (GetTrackingTemplatePublicResponseObject, error)
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplatePublic(ctx context.Context, request UpdateTrackingTemplatePublicRequestObject) (UpdateTrackingTemplatePublicResponseObject, error)
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx context.Context, request StripeWebhookRequestObject) (StripeWebhookResponseObject, error)
@@ -25824,6 +28002,181 @@ func (sh *strictHandler) RotateToken(ctx echo.Context, handle HandleName, tokenI
 	return nil
 }
 
+// ListTrackingTemplates operation middleware
+func (sh *strictHandler) ListTrackingTemplates(ctx echo.Context, handle HandleName, params ListTrackingTemplatesParams) error {
+	var request ListTrackingTemplatesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTrackingTemplates(ctx.Request().Context(), request.(ListTrackingTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTrackingTemplates")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTrackingTemplatesResponseObject); ok {
+		return validResponse.VisitListTrackingTemplatesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingTemplate operation middleware
+func (sh *strictHandler) CreateTrackingTemplate(ctx echo.Context, handle HandleName) error {
+	var request CreateTrackingTemplateRequestObject
+
+	request.Handle = handle
+
+	var body CreateTrackingTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingTemplate(ctx.Request().Context(), request.(CreateTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingTemplateResponseObject); ok {
+		return validResponse.VisitCreateTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteTrackingTemplate operation middleware
+func (sh *strictHandler) DeleteTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request DeleteTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTrackingTemplate(ctx.Request().Context(), request.(DeleteTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTrackingTemplateResponseObject); ok {
+		return validResponse.VisitDeleteTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTrackingTemplate operation middleware
+func (sh *strictHandler) GetTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request GetTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTrackingTemplate(ctx.Request().Context(), request.(GetTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTrackingTemplateResponseObject); ok {
+		return validResponse.VisitGetTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTrackingTemplate operation middleware
+func (sh *strictHandler) UpdateTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request UpdateTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	var body UpdateTrackingTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTrackingTemplate(ctx.Request().Context(), request.(UpdateTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTrackingTemplateResponseObject); ok {
+		return validResponse.VisitUpdateTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // TransferOwnership operation middleware
 func (sh *strictHandler) TransferOwnership(ctx echo.Context, handle HandleName) error {
 	var request TransferOwnershipRequestObject
@@ -26237,6 +28590,32 @@ func (sh *strictHandler) ExportAnalyticsPublic(ctx echo.Context, handle HandleNa
 		return err
 	} else if validResponse, ok := response.(ExportAnalyticsPublicResponseObject); ok {
 		return validResponse.VisitExportAnalyticsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAuditEventsPublic operation middleware
+func (sh *strictHandler) ListAuditEventsPublic(ctx echo.Context, handle HandleName, params ListAuditEventsPublicParams) error {
+	var request ListAuditEventsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditEventsPublic(ctx.Request().Context(), request.(ListAuditEventsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditEventsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditEventsPublicResponseObject); ok {
+		return validResponse.VisitListAuditEventsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -27465,6 +29844,181 @@ func (sh *strictHandler) GetTokenSelf(ctx echo.Context, handle HandleName) error
 		return err
 	} else if validResponse, ok := response.(GetTokenSelfResponseObject); ok {
 		return validResponse.VisitGetTokenSelfResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTrackingTemplatesPublic operation middleware
+func (sh *strictHandler) ListTrackingTemplatesPublic(ctx echo.Context, handle HandleName, params ListTrackingTemplatesPublicParams) error {
+	var request ListTrackingTemplatesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTrackingTemplatesPublic(ctx.Request().Context(), request.(ListTrackingTemplatesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTrackingTemplatesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTrackingTemplatesPublicResponseObject); ok {
+		return validResponse.VisitListTrackingTemplatesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingTemplatePublic operation middleware
+func (sh *strictHandler) CreateTrackingTemplatePublic(ctx echo.Context, handle HandleName) error {
+	var request CreateTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+
+	var body CreateTrackingTemplatePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingTemplatePublic(ctx.Request().Context(), request.(CreateTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitCreateTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteTrackingTemplatePublic operation middleware
+func (sh *strictHandler) DeleteTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request DeleteTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTrackingTemplatePublic(ctx.Request().Context(), request.(DeleteTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitDeleteTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTrackingTemplatePublic operation middleware
+func (sh *strictHandler) GetTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request GetTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTrackingTemplatePublic(ctx.Request().Context(), request.(GetTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitGetTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTrackingTemplatePublic operation middleware
+func (sh *strictHandler) UpdateTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request UpdateTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	var body UpdateTrackingTemplatePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTrackingTemplatePublic(ctx.Request().Context(), request.(UpdateTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitUpdateTrackingTemplatePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

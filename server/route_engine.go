@@ -31,9 +31,9 @@ type visitFacts struct {
 	v        *tenx.Visit
 	rawQuery string
 
-	country, device string
-	query           url.Values
-	parsedQuery     bool
+	country, device, source string
+	query                   url.Values
+	parsedQuery, hasSource  bool
 }
 
 var _ tenx.VisitFacts = (*visitFacts)(nil)
@@ -62,13 +62,13 @@ func (f *visitFacts) Device() string {
 
 // Source implements tenx.VisitFacts: utm_source, else the referrer host.
 func (f *visitFacts) Source() string {
-	if s := f.param("utm_source"); s != "" {
-		return s
+	if !f.hasSource {
+		f.source, f.hasSource = f.param("utm_source"), true
+		if f.source == "" && f.c != nil {
+			f.source = f.c.ReferrerHost(f.v.Referer)
+		}
 	}
-	if f.c == nil {
-		return ""
-	}
-	return f.c.ReferrerHost(f.v.Referer)
+	return f.source
 }
 
 // Campaign implements tenx.VisitFacts.

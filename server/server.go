@@ -134,6 +134,8 @@ type Deps struct {
 	// tells the redirect a visitor's country and device when a rule asks.
 	Personalization tenx.PersonalizationService
 	Classifier      tenx.VisitClassifier
+	// Tracking holds the tracking templates links may carry.
+	Tracking tenx.TrackingTemplateService
 }
 
 // Server implements the generated strict server interface.

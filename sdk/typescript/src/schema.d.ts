@@ -2009,6 +2009,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/public/handles/{handle}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's audit trail, newest first (PAT, `audit.read`) */
+        get: operations["listAuditEventsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/public/handles/{handle}/tokens/self": {
         parameters: {
             query?: never;
@@ -2023,6 +2042,108 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/tracking-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's tracking templates (JWT, CREATOR+) */
+        get: operations["listTrackingTemplates"];
+        put?: never;
+        /**
+         * Create a tracking template (JWT, CREATOR+)
+         * @description `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+         */
+        post: operations["createTrackingTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/tracking-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        /** One tracking template (JWT, CREATOR+) */
+        get: operations["getTrackingTemplate"];
+        /**
+         * Replace a tracking template (JWT, CREATOR+)
+         * @description See createTrackingTemplate for `config`.
+         */
+        put: operations["updateTrackingTemplate"];
+        post?: never;
+        /**
+         * Delete a tracking template (JWT, CREATOR+)
+         * @description 409 `conflict` while a link lists it in `trackingTemplateIds`.
+         */
+        delete: operations["deleteTrackingTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/tracking-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's tracking templates (PAT, `tracking.templates.read`) */
+        get: operations["listTrackingTemplatesPublic"];
+        put?: never;
+        /**
+         * Create a tracking template (PAT, `tracking.templates.write`)
+         * @description `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+         */
+        post: operations["createTrackingTemplatePublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/tracking-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        /** One tracking template (PAT, `tracking.templates.read`) */
+        get: operations["getTrackingTemplatePublic"];
+        /**
+         * Replace a tracking template (PAT, `tracking.templates.write`)
+         * @description See createTrackingTemplate for `config`.
+         */
+        put: operations["updateTrackingTemplatePublic"];
+        post?: never;
+        /**
+         * Delete a tracking template (PAT, `tracking.templates.write`)
+         * @description 409 `conflict` while a link lists it in `trackingTemplateIds`.
+         */
+        delete: operations["deleteTrackingTemplatePublic"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2577,6 +2698,8 @@ export interface components {
             attribution?: boolean;
             /** @description Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute). */
             routingRules?: components["schemas"]["RoutingRuleInput"][];
+            /** @description The handle's tracking templates this link uses (each must exist). */
+            trackingTemplateIds?: string[];
         };
         Link: {
             slug: string;
@@ -2599,6 +2722,7 @@ export interface components {
             attribution: boolean;
             /** @description In the order they are tried. */
             routingRules: components["schemas"]["RoutingRule"][];
+            trackingTemplateIds: string[];
             /**
              * Format: int64
              * @description Visits counted; up to a second behind (a link with maxClicks is counted at once).
@@ -2913,6 +3037,32 @@ export interface components {
             events: components["schemas"]["AuditEvent"][];
             nextToken?: string;
         };
+        TrackingTemplateInput: {
+            /** @enum {string} */
+            templateKey: "meta_pixel" | "gtm_event" | "ga4_event" | "custom_webhook";
+            name: string;
+            /** @description Per templateKey; see createTrackingTemplate. */
+            config: {
+                [key: string]: string;
+            };
+        };
+        TrackingTemplate: {
+            templateId: string;
+            /** @enum {string} */
+            templateKey: "meta_pixel" | "gtm_event" | "ga4_event" | "custom_webhook";
+            name: string;
+            config: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TrackingTemplateList: {
+            trackingTemplates: components["schemas"]["TrackingTemplate"][];
+            nextToken?: string;
+        };
         User: {
             /** @example usr_4fH2kQ9sLm0pXc7RtY1a */
             id: string;
@@ -3070,6 +3220,7 @@ export interface components {
         Slug: string;
         RuleId: string;
         TokenId: string;
+        TemplateId: string;
     };
     requestBodies: never;
     headers: {
@@ -7051,6 +7202,41 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listAuditEventsPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getTokenSelf: {
         parameters: {
             query?: never;
@@ -7077,6 +7263,342 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrackingTemplates: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrackingTemplatesPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates, oldest first. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template was deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,0 +1,16 @@
+-- +goose Up
+-- Tracking templates, and the ones each link uses (compact JSON list of
+-- template ids, sorted).
+
+CREATE TABLE tracking_templates (
+    handle       TEXT NOT NULL REFERENCES handles (name) ON DELETE CASCADE,
+    id           TEXT NOT NULL,
+    template_key TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    config       TEXT NOT NULL, -- compact JSON object of strings
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (handle, id)
+) STRICT;
+
+ALTER TABLE links ADD COLUMN tracking_templates TEXT NOT NULL DEFAULT '[]';
