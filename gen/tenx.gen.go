@@ -1357,6 +1357,45 @@ type FileList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// FunctionBinding defines model for FunctionBinding.
+type FunctionBinding struct {
+	CreatedAt     time.Time `json:"createdAt"`
+	Description   string    `json:"description"`
+	Key           string    `json:"key"`
+	RequiredScope string    `json:"requiredScope"`
+	TargetUrl     string    `json:"targetUrl"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+// FunctionBindingCreate defines model for FunctionBindingCreate.
+type FunctionBindingCreate struct {
+	Description *string `json:"description,omitempty"`
+	Key         string  `json:"key"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
+// FunctionBindingList defines model for FunctionBindingList.
+type FunctionBindingList struct {
+	FunctionBindings []FunctionBinding `json:"functionBindings"`
+	NextToken        *string           `json:"nextToken,omitempty"`
+}
+
+// FunctionBindingUpdate defines model for FunctionBindingUpdate.
+type FunctionBindingUpdate struct {
+	Description *string `json:"description,omitempty"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
 // Handle defines model for Handle.
 type Handle struct {
 	CreatedAt   time.Time `json:"createdAt"`
@@ -1965,6 +2004,9 @@ type AnalyticsSlugParam = string
 // AnalyticsToParam defines model for AnalyticsToParam.
 type AnalyticsToParam = string
 
+// BindingKey defines model for BindingKey.
+type BindingKey = string
+
 // CampaignId defines model for CampaignId.
 type CampaignId = string
 
@@ -2111,6 +2153,14 @@ type ListCampaignsParams struct {
 
 // ListFilesParams defines parameters for ListFiles.
 type ListFilesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListFunctionBindingsParams defines parameters for ListFunctionBindings.
+type ListFunctionBindingsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
@@ -2283,6 +2333,14 @@ type ListFilesPublicParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListFunctionBindingsPublicParams defines parameters for ListFunctionBindingsPublic.
+type ListFunctionBindingsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksPublicParams defines parameters for ListLinksPublic.
 type ListLinksPublicParams struct {
 	// Tag Only links with this tag.
@@ -2378,6 +2436,12 @@ type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
 // CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
 type CreateFileJSONRequestBody = FileCreate
+
+// CreateFunctionBindingJSONRequestBody defines body for CreateFunctionBinding for application/json ContentType.
+type CreateFunctionBindingJSONRequestBody = FunctionBindingCreate
+
+// UpdateFunctionBindingJSONRequestBody defines body for UpdateFunctionBinding for application/json ContentType.
+type UpdateFunctionBindingJSONRequestBody = FunctionBindingUpdate
 
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
@@ -2600,6 +2664,18 @@ type ServerInterface interface {
 	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/files/{fileId}/complete)
 	CompleteFile(ctx echo.Context, handle HandleName, fileId FileId) error
+	// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/function-bindings)
+	ListFunctionBindings(ctx echo.Context, handle HandleName, params ListFunctionBindingsParams) error
+	// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+	// (POST /v2/handles/{handle}/function-bindings)
+	CreateFunctionBinding(ctx echo.Context, handle HandleName) error
+	// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+	// (DELETE /v2/handles/{handle}/function-bindings/{key})
+	DeleteFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error
+	// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+	// (PUT /v2/handles/{handle}/function-bindings/{key})
+	UpdateFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx echo.Context, handle HandleName, params ListLinksParams) error
@@ -2786,6 +2862,9 @@ type ServerInterface interface {
 	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
 	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
 	CompleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error
+	// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+	// (GET /v2/public/handles/{handle}/function-bindings)
+	ListFunctionBindingsPublic(ctx echo.Context, handle HandleName, params ListFunctionBindingsPublicParams) error
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error
@@ -3604,6 +3683,102 @@ func (w *ServerInterfaceWrapper) CompleteFile(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CompleteFile(ctx, handle, fileId)
+	return err
+}
+
+// ListFunctionBindings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFunctionBindings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFunctionBindingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFunctionBindings(ctx, handle, params)
+	return err
+}
+
+// CreateFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateFunctionBinding(ctx, handle)
+	return err
+}
+
+// DeleteFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "key" -------------
+	var key BindingKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "key", ctx.Param("key"), &key, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter key: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteFunctionBinding(ctx, handle, key)
+	return err
+}
+
+// UpdateFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "key" -------------
+	var key BindingKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "key", ctx.Param("key"), &key, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter key: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateFunctionBinding(ctx, handle, key)
 	return err
 }
 
@@ -5140,6 +5315,38 @@ func (w *ServerInterfaceWrapper) CompleteFilePublic(ctx echo.Context) error {
 	return err
 }
 
+// ListFunctionBindingsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFunctionBindingsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFunctionBindingsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFunctionBindingsPublic(ctx, handle, params)
+	return err
+}
+
 // ListLinksPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListLinksPublic(ctx echo.Context) error {
 	var err error
@@ -6074,6 +6281,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/public/files/:fileId", wrapper.DownloadFile, options.OperationMiddlewares["downloadFile"]...)
 	router.PUT(options.BaseURL+"/v2/uploads/:uploadToken", wrapper.UploadObject, options.OperationMiddlewares["uploadObject"]...)
 	router.GET(options.BaseURL+"/v2/downloads/:downloadToken", wrapper.ReadObject, options.OperationMiddlewares["readObject"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/function-bindings", wrapper.ListFunctionBindings, options.OperationMiddlewares["listFunctionBindings"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/function-bindings", wrapper.CreateFunctionBinding, options.OperationMiddlewares["createFunctionBinding"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/function-bindings/:key", wrapper.DeleteFunctionBinding, options.OperationMiddlewares["deleteFunctionBinding"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/function-bindings/:key", wrapper.UpdateFunctionBinding, options.OperationMiddlewares["updateFunctionBinding"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/function-bindings", wrapper.ListFunctionBindingsPublic, options.OperationMiddlewares["listFunctionBindingsPublic"]...)
 	router.GET(options.BaseURL+"/v2/handles", wrapper.ListHandles, options.OperationMiddlewares["listHandles"]...)
 	router.POST(options.BaseURL+"/v2/handles", wrapper.CreateHandle, options.OperationMiddlewares["createHandle"]...)
 	router.DELETE(options.BaseURL+"/v2/handles/:handle", wrapper.DeleteHandle, options.OperationMiddlewares["deleteHandle"]...)
@@ -10981,6 +11193,601 @@ func (response CompleteFile500JSONResponse) VisitCompleteFileResponse(w http.Res
 type CompleteFile503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response CompleteFile503JSONResponse) VisitCompleteFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFunctionBindingsParams
+}
+
+type ListFunctionBindingsResponseObject interface {
+	VisitListFunctionBindingsResponse(w http.ResponseWriter) error
+}
+
+type ListFunctionBindings200JSONResponse FunctionBindingList
+
+func (response ListFunctionBindings200JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFunctionBindings400JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFunctionBindings401JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFunctionBindings403JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFunctionBindings404JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFunctionBindings429JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFunctionBindings500JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFunctionBindings503JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateFunctionBindingJSONRequestBody
+}
+
+type CreateFunctionBindingResponseObject interface {
+	VisitCreateFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type CreateFunctionBinding201JSONResponse FunctionBinding
+
+func (response CreateFunctionBinding201JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateFunctionBinding400JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateFunctionBinding401JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateFunctionBinding403JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateFunctionBinding404JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateFunctionBinding409JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateFunctionBinding413JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateFunctionBinding429JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateFunctionBinding500JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateFunctionBinding503JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Key    BindingKey `json:"key"`
+}
+
+type DeleteFunctionBindingResponseObject interface {
+	VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type DeleteFunctionBinding204Response struct {
+}
+
+func (response DeleteFunctionBinding204Response) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteFunctionBinding400JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteFunctionBinding401JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteFunctionBinding403JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteFunctionBinding404JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteFunctionBinding429JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteFunctionBinding500JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteFunctionBinding503JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Key    BindingKey `json:"key"`
+	Body   *UpdateFunctionBindingJSONRequestBody
+}
+
+type UpdateFunctionBindingResponseObject interface {
+	VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type UpdateFunctionBinding200JSONResponse FunctionBinding
+
+func (response UpdateFunctionBinding200JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateFunctionBinding400JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateFunctionBinding401JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateFunctionBinding403JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateFunctionBinding404JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateFunctionBinding409JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateFunctionBinding413JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateFunctionBinding429JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateFunctionBinding500JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateFunctionBinding503JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -19989,6 +20796,156 @@ func (response CompleteFilePublic503JSONResponse) VisitCompleteFilePublicRespons
 	return err
 }
 
+type ListFunctionBindingsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFunctionBindingsPublicParams
+}
+
+type ListFunctionBindingsPublicResponseObject interface {
+	VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListFunctionBindingsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListFunctionBindingsPublic200JSONResponse struct {
+	Body    FunctionBindingList
+	Headers ListFunctionBindingsPublic200ResponseHeaders
+}
+
+func (response ListFunctionBindingsPublic200JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFunctionBindingsPublic400JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFunctionBindingsPublic401JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFunctionBindingsPublic403JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFunctionBindingsPublic404JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFunctionBindingsPublic429JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFunctionBindingsPublic500JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFunctionBindingsPublic503JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLinksPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListLinksPublicParams
@@ -25363,6 +26320,18 @@ type StrictServerInterface interface {
 	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/files/{fileId}/complete)
 	CompleteFile(ctx context.Context, request CompleteFileRequestObject) (CompleteFileResponseObject, error)
+	// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/function-bindings)
+	ListFunctionBindings(ctx context.Context, request ListFunctionBindingsRequestObject) (ListFunctionBindingsResponseObject, error)
+	// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+	// (POST /v2/handles/{handle}/function-bindings)
+	CreateFunctionBinding(ctx context.Context, request CreateFunctionBindingRequestObject) (CreateFunctionBindingResponseObject, error)
+	// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+	// (DELETE /v2/handles/{handle}/function-bindings/{key})
+	DeleteFunctionBinding(ctx context.Context, request DeleteFunctionBindingRequestObject) (DeleteFunctionBindingResponseObject, error)
+	// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+	// (PUT /v2/handles/{handle}/function-bindings/{key})
+	UpdateFunctionBinding(ctx context.Context, request UpdateFunctionBindingRequestObject) (UpdateFunctionBindingResponseObject, error)
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx context.Context, request ListLinksRequestObject) (ListLinksResponseObject, error)
@@ -25549,6 +26518,9 @@ type StrictServerInterface interface {
 	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
 	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
 	CompleteFilePublic(ctx context.Context, request CompleteFilePublicRequestObject) (CompleteFilePublicResponseObject, error)
+	// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+	// (GET /v2/public/handles/{handle}/function-bindings)
+	ListFunctionBindingsPublic(ctx context.Context, request ListFunctionBindingsPublicRequestObject) (ListFunctionBindingsPublicResponseObject, error)
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx context.Context, request ListLinksPublicRequestObject) (ListLinksPublicResponseObject, error)
@@ -26870,6 +27842,155 @@ func (sh *strictHandler) CompleteFile(ctx echo.Context, handle HandleName, fileI
 		return err
 	} else if validResponse, ok := response.(CompleteFileResponseObject); ok {
 		return validResponse.VisitCompleteFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListFunctionBindings operation middleware
+func (sh *strictHandler) ListFunctionBindings(ctx echo.Context, handle HandleName, params ListFunctionBindingsParams) error {
+	var request ListFunctionBindingsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFunctionBindings(ctx.Request().Context(), request.(ListFunctionBindingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFunctionBindings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFunctionBindingsResponseObject); ok {
+		return validResponse.VisitListFunctionBindingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateFunctionBinding operation middleware
+func (sh *strictHandler) CreateFunctionBinding(ctx echo.Context, handle HandleName) error {
+	var request CreateFunctionBindingRequestObject
+
+	request.Handle = handle
+
+	var body CreateFunctionBindingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateFunctionBinding(ctx.Request().Context(), request.(CreateFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateFunctionBindingResponseObject); ok {
+		return validResponse.VisitCreateFunctionBindingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteFunctionBinding operation middleware
+func (sh *strictHandler) DeleteFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error {
+	var request DeleteFunctionBindingRequestObject
+
+	request.Handle = handle
+	request.Key = key
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFunctionBinding(ctx.Request().Context(), request.(DeleteFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteFunctionBindingResponseObject); ok {
+		return validResponse.VisitDeleteFunctionBindingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateFunctionBinding operation middleware
+func (sh *strictHandler) UpdateFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error {
+	var request UpdateFunctionBindingRequestObject
+
+	request.Handle = handle
+	request.Key = key
+
+	var body UpdateFunctionBindingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateFunctionBinding(ctx.Request().Context(), request.(UpdateFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateFunctionBindingResponseObject); ok {
+		return validResponse.VisitUpdateFunctionBindingResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -28943,6 +30064,32 @@ func (sh *strictHandler) CompleteFilePublic(ctx echo.Context, handle HandleName,
 		return err
 	} else if validResponse, ok := response.(CompleteFilePublicResponseObject); ok {
 		return validResponse.VisitCompleteFilePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListFunctionBindingsPublic operation middleware
+func (sh *strictHandler) ListFunctionBindingsPublic(ctx echo.Context, handle HandleName, params ListFunctionBindingsPublicParams) error {
+	var request ListFunctionBindingsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFunctionBindingsPublic(ctx.Request().Context(), request.(ListFunctionBindingsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFunctionBindingsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFunctionBindingsPublicResponseObject); ok {
+		return validResponse.VisitListFunctionBindingsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -314,6 +314,10 @@ func (p *propertyRun) setup() {
 		mustStatus(t, rec, http.StatusCreated)
 		p.fx.templateID = decode[struct{ TemplateID string }](t, rec).TemplateID
 	}
+	if strings.Contains(p.path, "{key}") {
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/function-bindings", token: p.fx.owner.Token,
+			body: `{"key":"notify","targetUrl":"https://fn.example.com/notify","requiredScope":"links.read"}`}), http.StatusCreated)
+	}
 	if strings.Contains(p.path, "{ruleId}") {
 		mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/personalization-rules/r1", token: p.fx.owner.Token,
 			body: `{"variant":{"id":"v1","destinationUrl":"https://example.com/r1"}}`}), http.StatusCreated)
@@ -391,7 +395,7 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID}
+		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

@@ -136,6 +136,8 @@ type Deps struct {
 	Classifier      tenx.VisitClassifier
 	// Tracking holds the tracking templates links may carry.
 	Tracking tenx.TrackingTemplateService
+	// Functions holds the handle's function bindings.
+	Functions tenx.FunctionBindingService
 }
 
 // Server implements the generated strict server interface.

@@ -14,3 +14,16 @@ CREATE TABLE tracking_templates (
 );
 
 ALTER TABLE links ADD COLUMN tracking_templates TEXT NOT NULL DEFAULT '[]';
+
+-- Function bindings: named calls a handle offers to automation, each with
+-- the PAT scope its invocation needs.
+CREATE TABLE function_bindings (
+    handle         TEXT NOT NULL REFERENCES handles (name) ON DELETE CASCADE,
+    key            TEXT COLLATE "C" NOT NULL,
+    description    TEXT NOT NULL,
+    target_url     TEXT NOT NULL,
+    required_scope TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    updated_at     BIGINT NOT NULL,
+    PRIMARY KEY (handle, key)
+);
