@@ -15,7 +15,9 @@ type templateBody struct {
 // templates a link lists.
 func TestTrackingTemplateAPI(t *testing.T) {
 	var id string
-	idPath := func(suffix string) func() string { return func() string { return "/tracking-templates/" + id + suffix } }
+	idPath := func(suffix string) func() string {
+		return func() string { return "/tracking-templates/" + id + suffix }
+	}
 	rows := []apiCase{
 		{name: "none yet", method: "GET", path: "/tracking-templates", status: http.StatusOK, check: bodyContains(`"trackingTemplates":[]`)},
 		{name: "create ga4", method: "POST", path: "/tracking-templates", status: http.StatusCreated,
