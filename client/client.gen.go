@@ -1928,6 +1928,15 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TokenUsage defines model for TokenUsage.
+type TokenUsage struct {
+	// Name The token's name; empty once it is deleted.
+	Name             string `json:"name"`
+	RateLimitedToday int64  `json:"rateLimitedToday"`
+	RequestsToday    int64  `json:"requestsToday"`
+	TokenId          string `json:"tokenId"`
+}
+
 // TrackingTemplate defines model for TrackingTemplate.
 type TrackingTemplate struct {
 	Config      map[string]string           `json:"config"`
@@ -1962,6 +1971,19 @@ type TrackingTemplateList struct {
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
 	NewOwnerUserId *string `json:"newOwnerUserId,omitempty"`
+}
+
+// UsageMeters defines model for UsageMeters.
+type UsageMeters struct {
+	ClicksToday int64 `json:"clicksToday"`
+
+	// Day The UTC day counted.
+	Day              openapi_types.Date `json:"day"`
+	Handle           string             `json:"handle"`
+	RateLimitedToday int64              `json:"rateLimitedToday"`
+	RequestsToday    int64              `json:"requestsToday"`
+	StorageBytes     int64              `json:"storageBytes"`
+	Tokens           []TokenUsage       `json:"tokens"`
 }
 
 // User defines model for User.
@@ -3529,6 +3551,13 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/transfer-ownership (the `TransferOwnership` operationId).
 	TransferOwnership(ctx context.Context, handle HandleName, body TransferOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	//
+	// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+	//
+	// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+	GetUsageMeters(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAdminActions What platform administrators did, newest first
 	//
 	// Corresponds with GET /v2/platform-admin/audit-events (the `ListAdminActions` operationId).
@@ -4096,6 +4125,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
 	UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	//
+	// See getUsageMeters.
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+	GetUsageMetersPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StripeWebhookWithBody Stripe's events (signed with the `Stripe-Signature` header)
 	//
@@ -6169,6 +6205,23 @@ func (c *RawClient) TransferOwnership(ctx context.Context, handle HandleName, bo
 	return c.Client.Do(req)
 }
 
+// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+//
+// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+//
+// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+func (c *RawClient) GetUsageMeters(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUsageMetersRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAdminActions What platform administrators did, newest first
 //
 // Corresponds with GET /v2/platform-admin/audit-events (the `ListAdminActions` operationId).
@@ -7457,6 +7510,23 @@ func (c *RawClient) UpdateTrackingTemplatePublicWithBody(ctx context.Context, ha
 // Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
 func (c *RawClient) UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateTrackingTemplatePublicRequest(c.Server, handle, templateId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+//
+// See getUsageMeters.
+//
+// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+func (c *RawClient) GetUsageMetersPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUsageMetersPublicRequest(c.Server, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -11493,6 +11563,40 @@ func NewTransferOwnershipRequestWithBody(server string, handle HandleName, conte
 	return req, nil
 }
 
+// NewGetUsageMetersRequest constructs an http.Request for the GetUsageMeters method
+func NewGetUsageMetersRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/usage-meters", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAdminActionsRequest constructs an http.Request for the ListAdminActions method
 func NewListAdminActionsRequest(server string, params *ListAdminActionsParams) (*http.Request, error) {
 	var err error
@@ -14490,6 +14594,40 @@ func NewUpdateTrackingTemplatePublicRequestWithBody(server string, handle Handle
 	return req, nil
 }
 
+// NewGetUsageMetersPublicRequest constructs an http.Request for the GetUsageMetersPublic method
+func NewGetUsageMetersPublicRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/usage-meters", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStripeWebhookRequest calls the generic StripeWebhook builder with application/json body
 func NewStripeWebhookRequest(server string, body StripeWebhookJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -15662,6 +15800,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/transfer-ownership (the `TransferOwnership` operationId).
 	TransferOwnershipWithResponse(ctx context.Context, handle HandleName, body TransferOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferOwnershipResponse, error)
 
+	// GetUsageMetersWithResponse The handle's usage today (JWT, CREATOR+)
+	//
+	// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+	GetUsageMetersWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersResponse, error)
+
 	// ListAdminActionsWithResponse What platform administrators did, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -16307,6 +16454,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
 	UpdateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error)
+
+	// GetUsageMetersPublicWithResponse The handle's usage today (PAT, `usage.read`)
+	//
+	// See getUsageMeters.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+	GetUsageMetersPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersPublicResponse, error)
 
 	// StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
 	//
@@ -25348,6 +25504,119 @@ func (r TransferOwnershipResponse) ContentType() string {
 	return ""
 }
 
+// GetUsageMetersResponse401Headers the declared response headers of an HTTP 401 response for GetUsageMeters
+type GetUsageMetersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersResponse403Headers the declared response headers of an HTTP 403 response for GetUsageMeters
+type GetUsageMetersResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersResponse429Headers the declared response headers of an HTTP 429 response for GetUsageMeters
+type GetUsageMetersResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetUsageMetersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsageMeters
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUsageMetersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetUsageMetersResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUsageMetersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUsageMetersResponse) GetJSON200() *UsageMeters {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUsageMetersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUsageMetersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUsageMetersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUsageMetersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsageMetersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUsageMetersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetUsageMetersResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUsageMetersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUsageMetersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUsageMetersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUsageMetersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListAdminActionsResponse401Headers the declared response headers of an HTTP 401 response for ListAdminActions
 type ListAdminActionsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -32128,6 +32397,127 @@ func (r UpdateTrackingTemplatePublicResponse) ContentType() string {
 	return ""
 }
 
+// GetUsageMetersPublicResponse200Headers the declared response headers of an HTTP 200 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetUsageMetersPublicResponse401Headers the declared response headers of an HTTP 401 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersPublicResponse403Headers the declared response headers of an HTTP 403 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersPublicResponse429Headers the declared response headers of an HTTP 429 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetUsageMetersPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsageMeters
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetUsageMetersPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUsageMetersPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetUsageMetersPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUsageMetersPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON200() *UsageMeters {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUsageMetersPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUsageMetersPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUsageMetersPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUsageMetersPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type StripeWebhookResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34034,6 +34424,21 @@ func (c *ClientWithResponses) TransferOwnershipWithResponse(ctx context.Context,
 	return ParseTransferOwnershipResponse(rsp)
 }
 
+// GetUsageMetersWithResponse The handle's usage today (JWT, CREATOR+)
+//
+// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+func (c *ClientWithResponses) GetUsageMetersWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersResponse, error) {
+	rsp, err := c.GetUsageMeters(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUsageMetersResponse(rsp)
+}
+
 // ListAdminActionsWithResponse What platform administrators did, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -35116,6 +35521,21 @@ func (c *ClientWithResponses) UpdateTrackingTemplatePublicWithResponse(ctx conte
 		return nil, err
 	}
 	return ParseUpdateTrackingTemplatePublicResponse(rsp)
+}
+
+// GetUsageMetersPublicWithResponse The handle's usage today (PAT, `usage.read`)
+//
+// See getUsageMeters.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+func (c *ClientWithResponses) GetUsageMetersPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersPublicResponse, error) {
+	rsp, err := c.GetUsageMetersPublic(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUsageMetersPublicResponse(rsp)
 }
 
 // StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
@@ -44805,6 +45225,128 @@ func ParseTransferOwnershipResponse(rsp *http.Response) (*TransferOwnershipRespo
 	return response, nil
 }
 
+// ParseGetUsageMetersResponse parses an HTTP response from a GetUsageMetersWithResponse call
+func ParseGetUsageMetersResponse(rsp *http.Response) (*GetUsageMetersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUsageMetersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsageMeters
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUsageMetersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetUsageMetersResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetUsageMetersResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListAdminActionsResponse parses an HTTP response from a ListAdminActionsWithResponse call
 func ParseListAdminActionsResponse(rsp *http.Response) (*ListAdminActionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -52482,6 +53024,145 @@ func ParseUpdateTrackingTemplatePublicResponse(rsp *http.Response) (*UpdateTrack
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUsageMetersPublicResponse parses an HTTP response from a GetUsageMetersPublicWithResponse call
+func ParseGetUsageMetersPublicResponse(rsp *http.Response) (*GetUsageMetersPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUsageMetersPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsageMeters
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetUsageMetersPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetUsageMetersPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetUsageMetersPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetUsageMetersPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

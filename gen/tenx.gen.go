@@ -1925,6 +1925,15 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TokenUsage defines model for TokenUsage.
+type TokenUsage struct {
+	// Name The token's name; empty once it is deleted.
+	Name             string `json:"name"`
+	RateLimitedToday int64  `json:"rateLimitedToday"`
+	RequestsToday    int64  `json:"requestsToday"`
+	TokenId          string `json:"tokenId"`
+}
+
 // TrackingTemplate defines model for TrackingTemplate.
 type TrackingTemplate struct {
 	Config      map[string]string           `json:"config"`
@@ -1959,6 +1968,19 @@ type TrackingTemplateList struct {
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
 	NewOwnerUserId *string `json:"newOwnerUserId,omitempty"`
+}
+
+// UsageMeters defines model for UsageMeters.
+type UsageMeters struct {
+	ClicksToday int64 `json:"clicksToday"`
+
+	// Day The UTC day counted.
+	Day              openapi_types.Date `json:"day"`
+	Handle           string             `json:"handle"`
+	RateLimitedToday int64              `json:"rateLimitedToday"`
+	RequestsToday    int64              `json:"requestsToday"`
+	StorageBytes     int64              `json:"storageBytes"`
+	Tokens           []TokenUsage       `json:"tokens"`
 }
 
 // User defines model for User.
@@ -2790,6 +2812,9 @@ type ServerInterface interface {
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, handle HandleName) error
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/usage-meters)
+	GetUsageMeters(ctx echo.Context, handle HandleName) error
 	// ListAdminActions What platform administrators did, newest first
 	// (GET /v2/platform-admin/audit-events)
 	ListAdminActions(ctx echo.Context, params ListAdminActionsParams) error
@@ -2958,6 +2983,9 @@ type ServerInterface interface {
 	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
 	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
 	UpdateTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	// (GET /v2/public/handles/{handle}/usage-meters)
+	GetUsageMetersPublic(ctx echo.Context, handle HandleName) error
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx echo.Context) error
@@ -4727,6 +4755,22 @@ func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 	return err
 }
 
+// GetUsageMeters converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUsageMeters(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUsageMeters(ctx, handle)
+	return err
+}
+
 // ListAdminActions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListAdminActions(ctx echo.Context) error {
 	var err error
@@ -6124,6 +6168,22 @@ func (w *ServerInterfaceWrapper) UpdateTrackingTemplatePublic(ctx echo.Context) 
 	return err
 }
 
+// GetUsageMetersPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUsageMetersPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUsageMetersPublic(ctx, handle)
+	return err
+}
+
 // StripeWebhook converts echo context to params.
 func (w *ServerInterfaceWrapper) StripeWebhook(ctx echo.Context) error {
 	var err error
@@ -6359,6 +6419,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.DeleteTrackingTemplatePublic, options.OperationMiddlewares["deleteTrackingTemplatePublic"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.GetTrackingTemplatePublic, options.OperationMiddlewares["getTrackingTemplatePublic"]...)
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.UpdateTrackingTemplatePublic, options.OperationMiddlewares["updateTrackingTemplatePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/usage-meters", wrapper.GetUsageMeters, options.OperationMiddlewares["getUsageMeters"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/usage-meters", wrapper.GetUsageMetersPublic, options.OperationMiddlewares["getUsageMetersPublic"]...)
 	router.GET(options.BaseURL+"/v2/platform-admin/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
 
 }
@@ -17360,6 +17422,141 @@ func (response TransferOwnership503JSONResponse) VisitTransferOwnershipResponse(
 	return err
 }
 
+type GetUsageMetersRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetUsageMetersResponseObject interface {
+	VisitGetUsageMetersResponse(w http.ResponseWriter) error
+}
+
+type GetUsageMeters200JSONResponse UsageMeters
+
+func (response GetUsageMeters200JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUsageMeters400JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUsageMeters401JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetUsageMeters403JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUsageMeters404JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUsageMeters429JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUsageMeters500JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetUsageMeters503JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAdminActionsRequestObject struct {
 	Params ListAdminActionsParams
 }
@@ -25896,6 +26093,155 @@ func (response UpdateTrackingTemplatePublic503JSONResponse) VisitUpdateTrackingT
 	return err
 }
 
+type GetUsageMetersPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetUsageMetersPublicResponseObject interface {
+	VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error
+}
+
+type GetUsageMetersPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetUsageMetersPublic200JSONResponse struct {
+	Body    UsageMeters
+	Headers GetUsageMetersPublic200ResponseHeaders
+}
+
+func (response GetUsageMetersPublic200JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUsageMetersPublic400JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUsageMetersPublic401JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetUsageMetersPublic403JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUsageMetersPublic404JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUsageMetersPublic429JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUsageMetersPublic500JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetUsageMetersPublic503JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StripeWebhookRequestObject struct {
 	Body *StripeWebhookJSONRequestBody
 }
@@ -26446,6 +26792,9 @@ type StrictServerInterface interface {
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/usage-meters)
+	GetUsageMeters(ctx context.Context, request GetUsageMetersRequestObject) (GetUsageMetersResponseObject, error)
 	// ListAdminActions What platform administrators did, newest first
 	// (GET /v2/platform-admin/audit-events)
 	ListAdminActions(ctx context.Context, request ListAdminActionsRequestObject) (ListAdminActionsResponseObject, error)
@@ -26614,6 +26963,9 @@ type StrictServerInterface interface {
 	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
 	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
 	UpdateTrackingTemplatePublic(ctx context.Context, request UpdateTrackingTemplatePublicRequestObject) (UpdateTrackingTemplatePublicResponseObject, error)
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	// (GET /v2/public/handles/{handle}/usage-meters)
+	GetUsageMetersPublic(ctx context.Context, request GetUsageMetersPublicRequestObject) (GetUsageMetersPublicResponseObject, error)
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx context.Context, request StripeWebhookRequestObject) (StripeWebhookResponseObject, error)
@@ -29346,6 +29698,31 @@ func (sh *strictHandler) TransferOwnership(ctx echo.Context, handle HandleName) 
 	return nil
 }
 
+// GetUsageMeters operation middleware
+func (sh *strictHandler) GetUsageMeters(ctx echo.Context, handle HandleName) error {
+	var request GetUsageMetersRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUsageMeters(ctx.Request().Context(), request.(GetUsageMetersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUsageMeters")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUsageMetersResponseObject); ok {
+		return validResponse.VisitGetUsageMetersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListAdminActions operation middleware
 func (sh *strictHandler) ListAdminActions(ctx echo.Context, params ListAdminActionsParams) error {
 	var request ListAdminActionsRequestObject
@@ -31166,6 +31543,31 @@ func (sh *strictHandler) UpdateTrackingTemplatePublic(ctx echo.Context, handle H
 		return err
 	} else if validResponse, ok := response.(UpdateTrackingTemplatePublicResponseObject); ok {
 		return validResponse.VisitUpdateTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUsageMetersPublic operation middleware
+func (sh *strictHandler) GetUsageMetersPublic(ctx echo.Context, handle HandleName) error {
+	var request GetUsageMetersPublicRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUsageMetersPublic(ctx.Request().Context(), request.(GetUsageMetersPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUsageMetersPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUsageMetersPublicResponseObject); ok {
+		return validResponse.VisitGetUsageMetersPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -138,6 +138,8 @@ type Deps struct {
 	Tracking tenx.TrackingTemplateService
 	// Functions holds the handle's function bindings.
 	Functions tenx.FunctionBindingService
+	// Usage stores request counts and reads the usage meters.
+	Usage tenx.UsageService
 }
 
 // Server implements the generated strict server interface.
@@ -154,6 +156,7 @@ type Server struct {
 	echo             *echo.Echo
 	signer           urlSigner
 	site             *siteCache
+	usage            usageMeter
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)

@@ -2215,6 +2215,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/usage-meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The handle's usage today (JWT, CREATOR+)
+         * @description Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+         */
+        get: operations["getUsageMeters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/usage-meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The handle's usage today (PAT, `usage.read`)
+         * @description See getUsageMeters.
+         */
+        get: operations["getUsageMetersPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/platform-admin/users": {
         parameters: {
             query?: never;
@@ -3157,6 +3201,32 @@ export interface components {
         TrackingTemplateList: {
             trackingTemplates: components["schemas"]["TrackingTemplate"][];
             nextToken?: string;
+        };
+        UsageMeters: {
+            handle: string;
+            /**
+             * Format: date
+             * @description The UTC day counted.
+             */
+            day: string;
+            /** Format: int64 */
+            requestsToday: number;
+            /** Format: int64 */
+            rateLimitedToday: number;
+            /** Format: int64 */
+            clicksToday: number;
+            /** Format: int64 */
+            storageBytes: number;
+            tokens: components["schemas"]["TokenUsage"][];
+        };
+        TokenUsage: {
+            tokenId: string;
+            /** @description The token's name; empty once it is deleted. */
+            name: string;
+            /** Format: int64 */
+            requestsToday: number;
+            /** Format: int64 */
+            rateLimitedToday: number;
         };
         User: {
             /** @example usr_4fH2kQ9sLm0pXc7RtY1a */
@@ -7862,6 +7932,66 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUsageMeters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMeters"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUsageMetersPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meters. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMeters"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

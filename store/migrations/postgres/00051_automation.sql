@@ -27,3 +27,15 @@ CREATE TABLE function_bindings (
     updated_at     BIGINT NOT NULL,
     PRIMARY KEY (handle, key)
 );
+
+-- Usage counters: PAT requests and rate-limit refusals per token per UTC
+-- day (day: the day's start in unix milliseconds); each instance adds its
+-- counts every few seconds.
+CREATE TABLE usage_counters (
+    handle       TEXT NOT NULL,
+    token_id     TEXT COLLATE "C" NOT NULL,
+    day          BIGINT NOT NULL,
+    requests     BIGINT NOT NULL,
+    rate_limited BIGINT NOT NULL,
+    PRIMARY KEY (handle, day, token_id)
+);

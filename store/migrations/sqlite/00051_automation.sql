@@ -27,3 +27,15 @@ CREATE TABLE function_bindings (
     updated_at     INTEGER NOT NULL,
     PRIMARY KEY (handle, key)
 ) STRICT;
+
+-- Usage counters: PAT requests and rate-limit refusals per token per UTC
+-- day (day: the day's start in unix milliseconds); each instance adds its
+-- counts every few seconds.
+CREATE TABLE usage_counters (
+    handle       TEXT NOT NULL,
+    token_id     TEXT NOT NULL,
+    day          INTEGER NOT NULL,
+    requests     INTEGER NOT NULL,
+    rate_limited INTEGER NOT NULL,
+    PRIMARY KEY (handle, day, token_id)
+) STRICT, WITHOUT ROWID;
