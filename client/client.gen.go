@@ -1061,6 +1061,44 @@ type CampaignPatch struct {
 // CampaignStatus defines model for CampaignStatus.
 type CampaignStatus string
 
+// ChainAccepted defines model for ChainAccepted.
+type ChainAccepted struct {
+	Accepted  int    `json:"accepted"`
+	SessionId string `json:"sessionId"`
+
+	// SessionTotal Signals the session holds now (at most 200).
+	SessionTotal int `json:"sessionTotal"`
+}
+
+// ChainSession defines model for ChainSession.
+type ChainSession struct {
+	SessionId string `json:"sessionId"`
+	Signals   []struct {
+		ReceivedAt time.Time `json:"receivedAt"`
+		Type       string    `json:"type"`
+		Value      string    `json:"value"`
+	} `json:"signals"`
+}
+
+// ChainSignal defines model for ChainSignal.
+type ChainSignal struct {
+	Type  string  `json:"type"`
+	Value *string `json:"value,omitempty"`
+}
+
+// ChainSignalsInput defines model for ChainSignalsInput.
+type ChainSignalsInput struct {
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
+// ChainSignalsPublicInput defines model for ChainSignalsPublicInput.
+type ChainSignalsPublicInput struct {
+	Handle    string        `json:"handle"`
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
 // CheckoutSession defines model for CheckoutSession.
 type CheckoutSession struct {
 	SessionId *string `json:"sessionId,omitempty"`
@@ -2035,6 +2073,9 @@ type BindingKey = string
 // CampaignId defines model for CampaignId.
 type CampaignId = string
 
+// ChainSessionId defines model for ChainSessionId.
+type ChainSessionId = string
+
 // DeploymentId defines model for DeploymentId.
 type DeploymentId = string
 
@@ -2456,6 +2497,9 @@ type CreateCampaignJSONRequestBody = CampaignCreate
 // UpdateCampaignJSONRequestBody defines body for UpdateCampaign for application/json ContentType.
 type UpdateCampaignJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsJSONRequestBody defines body for SubmitChainSignals for application/json ContentType.
+type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
+
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
@@ -2519,6 +2563,9 @@ type TransferOwnershipJSONRequestBody = TransferOwnership
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
 
+// SubmitChainSignalsAnonymousJSONRequestBody defines body for SubmitChainSignalsAnonymous for application/json ContentType.
+type SubmitChainSignalsAnonymousJSONRequestBody = ChainSignalsPublicInput
+
 // RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
 type RecordConversionJSONRequestBody = ConversionInput
 
@@ -2527,6 +2574,9 @@ type CreateCampaignPublicJSONRequestBody = CampaignCreate
 
 // UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
 type UpdateCampaignPublicJSONRequestBody = CampaignPatch
+
+// SubmitChainSignalsPublicJSONRequestBody defines body for SubmitChainSignalsPublic for application/json ContentType.
+type SubmitChainSignalsPublicJSONRequestBody = ChainSignalsInput
 
 // CreateFilePublicJSONRequestBody defines body for CreateFilePublic for application/json ContentType.
 type CreateFilePublicJSONRequestBody = FileCreate
@@ -2974,6 +3024,29 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealth` operationId).
 	GetCampaignHealth(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsWithBody Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignals(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+	GetChainSession(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCollaborators The owner and collaborators of a handle
 	//
@@ -3623,6 +3696,24 @@ type ClientInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlan(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymous(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RecordConversionWithBody Record a conversion against a click (public)
 	//
 	// `ctx` is the parameter a link with `attribution: true` appended to
@@ -3736,6 +3827,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealthPublic` operationId).
 	GetCampaignHealthPublic(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsPublicWithBody Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	//
@@ -4929,6 +5038,59 @@ func (c *RawClient) UpdateCampaign(ctx context.Context, handle HandleName, campa
 // Corresponds with GET /v2/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealth` operationId).
 func (c *RawClient) GetCampaignHealth(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCampaignHealthRequest(c.Server, handle, campaignId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsWithBody Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *RawClient) SubmitChainSignalsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *RawClient) SubmitChainSignals(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+func (c *RawClient) GetChainSession(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChainSessionRequest(c.Server, handle, sessionId)
 	if err != nil {
 		return nil, err
 	}
@@ -6387,6 +6549,44 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 	return c.Client.Do(req)
 }
 
+// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *RawClient) SubmitChainSignalsAnonymousWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsAnonymousRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *RawClient) SubmitChainSignalsAnonymous(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsAnonymousRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RecordConversionWithBody Record a conversion against a click (public)
 //
 // `ctx` is the parameter a link with `attribution: true` appended to
@@ -6621,6 +6821,44 @@ func (c *RawClient) UpdateCampaignPublic(ctx context.Context, handle HandleName,
 // Corresponds with GET /v2/public/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealthPublic` operationId).
 func (c *RawClient) GetCampaignHealthPublic(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCampaignHealthPublicRequest(c.Server, handle, campaignId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsPublicWithBody Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *RawClient) SubmitChainSignalsPublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsPublicRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *RawClient) SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsPublicRequest(c.Server, handle, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9022,6 +9260,94 @@ func NewGetCampaignHealthRequest(server string, handle HandleName, campaignId Ca
 	}
 
 	operationPath := fmt.Sprintf("/v2/handles/%s/campaigns/%s/health", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSubmitChainSignalsRequest calls the generic SubmitChainSignals builder with application/json body
+func NewSubmitChainSignalsRequest(server string, handle HandleName, body SubmitChainSignalsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsRequestWithBody constructs an http.Request for the SubmitChainSignals method, with any body, and a specified content type
+func NewSubmitChainSignalsRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/chain/signals", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetChainSessionRequest constructs an http.Request for the GetChainSession method
+func NewGetChainSessionRequest(server string, handle HandleName, sessionId ChainSessionId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/chain/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -12036,6 +12362,46 @@ func NewSetUserPlanRequestWithBody(server string, userId UserId, contentType str
 	return req, nil
 }
 
+// NewSubmitChainSignalsAnonymousRequest calls the generic SubmitChainSignalsAnonymous builder with application/json body
+func NewSubmitChainSignalsAnonymousRequest(server string, body SubmitChainSignalsAnonymousJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsAnonymousRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsAnonymousRequestWithBody constructs an http.Request for the SubmitChainSignalsAnonymous method, with any body, and a specified content type
+func NewSubmitChainSignalsAnonymousRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/chain/signals")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRecordConversionRequest calls the generic RecordConversion builder with application/json body
 func NewRecordConversionRequest(server string, body RecordConversionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -12653,6 +13019,53 @@ func NewGetCampaignHealthPublicRequest(server string, handle HandleName, campaig
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewSubmitChainSignalsPublicRequest calls the generic SubmitChainSignalsPublic builder with application/json body
+func NewSubmitChainSignalsPublicRequest(server string, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsPublicRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsPublicRequestWithBody constructs an http.Request for the SubmitChainSignalsPublic method, with any body, and a specified content type
+func NewSubmitChainSignalsPublicRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/chain/signals", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -15166,6 +15579,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealth` operationId).
 	GetCampaignHealthWithResponse(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*GetCampaignHealthResponse, error)
 
+	// SubmitChainSignalsWithBodyWithResponse Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error)
+
+	// SubmitChainSignalsWithResponse Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error)
+
+	// GetChainSessionWithResponse A session's signals, oldest first (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+	GetChainSessionWithResponse(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*GetChainSessionResponse, error)
+
 	// GetCollaboratorsWithResponse The owner and collaborators of a handle
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -15890,6 +16328,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlanWithResponse(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserPlanResponse, error)
 
+	// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error)
+
+	// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithResponse(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error)
+
 	// RecordConversionWithBodyWithResponse Record a conversion against a click (public)
 	//
 	// `ctx` is the parameter a link with `attribution: true` appended to
@@ -16017,6 +16473,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealthPublic` operationId).
 	GetCampaignHealthPublicWithResponse(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*GetCampaignHealthPublicResponse, error)
+
+	// SubmitChainSignalsPublicWithBodyWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error)
+
+	// SubmitChainSignalsPublicWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error)
 
 	// ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
 	//
@@ -19751,6 +20225,246 @@ func (r GetCampaignHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCampaignHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SubmitChainSignalsResponse401Headers the declared response headers of an HTTP 401 response for SubmitChainSignals
+type SubmitChainSignalsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsResponse403Headers the declared response headers of an HTTP 403 response for SubmitChainSignals
+type SubmitChainSignalsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignals
+type SubmitChainSignalsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SubmitChainSignalsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SubmitChainSignalsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetChainSessionResponse401Headers the declared response headers of an HTTP 401 response for GetChainSession
+type GetChainSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetChainSessionResponse403Headers the declared response headers of an HTTP 403 response for GetChainSession
+type GetChainSessionResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetChainSessionResponse429Headers the declared response headers of an HTTP 429 response for GetChainSession
+type GetChainSessionResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetChainSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChainSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetChainSessionResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetChainSessionResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetChainSessionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetChainSessionResponse) GetJSON200() *ChainSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetChainSessionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetChainSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetChainSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetChainSessionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetChainSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetChainSessionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetChainSessionResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChainSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChainSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChainSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChainSessionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26620,6 +27334,105 @@ func (r SetUserPlanResponse) ContentType() string {
 	return ""
 }
 
+// SubmitChainSignalsAnonymousResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignalsAnonymous
+type SubmitChainSignalsAnonymousResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsAnonymousResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsAnonymousResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsAnonymousResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsAnonymousResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsAnonymousResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsAnonymousResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RecordConversionResponse429Headers the declared response headers of an HTTP 429 response for RecordConversion
 type RecordConversionResponse429Headers struct {
 	RateLimit       *string
@@ -27771,6 +28584,141 @@ func (r GetCampaignHealthPublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCampaignHealthPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SubmitChainSignalsPublicResponse202Headers the declared response headers of an HTTP 202 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse202Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// SubmitChainSignalsPublicResponse401Headers the declared response headers of an HTTP 401 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsPublicResponse403Headers the declared response headers of an HTTP 403 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsPublicResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *SubmitChainSignalsPublicResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SubmitChainSignalsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SubmitChainSignalsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsPublicResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsPublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -33376,6 +34324,49 @@ func (c *ClientWithResponses) GetCampaignHealthWithResponse(ctx context.Context,
 	return ParseGetCampaignHealthResponse(rsp)
 }
 
+// SubmitChainSignalsWithBodyWithResponse Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error) {
+	rsp, err := c.SubmitChainSignalsWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsResponse(rsp)
+}
+
+// SubmitChainSignalsWithResponse Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error) {
+	rsp, err := c.SubmitChainSignals(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsResponse(rsp)
+}
+
+// GetChainSessionWithResponse A session's signals, oldest first (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+func (c *ClientWithResponses) GetChainSessionWithResponse(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*GetChainSessionResponse, error) {
+	rsp, err := c.GetChainSession(ctx, handle, sessionId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChainSessionResponse(rsp)
+}
+
 // GetCollaboratorsWithResponse The owner and collaborators of a handle
 //
 // Returns a wrapper object for the known response body format(s).
@@ -34580,6 +35571,36 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 	return ParseSetUserPlanResponse(rsp)
 }
 
+// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error) {
+	rsp, err := c.SubmitChainSignalsAnonymousWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsAnonymousResponse(rsp)
+}
+
+// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithResponse(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error) {
+	rsp, err := c.SubmitChainSignalsAnonymous(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsAnonymousResponse(rsp)
+}
+
 // RecordConversionWithBodyWithResponse Record a conversion against a click (public)
 //
 // `ctx` is the parameter a link with `attribution: true` appended to
@@ -34784,6 +35805,36 @@ func (c *ClientWithResponses) GetCampaignHealthPublicWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParseGetCampaignHealthPublicResponse(rsp)
+}
+
+// SubmitChainSignalsPublicWithBodyWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsPublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error) {
+	rsp, err := c.SubmitChainSignalsPublicWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsPublicResponse(rsp)
+}
+
+// SubmitChainSignalsPublicWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsPublicWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error) {
+	rsp, err := c.SubmitChainSignalsPublic(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsPublicResponse(rsp)
 }
 
 // ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
@@ -38983,6 +40034,264 @@ func ParseGetCampaignHealthResponse(rsp *http.Response) (*GetCampaignHealthRespo
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetCampaignHealthResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSubmitChainSignalsResponse parses an HTTP response from a SubmitChainSignalsWithResponse call
+func ParseSubmitChainSignalsResponse(rsp *http.Response) (*SubmitChainSignalsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SubmitChainSignalsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SubmitChainSignalsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetChainSessionResponse parses an HTTP response from a GetChainSessionWithResponse call
+func ParseGetChainSessionResponse(rsp *http.Response) (*GetChainSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChainSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChainSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetChainSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetChainSessionResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetChainSessionResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -46434,6 +47743,108 @@ func ParseSetUserPlanResponse(rsp *http.Response) (*SetUserPlanResponse, error) 
 	return response, nil
 }
 
+// ParseSubmitChainSignalsAnonymousResponse parses an HTTP response from a SubmitChainSignalsAnonymousWithResponse call
+func ParseSubmitChainSignalsAnonymousResponse(rsp *http.Response) (*SubmitChainSignalsAnonymousResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsAnonymousResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsAnonymousResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRecordConversionResponse parses an HTTP response from a RecordConversionWithResponse call
 func ParseRecordConversionResponse(rsp *http.Response) (*RecordConversionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -47705,6 +49116,159 @@ func ParseGetCampaignHealthPublicResponse(rsp *http.Response) (*GetCampaignHealt
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetCampaignHealthPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSubmitChainSignalsPublicResponse parses an HTTP response from a SubmitChainSignalsPublicWithResponse call
+func ParseSubmitChainSignalsPublicResponse(rsp *http.Response) (*SubmitChainSignalsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers SubmitChainSignalsPublicResponse202Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers SubmitChainSignalsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SubmitChainSignalsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

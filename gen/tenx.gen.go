@@ -1058,6 +1058,44 @@ type CampaignPatch struct {
 // CampaignStatus defines model for CampaignStatus.
 type CampaignStatus string
 
+// ChainAccepted defines model for ChainAccepted.
+type ChainAccepted struct {
+	Accepted  int    `json:"accepted"`
+	SessionId string `json:"sessionId"`
+
+	// SessionTotal Signals the session holds now (at most 200).
+	SessionTotal int `json:"sessionTotal"`
+}
+
+// ChainSession defines model for ChainSession.
+type ChainSession struct {
+	SessionId string `json:"sessionId"`
+	Signals   []struct {
+		ReceivedAt time.Time `json:"receivedAt"`
+		Type       string    `json:"type"`
+		Value      string    `json:"value"`
+	} `json:"signals"`
+}
+
+// ChainSignal defines model for ChainSignal.
+type ChainSignal struct {
+	Type  string  `json:"type"`
+	Value *string `json:"value,omitempty"`
+}
+
+// ChainSignalsInput defines model for ChainSignalsInput.
+type ChainSignalsInput struct {
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
+// ChainSignalsPublicInput defines model for ChainSignalsPublicInput.
+type ChainSignalsPublicInput struct {
+	Handle    string        `json:"handle"`
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
 // CheckoutSession defines model for CheckoutSession.
 type CheckoutSession struct {
 	SessionId *string `json:"sessionId,omitempty"`
@@ -2032,6 +2070,9 @@ type BindingKey = string
 // CampaignId defines model for CampaignId.
 type CampaignId = string
 
+// ChainSessionId defines model for ChainSessionId.
+type ChainSessionId = string
+
 // DeploymentId defines model for DeploymentId.
 type DeploymentId = string
 
@@ -2453,6 +2494,9 @@ type CreateCampaignJSONRequestBody = CampaignCreate
 // UpdateCampaignJSONRequestBody defines body for UpdateCampaign for application/json ContentType.
 type UpdateCampaignJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsJSONRequestBody defines body for SubmitChainSignals for application/json ContentType.
+type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
+
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
@@ -2516,6 +2560,9 @@ type TransferOwnershipJSONRequestBody = TransferOwnership
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
 
+// SubmitChainSignalsAnonymousJSONRequestBody defines body for SubmitChainSignalsAnonymous for application/json ContentType.
+type SubmitChainSignalsAnonymousJSONRequestBody = ChainSignalsPublicInput
+
 // RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
 type RecordConversionJSONRequestBody = ConversionInput
 
@@ -2524,6 +2571,9 @@ type CreateCampaignPublicJSONRequestBody = CampaignCreate
 
 // UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
 type UpdateCampaignPublicJSONRequestBody = CampaignPatch
+
+// SubmitChainSignalsPublicJSONRequestBody defines body for SubmitChainSignalsPublic for application/json ContentType.
+type SubmitChainSignalsPublicJSONRequestBody = ChainSignalsInput
 
 // CreateFilePublicJSONRequestBody defines body for CreateFilePublic for application/json ContentType.
 type CreateFilePublicJSONRequestBody = FileCreate
@@ -2665,6 +2715,12 @@ type ServerInterface interface {
 	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealth(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/chain/signals)
+	SubmitChainSignals(ctx echo.Context, handle HandleName) error
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/chain/{sessionId})
+	GetChainSession(ctx echo.Context, handle HandleName, sessionId ChainSessionId) error
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx echo.Context, handle HandleName) error
@@ -2842,6 +2898,9 @@ type ServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx echo.Context, userId UserId) error
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	// (POST /v2/public/chain/signals)
+	SubmitChainSignalsAnonymous(ctx echo.Context) error
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx echo.Context) error
@@ -2872,6 +2931,9 @@ type ServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	// (POST /v2/public/handles/{handle}/chain/signals)
+	SubmitChainSignalsPublic(ctx echo.Context, handle HandleName) error
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error
@@ -3559,6 +3621,46 @@ func (w *ServerInterfaceWrapper) GetCampaignHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCampaignHealth(ctx, handle, campaignId)
+	return err
+}
+
+// SubmitChainSignals converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignals(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignals(ctx, handle)
+	return err
+}
+
+// GetChainSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetChainSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "sessionId" -------------
+	var sessionId ChainSessionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sessionId", ctx.Param("sessionId"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sessionId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetChainSession(ctx, handle, sessionId)
 	return err
 }
 
@@ -4956,6 +5058,15 @@ func (w *ServerInterfaceWrapper) SetUserPlan(ctx echo.Context) error {
 	return err
 }
 
+// SubmitChainSignalsAnonymous converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignalsAnonymous(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignalsAnonymous(ctx)
+	return err
+}
+
 // RecordConversion converts echo context to params.
 func (w *ServerInterfaceWrapper) RecordConversion(ctx echo.Context) error {
 	var err error
@@ -5236,6 +5347,22 @@ func (w *ServerInterfaceWrapper) GetCampaignHealthPublic(ctx echo.Context) error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCampaignHealthPublic(ctx, handle, campaignId)
+	return err
+}
+
+// SubmitChainSignalsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignalsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignalsPublic(ctx, handle)
 	return err
 }
 
@@ -6312,6 +6439,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId", wrapper.PutSiteStructurePublic, options.OperationMiddlewares["putSiteStructurePublic"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructure, options.OperationMiddlewares["publishSiteStructure"]...)
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructurePublic, options.OperationMiddlewares["publishSiteStructurePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/chain/signals", wrapper.SubmitChainSignals, options.OperationMiddlewares["submitChainSignals"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/chain/signals", wrapper.SubmitChainSignalsPublic, options.OperationMiddlewares["submitChainSignalsPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/chain/:sessionId", wrapper.GetChainSession, options.OperationMiddlewares["getChainSession"]...)
+	router.POST(options.BaseURL+"/v2/public/chain/signals", wrapper.SubmitChainSignalsAnonymous, options.OperationMiddlewares["submitChainSignalsAnonymous"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.ListDeployments, options.OperationMiddlewares["listDeployments"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.CreateDeployment, options.OperationMiddlewares["createDeployment"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-deployments", wrapper.ListDeploymentsPublic, options.OperationMiddlewares["listDeploymentsPublic"]...)
@@ -10268,6 +10399,306 @@ func (response GetCampaignHealth500JSONResponse) VisitGetCampaignHealthResponse(
 type GetCampaignHealth503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GetCampaignHealth503JSONResponse) VisitGetCampaignHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SubmitChainSignalsJSONRequestBody
+}
+
+type SubmitChainSignalsResponseObject interface {
+	VisitSubmitChainSignalsResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignals202JSONResponse ChainAccepted
+
+func (response SubmitChainSignals202JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignals400JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SubmitChainSignals401JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SubmitChainSignals403JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignals404JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignals409JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignals413JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignals429JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignals500JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignals503JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSessionRequestObject struct {
+	Handle    HandleName     `json:"handle"`
+	SessionId ChainSessionId `json:"sessionId"`
+}
+
+type GetChainSessionResponseObject interface {
+	VisitGetChainSessionResponse(w http.ResponseWriter) error
+}
+
+type GetChainSession200JSONResponse ChainSession
+
+func (response GetChainSession200JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetChainSession400JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetChainSession401JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetChainSession403JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetChainSession404JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetChainSession429JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetChainSession500JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetChainSession503JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -18753,6 +19184,135 @@ func (response SetUserPlan503JSONResponse) VisitSetUserPlanResponse(w http.Respo
 	return err
 }
 
+type SubmitChainSignalsAnonymousRequestObject struct {
+	Body *SubmitChainSignalsAnonymousJSONRequestBody
+}
+
+type SubmitChainSignalsAnonymousResponseObject interface {
+	VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignalsAnonymous202JSONResponse ChainAccepted
+
+func (response SubmitChainSignalsAnonymous202JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignalsAnonymous400JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignalsAnonymous404JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignalsAnonymous409JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignalsAnonymous413JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignalsAnonymous429JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignalsAnonymous500JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignalsAnonymous503JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RecordConversionRequestObject struct {
 	Body *RecordConversionJSONRequestBody
 }
@@ -20212,6 +20772,184 @@ func (response GetCampaignHealthPublic500JSONResponse) VisitGetCampaignHealthPub
 type GetCampaignHealthPublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response GetCampaignHealthPublic503JSONResponse) VisitGetCampaignHealthPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SubmitChainSignalsPublicJSONRequestBody
+}
+
+type SubmitChainSignalsPublicResponseObject interface {
+	VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignalsPublic202ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type SubmitChainSignalsPublic202JSONResponse struct {
+	Body    ChainAccepted
+	Headers SubmitChainSignalsPublic202ResponseHeaders
+}
+
+func (response SubmitChainSignalsPublic202JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignalsPublic400JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SubmitChainSignalsPublic401JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SubmitChainSignalsPublic403JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignalsPublic404JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignalsPublic409JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignalsPublic413JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignalsPublic429JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignalsPublic500JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignalsPublic503JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -26645,6 +27383,12 @@ type StrictServerInterface interface {
 	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealth(ctx context.Context, request GetCampaignHealthRequestObject) (GetCampaignHealthResponseObject, error)
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/chain/signals)
+	SubmitChainSignals(ctx context.Context, request SubmitChainSignalsRequestObject) (SubmitChainSignalsResponseObject, error)
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/chain/{sessionId})
+	GetChainSession(ctx context.Context, request GetChainSessionRequestObject) (GetChainSessionResponseObject, error)
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx context.Context, request GetCollaboratorsRequestObject) (GetCollaboratorsResponseObject, error)
@@ -26822,6 +27566,9 @@ type StrictServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx context.Context, request SetUserPlanRequestObject) (SetUserPlanResponseObject, error)
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	// (POST /v2/public/chain/signals)
+	SubmitChainSignalsAnonymous(ctx context.Context, request SubmitChainSignalsAnonymousRequestObject) (SubmitChainSignalsAnonymousResponseObject, error)
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx context.Context, request RecordConversionRequestObject) (RecordConversionResponseObject, error)
@@ -26852,6 +27599,9 @@ type StrictServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx context.Context, request GetCampaignHealthPublicRequestObject) (GetCampaignHealthPublicResponseObject, error)
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	// (POST /v2/public/handles/{handle}/chain/signals)
+	SubmitChainSignalsPublic(ctx context.Context, request SubmitChainSignalsPublicRequestObject) (SubmitChainSignalsPublicResponseObject, error)
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx context.Context, request ListFilesPublicRequestObject) (ListFilesPublicResponseObject, error)
@@ -27969,6 +28719,80 @@ func (sh *strictHandler) GetCampaignHealth(ctx echo.Context, handle HandleName, 
 		return err
 	} else if validResponse, ok := response.(GetCampaignHealthResponseObject); ok {
 		return validResponse.VisitGetCampaignHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SubmitChainSignals operation middleware
+func (sh *strictHandler) SubmitChainSignals(ctx echo.Context, handle HandleName) error {
+	var request SubmitChainSignalsRequestObject
+
+	request.Handle = handle
+
+	var body SubmitChainSignalsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignals(ctx.Request().Context(), request.(SubmitChainSignalsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignals")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetChainSession operation middleware
+func (sh *strictHandler) GetChainSession(ctx echo.Context, handle HandleName, sessionId ChainSessionId) error {
+	var request GetChainSessionRequestObject
+
+	request.Handle = handle
+	request.SessionId = sessionId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetChainSession(ctx.Request().Context(), request.(GetChainSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetChainSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetChainSessionResponseObject); ok {
+		return validResponse.VisitGetChainSessionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -29971,6 +30795,52 @@ func (sh *strictHandler) SetUserPlan(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// SubmitChainSignalsAnonymous operation middleware
+func (sh *strictHandler) SubmitChainSignalsAnonymous(ctx echo.Context) error {
+	var request SubmitChainSignalsAnonymousRequestObject
+
+	var body SubmitChainSignalsAnonymousJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignalsAnonymous(ctx.Request().Context(), request.(SubmitChainSignalsAnonymousRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignalsAnonymous")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsAnonymousResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsAnonymousResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RecordConversion operation middleware
 func (sh *strictHandler) RecordConversion(ctx echo.Context) error {
 	var request RecordConversionRequestObject
@@ -30289,6 +31159,54 @@ func (sh *strictHandler) GetCampaignHealthPublic(ctx echo.Context, handle Handle
 		return err
 	} else if validResponse, ok := response.(GetCampaignHealthPublicResponseObject); ok {
 		return validResponse.VisitGetCampaignHealthPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SubmitChainSignalsPublic operation middleware
+func (sh *strictHandler) SubmitChainSignalsPublic(ctx echo.Context, handle HandleName) error {
+	var request SubmitChainSignalsPublicRequestObject
+
+	request.Handle = handle
+
+	var body SubmitChainSignalsPublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignalsPublic(ctx.Request().Context(), request.(SubmitChainSignalsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignalsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsPublicResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

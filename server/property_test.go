@@ -314,6 +314,10 @@ func (p *propertyRun) setup() {
 		mustStatus(t, rec, http.StatusCreated)
 		p.fx.templateID = decode[struct{ TemplateID string }](t, rec).TemplateID
 	}
+	if strings.Contains(p.path, "{sessionId}") {
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/chain/signals", token: p.fx.owner.Token,
+			body: `{"sessionId":"s1","signals":[{"type":"view"}]}`}), http.StatusAccepted)
+	}
 	if strings.Contains(p.path, "{key}") {
 		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/function-bindings", token: p.fx.owner.Token,
 			body: `{"key":"notify","targetUrl":"https://fn.example.com/notify","requiredScope":"links.read"}`}), http.StatusCreated)
@@ -395,7 +399,7 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify"}
+		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify", "sessionId": "s1"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

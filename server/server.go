@@ -140,6 +140,8 @@ type Deps struct {
 	Functions tenx.FunctionBindingService
 	// Usage stores request counts and reads the usage meters.
 	Usage tenx.UsageService
+	// Chain stores chain signals under their limits.
+	Chain tenx.ChainService
 }
 
 // Server implements the generated strict server interface.

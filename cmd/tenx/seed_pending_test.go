@@ -25,7 +25,6 @@ var pendingRoutes = []pendingRoute{
 	{10, "POST", "/v2/public/handles/acme/webhooks", true},
 	{10, "GET", "/v2/public/handles/acme/webhooks", true},
 	{10, "POST", "/v2/handles/acme/webhooks", false},
-	{13, "POST", "/v2/public/handles/acme/chain/signals", true},
 	{16, "POST", "/mcp/acme/mcp", true},
 }
 

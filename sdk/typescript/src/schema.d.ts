@@ -599,6 +599,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session (JWT, CREATOR+)
+         * @description At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+         */
+        post: operations["submitChainSignals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session (PAT, `chain.signal.write`)
+         * @description See submitChainSignals.
+         */
+        post: operations["submitChainSignalsPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/chain/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                sessionId: components["parameters"]["ChainSessionId"];
+            };
+            cookie?: never;
+        };
+        /** A session's signals, oldest first (JWT, CREATOR+) */
+        get: operations["getChainSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session from a browser (public)
+         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+         */
+        post: operations["submitChainSignalsAnonymous"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles/{handle}/site-deployments": {
         parameters: {
             query?: never;
@@ -2561,6 +2645,34 @@ export interface components {
         SiteStructurePublish: {
             version: number;
         };
+        ChainSignal: {
+            type: string;
+            value?: string;
+        };
+        ChainSignalsInput: {
+            sessionId: string;
+            signals: components["schemas"]["ChainSignal"][];
+        };
+        ChainSignalsPublicInput: {
+            handle: string;
+            sessionId: string;
+            signals: components["schemas"]["ChainSignal"][];
+        };
+        ChainAccepted: {
+            sessionId: string;
+            accepted: number;
+            /** @description Signals the session holds now (at most 200). */
+            sessionTotal: number;
+        };
+        ChainSession: {
+            sessionId: string;
+            signals: {
+                type: string;
+                value: string;
+                /** Format: date-time */
+                receivedAt: string;
+            }[];
+        };
         /** @description Exactly one of `inlineHtml` and `files`. */
         DeploymentCreate: {
             /** @description The site's one page, served as `index.html`. */
@@ -3378,6 +3490,7 @@ export interface components {
         AnalyticsFunnelParam: boolean;
         ExportFormat: "csv";
         CampaignId: string;
+        ChainSessionId: string;
         DeploymentId: string;
         /** @description A lower-case host name, e.g. `links.example.com`. */
         DomainName: components["schemas"]["DomainName"];
@@ -4483,6 +4596,139 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitChainSignals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitChainSignalsPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getChainSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                sessionId: components["parameters"]["ChainSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitChainSignalsAnonymous: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsPublicInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

@@ -39,3 +39,33 @@ CREATE TABLE usage_counters (
     rate_limited INTEGER NOT NULL,
     PRIMARY KEY (handle, day, token_id)
 ) STRICT, WITHOUT ROWID;
+
+-- Chain signals. chain_sessions and chain_ips are the rows a batch locks
+-- (in this order) so that the limits hold under concurrency; ip_key is a
+-- hash of the client IP, never the address.
+CREATE TABLE chain_sessions (
+    handle     TEXT NOT NULL REFERENCES handles (name) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
+    total      INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (handle, session_id)
+) STRICT;
+
+CREATE TABLE chain_ips (
+    ip_key     TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE chain_signals (
+    handle      TEXT NOT NULL,
+    session_id  TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    type        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    ip_key      TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (handle, session_id, seq),
+    FOREIGN KEY (handle, session_id) REFERENCES chain_sessions (handle, session_id) ON DELETE CASCADE
+) STRICT;
+
+CREATE INDEX chain_signals_ip_idx ON chain_signals (ip_key, received_at);
