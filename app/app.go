@@ -121,7 +121,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	pipeline := click.New(ccfg, db)
 	deps.Clicks = pipeline
 	deps.Personalization, deps.Classifier, deps.Tracking = db, click.NewClassifier(ccfg.GeoIP), db
-	deps.Functions, deps.Usage, deps.Chain = db, db, db
+	deps.Functions, deps.Usage, deps.Chain, deps.Origins = db, db, db, db
 	srv, err := server.New(cfg.Server, deps)
 	if err != nil {
 		pipeline.Close(ctx)

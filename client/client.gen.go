@@ -1131,6 +1131,11 @@ type CollaboratorsReplace struct {
 	Collaborators []CollaboratorInput `json:"collaborators"`
 }
 
+// ContextOrigins defines model for ContextOrigins.
+type ContextOrigins struct {
+	Origins []string `json:"origins"`
+}
+
 // Conversion defines model for Conversion.
 type Conversion struct {
 	ClickId      string    `json:"clickId"`
@@ -2503,6 +2508,9 @@ type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
+// PutContextOriginsJSONRequestBody defines body for PutContextOrigins for application/json ContentType.
+type PutContextOriginsJSONRequestBody = ContextOrigins
+
 // CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
 type CreateFileJSONRequestBody = FileCreate
 
@@ -3080,6 +3088,29 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 	ReplaceCollaborators(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+	GetContextOrigins(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutContextOriginsWithBody Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOrigins(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	//
@@ -3845,6 +3876,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
 	SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+	GetContextOriginsPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	//
@@ -5154,6 +5190,59 @@ func (c *RawClient) ReplaceCollaboratorsWithBody(ctx context.Context, handle Han
 // Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 func (c *RawClient) ReplaceCollaborators(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceCollaboratorsRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+func (c *RawClient) GetContextOrigins(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContextOriginsRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutContextOriginsWithBody Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *RawClient) PutContextOriginsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutContextOriginsRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *RawClient) PutContextOrigins(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutContextOriginsRequest(c.Server, handle, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6859,6 +6948,21 @@ func (c *RawClient) SubmitChainSignalsPublicWithBody(ctx context.Context, handle
 // Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
 func (c *RawClient) SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubmitChainSignalsPublicRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+func (c *RawClient) GetContextOriginsPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContextOriginsPublicRequest(c.Server, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -9427,6 +9531,87 @@ func NewReplaceCollaboratorsRequestWithBody(server string, handle HandleName, co
 	}
 
 	operationPath := fmt.Sprintf("/v2/handles/%s/collaborators", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContextOriginsRequest constructs an http.Request for the GetContextOrigins method
+func NewGetContextOriginsRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/context-origins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutContextOriginsRequest calls the generic PutContextOrigins builder with application/json body
+func NewPutContextOriginsRequest(server string, handle HandleName, body PutContextOriginsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutContextOriginsRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewPutContextOriginsRequestWithBody constructs an http.Request for the PutContextOrigins method, with any body, and a specified content type
+func NewPutContextOriginsRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/context-origins", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -13070,6 +13255,40 @@ func NewSubmitChainSignalsPublicRequestWithBody(server string, handle HandleName
 	return req, nil
 }
 
+// NewGetContextOriginsPublicRequest constructs an http.Request for the GetContextOriginsPublic method
+func NewGetContextOriginsPublicRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/context-origins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListFilesPublicRequest constructs an http.Request for the ListFilesPublic method
 func NewListFilesPublicRequest(server string, handle HandleName, params *ListFilesPublicParams) (*http.Request, error) {
 	var err error
@@ -15639,6 +15858,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 	ReplaceCollaboratorsWithResponse(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceCollaboratorsResponse, error)
 
+	// GetContextOriginsWithResponse The handle's context origins (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+	GetContextOriginsWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsResponse, error)
+
+	// PutContextOriginsWithBodyWithResponse Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error)
+
+	// PutContextOriginsWithResponse Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithResponse(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error)
+
 	// ListFilesWithResponse List the handle's files, newest first (JWT, CREATOR+)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -16491,6 +16735,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
 	SubmitChainSignalsPublicWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error)
+
+	// GetContextOriginsPublicWithResponse The handle's context origins (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+	GetContextOriginsPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsPublicResponse, error)
 
 	// ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
 	//
@@ -20698,6 +20949,239 @@ func (r ReplaceCollaboratorsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReplaceCollaboratorsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetContextOriginsResponse401Headers the declared response headers of an HTTP 401 response for GetContextOrigins
+type GetContextOriginsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsResponse403Headers the declared response headers of an HTTP 403 response for GetContextOrigins
+type GetContextOriginsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsResponse429Headers the declared response headers of an HTTP 429 response for GetContextOrigins
+type GetContextOriginsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetContextOriginsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetContextOriginsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetContextOriginsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetContextOriginsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContextOriginsResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContextOriginsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContextOriginsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContextOriginsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContextOriginsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetContextOriginsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetContextOriginsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetContextOriginsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContextOriginsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContextOriginsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContextOriginsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContextOriginsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutContextOriginsResponse401Headers the declared response headers of an HTTP 401 response for PutContextOrigins
+type PutContextOriginsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutContextOriginsResponse403Headers the declared response headers of an HTTP 403 response for PutContextOrigins
+type PutContextOriginsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutContextOriginsResponse429Headers the declared response headers of an HTTP 429 response for PutContextOrigins
+type PutContextOriginsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PutContextOriginsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutContextOriginsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutContextOriginsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutContextOriginsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutContextOriginsResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutContextOriginsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutContextOriginsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutContextOriginsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutContextOriginsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutContextOriginsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutContextOriginsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PutContextOriginsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PutContextOriginsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutContextOriginsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutContextOriginsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutContextOriginsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutContextOriginsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -28725,6 +29209,127 @@ func (r SubmitChainSignalsPublicResponse) ContentType() string {
 	return ""
 }
 
+// GetContextOriginsPublicResponse200Headers the declared response headers of an HTTP 200 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetContextOriginsPublicResponse401Headers the declared response headers of an HTTP 401 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsPublicResponse403Headers the declared response headers of an HTTP 403 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsPublicResponse429Headers the declared response headers of an HTTP 429 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetContextOriginsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetContextOriginsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetContextOriginsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetContextOriginsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetContextOriginsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContextOriginsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContextOriginsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContextOriginsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContextOriginsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListFilesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListFilesPublic
 type ListFilesPublicResponse200Headers struct {
 	RateLimit       *string
@@ -34420,6 +35025,49 @@ func (c *ClientWithResponses) ReplaceCollaboratorsWithResponse(ctx context.Conte
 	return ParseReplaceCollaboratorsResponse(rsp)
 }
 
+// GetContextOriginsWithResponse The handle's context origins (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+func (c *ClientWithResponses) GetContextOriginsWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsResponse, error) {
+	rsp, err := c.GetContextOrigins(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContextOriginsResponse(rsp)
+}
+
+// PutContextOriginsWithBodyWithResponse Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *ClientWithResponses) PutContextOriginsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error) {
+	rsp, err := c.PutContextOriginsWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutContextOriginsResponse(rsp)
+}
+
+// PutContextOriginsWithResponse Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *ClientWithResponses) PutContextOriginsWithResponse(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error) {
+	rsp, err := c.PutContextOrigins(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutContextOriginsResponse(rsp)
+}
+
 // ListFilesWithResponse List the handle's files, newest first (JWT, CREATOR+)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -35835,6 +36483,19 @@ func (c *ClientWithResponses) SubmitChainSignalsPublicWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParseSubmitChainSignalsPublicResponse(rsp)
+}
+
+// GetContextOriginsPublicWithResponse The handle's context origins (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+func (c *ClientWithResponses) GetContextOriginsPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsPublicResponse, error) {
+	rsp, err := c.GetContextOriginsPublic(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContextOriginsPublicResponse(rsp)
 }
 
 // ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
@@ -40543,6 +41204,257 @@ func ParseReplaceCollaboratorsResponse(rsp *http.Response) (*ReplaceCollaborator
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers ReplaceCollaboratorsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContextOriginsResponse parses an HTTP response from a GetContextOriginsWithResponse call
+func ParseGetContextOriginsResponse(rsp *http.Response) (*GetContextOriginsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContextOriginsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetContextOriginsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetContextOriginsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetContextOriginsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutContextOriginsResponse parses an HTTP response from a PutContextOriginsWithResponse call
+func ParsePutContextOriginsResponse(rsp *http.Response) (*PutContextOriginsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutContextOriginsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutContextOriginsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutContextOriginsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutContextOriginsResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -49269,6 +50181,145 @@ func ParseSubmitChainSignalsPublicResponse(rsp *http.Response) (*SubmitChainSign
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers SubmitChainSignalsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContextOriginsPublicResponse parses an HTTP response from a GetContextOriginsPublicWithResponse call
+func ParseGetContextOriginsPublicResponse(rsp *http.Response) (*GetContextOriginsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContextOriginsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetContextOriginsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetContextOriginsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetContextOriginsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetContextOriginsPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -1128,6 +1128,11 @@ type CollaboratorsReplace struct {
 	Collaborators []CollaboratorInput `json:"collaborators"`
 }
 
+// ContextOrigins defines model for ContextOrigins.
+type ContextOrigins struct {
+	Origins []string `json:"origins"`
+}
+
 // Conversion defines model for Conversion.
 type Conversion struct {
 	ClickId      string    `json:"clickId"`
@@ -2500,6 +2505,9 @@ type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
 
+// PutContextOriginsJSONRequestBody defines body for PutContextOrigins for application/json ContentType.
+type PutContextOriginsJSONRequestBody = ContextOrigins
+
 // CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
 type CreateFileJSONRequestBody = FileCreate
 
@@ -2727,6 +2735,12 @@ type ServerInterface interface {
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx echo.Context, handle HandleName) error
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/context-origins)
+	GetContextOrigins(ctx echo.Context, handle HandleName) error
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	// (PUT /v2/handles/{handle}/context-origins)
+	PutContextOrigins(ctx echo.Context, handle HandleName) error
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/files)
 	ListFiles(ctx echo.Context, handle HandleName, params ListFilesParams) error
@@ -2934,6 +2948,9 @@ type ServerInterface interface {
 	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
 	// (POST /v2/public/handles/{handle}/chain/signals)
 	SubmitChainSignalsPublic(ctx echo.Context, handle HandleName) error
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/context-origins)
+	GetContextOriginsPublic(ctx echo.Context, handle HandleName) error
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error
@@ -3693,6 +3710,38 @@ func (w *ServerInterfaceWrapper) ReplaceCollaborators(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceCollaborators(ctx, handle)
+	return err
+}
+
+// GetContextOrigins converts echo context to params.
+func (w *ServerInterfaceWrapper) GetContextOrigins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetContextOrigins(ctx, handle)
+	return err
+}
+
+// PutContextOrigins converts echo context to params.
+func (w *ServerInterfaceWrapper) PutContextOrigins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutContextOrigins(ctx, handle)
 	return err
 }
 
@@ -5366,6 +5415,22 @@ func (w *ServerInterfaceWrapper) SubmitChainSignalsPublic(ctx echo.Context) erro
 	return err
 }
 
+// GetContextOriginsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetContextOriginsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetContextOriginsPublic(ctx, handle)
+	return err
+}
+
 // ListFilesPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListFilesPublic(ctx echo.Context) error {
 	var err error
@@ -6494,6 +6559,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.GetLinkPublic, options.OperationMiddlewares["getLinkPublic"]...)
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.UpsertLinkPublic, options.OperationMiddlewares["upsertLinkPublic"]...)
 	router.GET(options.BaseURL+"/:handle/:slug", wrapper.FollowLink, options.OperationMiddlewares["followLink"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/context-origins", wrapper.GetContextOrigins, options.OperationMiddlewares["getContextOrigins"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/context-origins", wrapper.PutContextOrigins, options.OperationMiddlewares["putContextOrigins"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/context-origins", wrapper.GetContextOriginsPublic, options.OperationMiddlewares["getContextOriginsPublic"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/pages", wrapper.ListPages, options.OperationMiddlewares["listPages"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/pages", wrapper.CreatePage, options.OperationMiddlewares["createPage"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/pages", wrapper.ListPagesPublic, options.OperationMiddlewares["listPagesPublic"]...)
@@ -10984,6 +11052,291 @@ func (response ReplaceCollaborators500JSONResponse) VisitReplaceCollaboratorsRes
 type ReplaceCollaborators503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response ReplaceCollaborators503JSONResponse) VisitReplaceCollaboratorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetContextOriginsResponseObject interface {
+	VisitGetContextOriginsResponse(w http.ResponseWriter) error
+}
+
+type GetContextOrigins200JSONResponse ContextOrigins
+
+func (response GetContextOrigins200JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetContextOrigins400JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetContextOrigins401JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetContextOrigins403JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetContextOrigins404JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetContextOrigins429JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetContextOrigins500JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetContextOrigins503JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOriginsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *PutContextOriginsJSONRequestBody
+}
+
+type PutContextOriginsResponseObject interface {
+	VisitPutContextOriginsResponse(w http.ResponseWriter) error
+}
+
+type PutContextOrigins200JSONResponse ContextOrigins
+
+func (response PutContextOrigins200JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutContextOrigins400JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutContextOrigins401JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutContextOrigins403JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutContextOrigins404JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutContextOrigins413JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutContextOrigins429JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutContextOrigins500JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutContextOrigins503JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -20961,6 +21314,155 @@ func (response SubmitChainSignalsPublic503JSONResponse) VisitSubmitChainSignalsP
 	return err
 }
 
+type GetContextOriginsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetContextOriginsPublicResponseObject interface {
+	VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error
+}
+
+type GetContextOriginsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetContextOriginsPublic200JSONResponse struct {
+	Body    ContextOrigins
+	Headers GetContextOriginsPublic200ResponseHeaders
+}
+
+func (response GetContextOriginsPublic200JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetContextOriginsPublic400JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetContextOriginsPublic401JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetContextOriginsPublic403JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetContextOriginsPublic404JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetContextOriginsPublic429JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetContextOriginsPublic500JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetContextOriginsPublic503JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListFilesPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListFilesPublicParams
@@ -27395,6 +27897,12 @@ type StrictServerInterface interface {
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx context.Context, request ReplaceCollaboratorsRequestObject) (ReplaceCollaboratorsResponseObject, error)
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/context-origins)
+	GetContextOrigins(ctx context.Context, request GetContextOriginsRequestObject) (GetContextOriginsResponseObject, error)
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	// (PUT /v2/handles/{handle}/context-origins)
+	PutContextOrigins(ctx context.Context, request PutContextOriginsRequestObject) (PutContextOriginsResponseObject, error)
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/files)
 	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
@@ -27602,6 +28110,9 @@ type StrictServerInterface interface {
 	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
 	// (POST /v2/public/handles/{handle}/chain/signals)
 	SubmitChainSignalsPublic(ctx context.Context, request SubmitChainSignalsPublicRequestObject) (SubmitChainSignalsPublicResponseObject, error)
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/context-origins)
+	GetContextOriginsPublic(ctx context.Context, request GetContextOriginsPublicRequestObject) (GetContextOriginsPublicResponseObject, error)
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx context.Context, request ListFilesPublicRequestObject) (ListFilesPublicResponseObject, error)
@@ -28866,6 +29377,79 @@ func (sh *strictHandler) ReplaceCollaborators(ctx echo.Context, handle HandleNam
 		return err
 	} else if validResponse, ok := response.(ReplaceCollaboratorsResponseObject); ok {
 		return validResponse.VisitReplaceCollaboratorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetContextOrigins operation middleware
+func (sh *strictHandler) GetContextOrigins(ctx echo.Context, handle HandleName) error {
+	var request GetContextOriginsRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetContextOrigins(ctx.Request().Context(), request.(GetContextOriginsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetContextOrigins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetContextOriginsResponseObject); ok {
+		return validResponse.VisitGetContextOriginsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutContextOrigins operation middleware
+func (sh *strictHandler) PutContextOrigins(ctx echo.Context, handle HandleName) error {
+	var request PutContextOriginsRequestObject
+
+	request.Handle = handle
+
+	var body PutContextOriginsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutContextOrigins(ctx.Request().Context(), request.(PutContextOriginsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutContextOrigins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutContextOriginsResponseObject); ok {
+		return validResponse.VisitPutContextOriginsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -31207,6 +31791,31 @@ func (sh *strictHandler) SubmitChainSignalsPublic(ctx echo.Context, handle Handl
 		return err
 	} else if validResponse, ok := response.(SubmitChainSignalsPublicResponseObject); ok {
 		return validResponse.VisitSubmitChainSignalsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetContextOriginsPublic operation middleware
+func (sh *strictHandler) GetContextOriginsPublic(ctx echo.Context, handle HandleName) error {
+	var request GetContextOriginsPublicRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetContextOriginsPublic(ctx.Request().Context(), request.(GetContextOriginsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetContextOriginsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetContextOriginsPublicResponseObject); ok {
+		return validResponse.VisitGetContextOriginsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -142,6 +142,8 @@ type Deps struct {
 	Usage tenx.UsageService
 	// Chain stores chain signals under their limits.
 	Chain tenx.ChainService
+	// Origins holds the context origins of the runtime routes' CORS.
+	Origins tenx.OriginService
 }
 
 // Server implements the generated strict server interface.
@@ -213,7 +215,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.serveCustomDomain, s.enforceContract)
+	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.runtimeCORS, s.serveCustomDomain, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth, s.withVisit}))
 	mountPages(e)
 	s.mountSite(e)

@@ -54,10 +54,11 @@ func openPostgres(rawURL string, clock func() time.Time) (*DB, error) {
 	pc.Dialer(dialer{newNetDialer()})
 	sdb := sqlx.NewDb(sql.OpenDB(&connector{pq: pc}), "postgres")
 	db := &DB{db: sdb, w: sdb, dialect: DialectPostgres, clock: clock, links: newLinkCache(), rules: newRuleCache(),
-		pages: newLinkPages(), bus: invalidate.NewShared(), dsn: dsn}
+		origins: newOriginCache(), pages: newLinkPages(), bus: invalidate.NewShared(), dsn: dsn}
 	db.SetPool(DefaultPostgresPool())
 	db.subscribeLinks()
 	db.subscribeRules()
+	db.subscribeOrigins()
 	return db, nil
 }
 

@@ -1479,6 +1479,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/context-origins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's context origins (JWT, CREATOR+) */
+        get: operations["getContextOrigins"];
+        /**
+         * Replace the handle's context origins (JWT, OWNER)
+         * @description At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+         */
+        put: operations["putContextOrigins"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/context-origins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's context origins (PAT, `personalization.read`) */
+        get: operations["getContextOriginsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles/{handle}/pages": {
         parameters: {
             query?: never;
@@ -2987,6 +3029,9 @@ export interface components {
         LinkList: {
             links: components["schemas"]["Link"][];
             nextToken?: string;
+        };
+        ContextOrigins: {
+            origins: string[];
         };
         PageCreate: {
             /** @description Names the page: /p/{handle}/{slug}. */
@@ -6390,6 +6435,100 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getContextOrigins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The origins. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putContextOrigins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContextOrigins"];
+            };
+        };
+        responses: {
+            /** @description The origins as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getContextOriginsPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The origins. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -69,3 +69,13 @@ CREATE TABLE chain_signals (
 ) STRICT;
 
 CREATE INDEX chain_signals_ip_idx ON chain_signals (ip_key, received_at);
+
+-- Context origins: the browser origins a handle's public runtime routes
+-- answer with CORS.
+CREATE TABLE context_origins (
+    handle TEXT NOT NULL REFERENCES handles (name) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (handle, origin)
+) STRICT;
+
+CREATE INDEX context_origins_origin_idx ON context_origins (origin);
