@@ -39,6 +39,9 @@ type Visit struct {
 	// link's click count (a link with a click cap is counted at once, so
 	// the cap stays exact).
 	Counted bool
+	// RuleID and VariantID name the routing rule that chose Destination
+	// and its variant; empty when the link's destinationUrl was used.
+	RuleID, VariantID string
 }
 
 // Click is a stored click event.
@@ -55,7 +58,21 @@ type Click struct {
 	Country     string // ISO 3166-1 alpha-2, or UnknownCountry
 	VisitorHash string // a daily-salted hash of address and user agent
 	Bot         bool
-	Counted     bool // already in the link's click count (see Visit)
+	Counted     bool   // already in the link's click count (see Visit)
+	RuleID      string // the routing rule that chose Destination, "" for none
+	VariantID   string // its variant
+}
+
+// VisitClassifier tells the redirect what routing rules test about a
+// visitor, as the click pipeline will record it.
+type VisitClassifier interface {
+	// Country is an ISO code or UnknownCountry; proxyCountry is what a
+	// trusted proxy said ("" when none).
+	Country(ip, proxyCountry string) string
+	// Device is DeviceMobile, ... or DeviceUnknown.
+	Device(userAgent string) string
+	// ReferrerHost is the host a Referer names, lower case; "" when none.
+	ReferrerHost(referer string) string
 }
 
 // ClickRecorder takes visits off the request path.

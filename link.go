@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -38,6 +39,12 @@ type Link struct {
 	// Attribution appends ctx=<signed click id> to the destination, so
 	// that a conversion can name the click.
 	Attribution bool
+	// RoutingRules send some visits elsewhere, in the order they are
+	// tried (SortRules), before the handle's personalization rules.
+	RoutingRules []RoutingRule
+	// TrackingTemplateIDs name the handle's tracking templates the link
+	// uses; each must exist.
+	TrackingTemplateIDs []string
 }
 
 // ValidSlug reports whether s can name a link.
@@ -72,6 +79,19 @@ func (l *Link) Validate() error {
 	if l.MaxClicks != nil && *l.MaxClicks < 1 {
 		return &Error{Code: EVALIDATION, Field: "maxClicks", Message: "maxClicks must be at least 1"}
 	}
+	if err := ValidateRules(l.RoutingRules, "routingRules", MaxLinkRoutingRules); err != nil {
+		return err
+	}
+	SortRules(l.RoutingRules)
+	if len(l.TrackingTemplateIDs) > MaxLinkTrackingTemplates {
+		return &Error{Code: EVALIDATION, Field: "trackingTemplateIds", Message: "at most 10 tracking templates"}
+	}
+	for _, id := range l.TrackingTemplateIDs {
+		if !ValidTemplateID(id) {
+			return &Error{Code: EVALIDATION, Field: "trackingTemplateIds", Message: "tracking template ids look like tpl_..."}
+		}
+	}
+	l.TrackingTemplateIDs = slices.Compact(slices.Sorted(slices.Values(l.TrackingTemplateIDs)))
 	return nil
 }
 

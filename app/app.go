@@ -68,7 +68,14 @@ type App struct {
 	// deployments (run it with Run).
 	Blobs  *blob.Bucket
 	Purger *purge.Purger
+
+	stopUsage chan struct{}
+	usageDone chan struct{}
 }
+
+// usageFlushEvery is how often the usage counts of PAT requests are
+// stored.
+const usageFlushEvery = 5 * time.Second
 
 // New wires the auth services and the server on db.
 func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
@@ -113,6 +120,8 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	ccfg.Now, ccfg.Logger = cfg.Now, cfg.Logger
 	pipeline := click.New(ccfg, db)
 	deps.Clicks = pipeline
+	deps.Personalization, deps.Classifier, deps.Tracking = db, click.NewClassifier(ccfg.GeoIP), db
+	deps.Functions, deps.Usage, deps.Chain, deps.Origins = db, db, db, db
 	srv, err := server.New(cfg.Server, deps)
 	if err != nil {
 		pipeline.Close(ctx)
@@ -120,7 +129,9 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	pcfg := cfg.Purge
 	pcfg.Now, pcfg.Logger = cfg.Now, cfg.Logger
-	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline, Blobs: blobs, Purger: purge.New(pcfg, db, blobs)}
+	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline, Blobs: blobs, Purger: purge.New(pcfg, db, blobs),
+		stopUsage: make(chan struct{}), usageDone: make(chan struct{})}
+	go a.flushUsage(cfg.Logger)
 	if cfg.Metrics != nil {
 		a.export(cfg.Metrics)
 	}
@@ -146,9 +157,34 @@ func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
 // drained.
 func (a *App) Close(ctx context.Context) error {
 	errs := []error{a.Clicks.Close(ctx)}
+	if a.stopUsage != nil {
+		close(a.stopUsage)
+		<-a.usageDone
+		a.stopUsage = nil
+		errs = append(errs, a.Server.FlushUsage(ctx))
+	}
 	for _, c := range a.closers {
 		errs = append(errs, c.Close())
 	}
 	a.closers = nil
 	return errors.Join(errs...)
+}
+
+// flushUsage stores the usage counts every usageFlushEvery until Close.
+func (a *App) flushUsage(log *slog.Logger) {
+	defer close(a.usageDone)
+	t := time.NewTicker(usageFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stopUsage:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := a.Server.FlushUsage(ctx); err != nil {
+				log.Warn("store usage counts; will retry", "err", err)
+			}
+			cancel()
+		}
+	}
 }

@@ -52,7 +52,8 @@ func (e *Enricher) Enrich(v *tenx.Visit, salt []byte) *tenx.Click {
 	ua := e.userAgent(v.UserAgent)
 	return &tenx.Click{ID: v.ID, Handle: v.Handle, Slug: v.Slug, OccurredAt: v.At, Destination: v.Destination,
 		Referrer: referrerHost(v.Referer), Device: ua.device, Browser: ua.browser, OS: ua.os,
-		Country: e.country(v), VisitorHash: VisitorHash(salt, v.IP, v.UserAgent), Bot: ua.bot, Counted: v.Counted}
+		Country: e.country(v), VisitorHash: VisitorHash(salt, v.IP, v.UserAgent), Bot: ua.bot, Counted: v.Counted,
+		RuleID: v.RuleID, VariantID: v.VariantID}
 }
 
 func (e *Enricher) userAgent(s string) uaInfo {
@@ -110,15 +111,7 @@ func referrerHost(ref string) string {
 
 // country is the visitor's country: a trusted proxy's word, else the GeoIP
 // database's, else unknown.
-func (e *Enricher) country(v *tenx.Visit) string {
-	if c := strings.ToUpper(v.ProxyCountry); isCountry(c) {
-		return c
-	}
-	if c := e.geo.Country(v.IP); isCountry(c) {
-		return c
-	}
-	return tenx.UnknownCountry
-}
+func (e *Enricher) country(v *tenx.Visit) string { return country(e.geo, v.IP, v.ProxyCountry) }
 
 // isCountry accepts two ASCII letters, but XX (Cloudflare's unknown).
 func isCountry(c string) bool {

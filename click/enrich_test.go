@@ -149,3 +149,27 @@ func TestEnrichReferrerAndVisitor(t *testing.T) {
 		t.Fatalf("hash %q", a.VisitorHash)
 	}
 }
+
+// TestClassifierAgreesWithEnricher: the redirect's rules see the device
+// and country the click is recorded with, asked once or twice (cached).
+func TestClassifierAgreesWithEnricher(t *testing.T) {
+	c, e := click.NewClassifier(nil), click.NewEnricher(nil)
+	for _, ua := range []string{"", "Twitterbot/1.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 " +
+		"(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", "curl/8.0"} {
+		for _, country := range []string{"", "de", "XX", "ZZZ"} {
+			v := &tenx.Visit{UserAgent: ua, ProxyCountry: country, IP: "192.0.2.1", Referer: "https://T.co/x"}
+			want := e.Enrich(v, []byte("salt"))
+			for range 2 {
+				if d := c.Device(ua); d != want.Device {
+					t.Errorf("%q: device %s, enricher %s", ua, d, want.Device)
+				}
+			}
+			if got := c.Country(v.IP, v.ProxyCountry); got != want.Country {
+				t.Errorf("%q: country %s, enricher %s", country, got, want.Country)
+			}
+			if got := c.ReferrerHost(v.Referer); got != want.Referrer {
+				t.Errorf("referrer %s, enricher %s", got, want.Referrer)
+			}
+		}
+	}
+}

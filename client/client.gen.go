@@ -446,6 +446,99 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RouteMissFrom.
+const (
+	RouteMissFromLINK            RouteMissFrom = "LINK"
+	RouteMissFromPERSONALIZATION RouteMissFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RouteMissFrom enum.
+func (e RouteMissFrom) Valid() bool {
+	switch e {
+	case RouteMissFromLINK:
+		return true
+	case RouteMissFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewFrom.
+const (
+	RoutePreviewFromDEFAULT         RoutePreviewFrom = "DEFAULT"
+	RoutePreviewFromLINK            RoutePreviewFrom = "LINK"
+	RoutePreviewFromPERSONALIZATION RoutePreviewFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewFrom enum.
+func (e RoutePreviewFrom) Valid() bool {
+	switch e {
+	case RoutePreviewFromDEFAULT:
+		return true
+	case RoutePreviewFromLINK:
+		return true
+	case RoutePreviewFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewInputDevice.
+const (
+	RoutePreviewInputDeviceBOT     RoutePreviewInputDevice = "BOT"
+	RoutePreviewInputDeviceDESKTOP RoutePreviewInputDevice = "DESKTOP"
+	RoutePreviewInputDeviceMOBILE  RoutePreviewInputDevice = "MOBILE"
+	RoutePreviewInputDeviceTABLET  RoutePreviewInputDevice = "TABLET"
+	RoutePreviewInputDeviceUNKNOWN RoutePreviewInputDevice = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewInputDevice enum.
+func (e RoutePreviewInputDevice) Valid() bool {
+	switch e {
+	case RoutePreviewInputDeviceBOT:
+		return true
+	case RoutePreviewInputDeviceDESKTOP:
+		return true
+	case RoutePreviewInputDeviceMOBILE:
+		return true
+	case RoutePreviewInputDeviceTABLET:
+		return true
+	case RoutePreviewInputDeviceUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionsDeviceIn.
+const (
+	RuleConditionsDeviceInBOT     RuleConditionsDeviceIn = "BOT"
+	RuleConditionsDeviceInDESKTOP RuleConditionsDeviceIn = "DESKTOP"
+	RuleConditionsDeviceInMOBILE  RuleConditionsDeviceIn = "MOBILE"
+	RuleConditionsDeviceInTABLET  RuleConditionsDeviceIn = "TABLET"
+	RuleConditionsDeviceInUNKNOWN RuleConditionsDeviceIn = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionsDeviceIn enum.
+func (e RuleConditionsDeviceIn) Valid() bool {
+	switch e {
+	case RuleConditionsDeviceInBOT:
+		return true
+	case RuleConditionsDeviceInDESKTOP:
+		return true
+	case RuleConditionsDeviceInMOBILE:
+		return true
+	case RuleConditionsDeviceInTABLET:
+		return true
+	case RuleConditionsDeviceInUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SiteModeMode.
 const (
 	SiteModeModePROFILE SiteModeMode = "PROFILE"
@@ -458,6 +551,54 @@ func (e SiteModeMode) Valid() bool {
 	case SiteModeModePROFILE:
 		return true
 	case SiteModeModeSITE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateTemplateKey.
+const (
+	TrackingTemplateTemplateKeyCustomWebhook TrackingTemplateTemplateKey = "custom_webhook"
+	TrackingTemplateTemplateKeyGa4Event      TrackingTemplateTemplateKey = "ga4_event"
+	TrackingTemplateTemplateKeyGtmEvent      TrackingTemplateTemplateKey = "gtm_event"
+	TrackingTemplateTemplateKeyMetaPixel     TrackingTemplateTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateTemplateKey enum.
+func (e TrackingTemplateTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateInputTemplateKey.
+const (
+	TrackingTemplateInputTemplateKeyCustomWebhook TrackingTemplateInputTemplateKey = "custom_webhook"
+	TrackingTemplateInputTemplateKeyGa4Event      TrackingTemplateInputTemplateKey = "ga4_event"
+	TrackingTemplateInputTemplateKeyGtmEvent      TrackingTemplateInputTemplateKey = "gtm_event"
+	TrackingTemplateInputTemplateKeyMetaPixel     TrackingTemplateInputTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateInputTemplateKey enum.
+func (e TrackingTemplateInputTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateInputTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateInputTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateInputTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateInputTemplateKeyMetaPixel:
 		return true
 	default:
 		return false
@@ -935,6 +1076,44 @@ type CampaignPatch struct {
 // CampaignStatus defines model for CampaignStatus.
 type CampaignStatus string
 
+// ChainAccepted defines model for ChainAccepted.
+type ChainAccepted struct {
+	Accepted  int    `json:"accepted"`
+	SessionId string `json:"sessionId"`
+
+	// SessionTotal Signals the session holds now (at most 200).
+	SessionTotal int `json:"sessionTotal"`
+}
+
+// ChainSession defines model for ChainSession.
+type ChainSession struct {
+	SessionId string `json:"sessionId"`
+	Signals   []struct {
+		ReceivedAt time.Time `json:"receivedAt"`
+		Type       string    `json:"type"`
+		Value      string    `json:"value"`
+	} `json:"signals"`
+}
+
+// ChainSignal defines model for ChainSignal.
+type ChainSignal struct {
+	Type  string  `json:"type"`
+	Value *string `json:"value,omitempty"`
+}
+
+// ChainSignalsInput defines model for ChainSignalsInput.
+type ChainSignalsInput struct {
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
+// ChainSignalsPublicInput defines model for ChainSignalsPublicInput.
+type ChainSignalsPublicInput struct {
+	Handle    string        `json:"handle"`
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
 // CheckoutSession defines model for CheckoutSession.
 type CheckoutSession struct {
 	SessionId *string `json:"sessionId,omitempty"`
@@ -965,6 +1144,11 @@ type Collaborators struct {
 type CollaboratorsReplace struct {
 	// Collaborators At most 100 entries; more is 400 `invalid_collaborators`.
 	Collaborators []CollaboratorInput `json:"collaborators"`
+}
+
+// ContextOrigins defines model for ContextOrigins.
+type ContextOrigins struct {
+	Origins []string `json:"origins"`
 }
 
 // Conversion defines model for Conversion.
@@ -1234,6 +1418,45 @@ type FileList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// FunctionBinding defines model for FunctionBinding.
+type FunctionBinding struct {
+	CreatedAt     time.Time `json:"createdAt"`
+	Description   string    `json:"description"`
+	Key           string    `json:"key"`
+	RequiredScope string    `json:"requiredScope"`
+	TargetUrl     string    `json:"targetUrl"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+// FunctionBindingCreate defines model for FunctionBindingCreate.
+type FunctionBindingCreate struct {
+	Description *string `json:"description,omitempty"`
+	Key         string  `json:"key"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
+// FunctionBindingList defines model for FunctionBindingList.
+type FunctionBindingList struct {
+	FunctionBindings []FunctionBinding `json:"functionBindings"`
+	NextToken        *string           `json:"nextToken,omitempty"`
+}
+
+// FunctionBindingUpdate defines model for FunctionBindingUpdate.
+type FunctionBindingUpdate struct {
+	Description *string `json:"description,omitempty"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
 // Handle defines model for Handle.
 type Handle struct {
 	CreatedAt   time.Time `json:"createdAt"`
@@ -1295,19 +1518,23 @@ type Link struct {
 	Attribution bool `json:"attribution"`
 
 	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
-	ClickCount       int64            `json:"clickCount"`
-	CreatedAt        time.Time        `json:"createdAt"`
-	DestinationUrl   string           `json:"destinationUrl"`
-	Enabled          bool             `json:"enabled"`
-	ExpiresAt        *time.Time       `json:"expiresAt,omitempty"`
-	MaxClicks        *int64           `json:"maxClicks,omitempty"`
-	RedirectType     LinkRedirectType `json:"redirectType"`
-	ScheduledEndAt   *time.Time       `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time       `json:"scheduledStartAt,omitempty"`
-	Slug             string           `json:"slug"`
-	Tags             []string         `json:"tags"`
-	Title            string           `json:"title"`
-	UpdatedAt        time.Time        `json:"updatedAt"`
+	ClickCount     int64            `json:"clickCount"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	DestinationUrl string           `json:"destinationUrl"`
+	Enabled        bool             `json:"enabled"`
+	ExpiresAt      *time.Time       `json:"expiresAt,omitempty"`
+	MaxClicks      *int64           `json:"maxClicks,omitempty"`
+	RedirectType   LinkRedirectType `json:"redirectType"`
+
+	// RoutingRules In the order they are tried.
+	RoutingRules        []RoutingRule `json:"routingRules"`
+	ScheduledEndAt      *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt    *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug                string        `json:"slug"`
+	Tags                []string      `json:"tags"`
+	Title               string        `json:"title"`
+	TrackingTemplateIds []string      `json:"trackingTemplateIds"`
+	UpdatedAt           time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1322,15 +1549,21 @@ type LinkInput struct {
 	Attribution *bool `json:"attribution,omitempty"`
 
 	// DestinationUrl An absolute http(s) URL.
-	DestinationUrl   string                 `json:"destinationUrl"`
-	Enabled          *bool                  `json:"enabled,omitempty"`
-	ExpiresAt        *time.Time             `json:"expiresAt,omitempty"`
-	MaxClicks        *int64                 `json:"maxClicks,omitempty"`
-	RedirectType     *LinkInputRedirectType `json:"redirectType,omitempty"`
-	ScheduledEndAt   *time.Time             `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time             `json:"scheduledStartAt,omitempty"`
-	Tags             *[]string              `json:"tags,omitempty"`
-	Title            *string                `json:"title,omitempty"`
+	DestinationUrl string                 `json:"destinationUrl"`
+	Enabled        *bool                  `json:"enabled,omitempty"`
+	ExpiresAt      *time.Time             `json:"expiresAt,omitempty"`
+	MaxClicks      *int64                 `json:"maxClicks,omitempty"`
+	RedirectType   *LinkInputRedirectType `json:"redirectType,omitempty"`
+
+	// RoutingRules Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute).
+	RoutingRules     *[]RoutingRuleInput `json:"routingRules,omitempty"`
+	ScheduledEndAt   *time.Time          `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
+	Tags             *[]string           `json:"tags,omitempty"`
+	Title            *string             `json:"title,omitempty"`
+
+	// TrackingTemplateIds The handle's tracking templates this link uses (each must exist).
+	TrackingTemplateIds *[]string `json:"trackingTemplateIds,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1461,6 +1694,27 @@ type PathRule struct {
 	Priority   *int   `json:"priority,omitempty"`
 }
 
+// PersonalizationRuleInput defines model for PersonalizationRuleInput.
+type PersonalizationRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int `json:"priority,omitempty"`
+
+	// RuleId Optional; must equal the path's ruleId.
+	RuleId  *string     `json:"ruleId,omitempty"`
+	Variant RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// PersonalizationRuleList defines model for PersonalizationRuleList.
+type PersonalizationRuleList struct {
+	NextToken            *string       `json:"nextToken,omitempty"`
+	PersonalizationRules []RoutingRule `json:"personalizationRules"`
+}
+
 // Plan defines model for Plan.
 type Plan string
 
@@ -1520,6 +1774,106 @@ type PutURL struct {
 
 // Role defines model for Role.
 type Role string
+
+// RouteMiss defines model for RouteMiss.
+type RouteMiss struct {
+	From   RouteMissFrom `json:"from"`
+	Reason string        `json:"reason"`
+	RuleId string        `json:"ruleId"`
+}
+
+// RouteMissFrom defines model for RouteMiss.From.
+type RouteMissFrom string
+
+// RoutePreview defines model for RoutePreview.
+type RoutePreview struct {
+	Destination string `json:"destination"`
+
+	// From Whose rule won; `DEFAULT` is the link's destinationUrl.
+	From RoutePreviewFrom `json:"from"`
+
+	// Misses The rules tried before the winner (all of them when none won), and why each did not match.
+	Misses []RouteMiss  `json:"misses"`
+	Rule   *RoutingRule `json:"rule,omitempty"`
+}
+
+// RoutePreviewFrom Whose rule won; `DEFAULT` is the link's destinationUrl.
+type RoutePreviewFrom string
+
+// RoutePreviewInput defines model for RoutePreviewInput.
+type RoutePreviewInput struct {
+	// Campaign `utm_campaign`.
+	Campaign *string `json:"campaign,omitempty"`
+
+	// Country ISO code; omitted is `ZZ` (unknown).
+	Country *string `json:"country,omitempty"`
+
+	// Device Omitted is `UNKNOWN`.
+	Device *RoutePreviewInputDevice `json:"device,omitempty"`
+
+	// Source `utm_source`, or the referrer's host.
+	Source *string `json:"source,omitempty"`
+}
+
+// RoutePreviewInputDevice Omitted is `UNKNOWN`.
+type RoutePreviewInputDevice string
+
+// RoutingRule defines model for RoutingRule.
+type RoutingRule struct {
+	Enabled  bool        `json:"enabled"`
+	Priority int         `json:"priority"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When A rule's conditions as stored (normalised; empty lists are no condition).
+	When RuleMatch `json:"when"`
+}
+
+// RoutingRuleInput defines model for RoutingRuleInput.
+type RoutingRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int        `json:"priority,omitempty"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// RuleConditions Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+type RuleConditions struct {
+	// CampaignIn `utm_campaign` of the visit.
+	CampaignIn *[]string `json:"campaignIn,omitempty"`
+
+	// CountryIn ISO 3166-1 alpha-2 codes; `ZZ` is unknown.
+	CountryIn *[]string                 `json:"countryIn,omitempty"`
+	DeviceIn  *[]RuleConditionsDeviceIn `json:"deviceIn,omitempty"`
+
+	// SourceIn `utm_source` of the visit, else the referrer's host.
+	SourceIn *[]string `json:"sourceIn,omitempty"`
+}
+
+// RuleConditionsDeviceIn defines model for RuleConditions.DeviceIn.
+type RuleConditionsDeviceIn string
+
+// RuleMatch A rule's conditions as stored (normalised; empty lists are no condition).
+type RuleMatch struct {
+	CampaignIn []string `json:"campaignIn"`
+	CountryIn  []string `json:"countryIn"`
+	DeviceIn   []string `json:"deviceIn"`
+	SourceIn   []string `json:"sourceIn"`
+}
+
+// RuleVariant defines model for RuleVariant.
+type RuleVariant struct {
+	// DestinationUrl An absolute http(s) URL.
+	DestinationUrl string `json:"destinationUrl"`
+
+	// Id Recorded on the click it chose.
+	Id string `json:"id"`
+}
 
 // Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
 // family wildcard `x.*` covering at least one of them (`x-scope-families`).
@@ -1662,10 +2016,62 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TokenUsage defines model for TokenUsage.
+type TokenUsage struct {
+	// Name The token's name; empty once it is deleted.
+	Name             string `json:"name"`
+	RateLimitedToday int64  `json:"rateLimitedToday"`
+	RequestsToday    int64  `json:"requestsToday"`
+	TokenId          string `json:"tokenId"`
+}
+
+// TrackingTemplate defines model for TrackingTemplate.
+type TrackingTemplate struct {
+	Config      map[string]string           `json:"config"`
+	CreatedAt   time.Time                   `json:"createdAt"`
+	Name        string                      `json:"name"`
+	TemplateId  string                      `json:"templateId"`
+	TemplateKey TrackingTemplateTemplateKey `json:"templateKey"`
+	UpdatedAt   time.Time                   `json:"updatedAt"`
+}
+
+// TrackingTemplateTemplateKey defines model for TrackingTemplate.TemplateKey.
+type TrackingTemplateTemplateKey string
+
+// TrackingTemplateInput defines model for TrackingTemplateInput.
+type TrackingTemplateInput struct {
+	// Config Per templateKey; see createTrackingTemplate.
+	Config      map[string]string                `json:"config"`
+	Name        string                           `json:"name"`
+	TemplateKey TrackingTemplateInputTemplateKey `json:"templateKey"`
+}
+
+// TrackingTemplateInputTemplateKey defines model for TrackingTemplateInput.TemplateKey.
+type TrackingTemplateInputTemplateKey string
+
+// TrackingTemplateList defines model for TrackingTemplateList.
+type TrackingTemplateList struct {
+	NextToken         *string            `json:"nextToken,omitempty"`
+	TrackingTemplates []TrackingTemplate `json:"trackingTemplates"`
+}
+
 // TransferOwnership defines model for TransferOwnership.
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
 	NewOwnerUserId *string `json:"newOwnerUserId,omitempty"`
+}
+
+// UsageMeters defines model for UsageMeters.
+type UsageMeters struct {
+	ClicksToday int64 `json:"clicksToday"`
+
+	// Day The UTC day counted.
+	Day              openapi_types.Date `json:"day"`
+	Handle           string             `json:"handle"`
+	RateLimitedToday int64              `json:"rateLimitedToday"`
+	RequestsToday    int64              `json:"requestsToday"`
+	StorageBytes     int64              `json:"storageBytes"`
+	Tokens           []TokenUsage       `json:"tokens"`
 }
 
 // User defines model for User.
@@ -1711,8 +2117,14 @@ type AnalyticsSlugParam = string
 // AnalyticsToParam defines model for AnalyticsToParam.
 type AnalyticsToParam = string
 
+// BindingKey defines model for BindingKey.
+type BindingKey = string
+
 // CampaignId defines model for CampaignId.
 type CampaignId = string
+
+// ChainSessionId defines model for ChainSessionId.
+type ChainSessionId = string
 
 // DeploymentId defines model for DeploymentId.
 type DeploymentId = string
@@ -1735,8 +2147,14 @@ type MCPSessionId = string
 // NextToken defines model for NextToken.
 type NextToken = string
 
+// RuleId defines model for RuleId.
+type RuleId = string
+
 // Slug defines model for Slug.
 type Slug = string
+
+// TemplateId defines model for TemplateId.
+type TemplateId = string
 
 // TokenId defines model for TokenId.
 type TokenId = string
@@ -1866,6 +2284,14 @@ type ListFilesParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListFunctionBindingsParams defines parameters for ListFunctionBindings.
+type ListFunctionBindingsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksParams defines parameters for ListLinks.
 type ListLinksParams struct {
 	// Tag Only links with this tag.
@@ -1893,6 +2319,14 @@ type ListPagesParams struct {
 // ListPagesParamsStatus defines parameters for ListPages.
 type ListPagesParamsStatus string
 
+// ListPersonalizationRulesParams defines parameters for ListPersonalizationRules.
+type ListPersonalizationRulesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsParams defines parameters for ListDeployments.
 type ListDeploymentsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1915,6 +2349,14 @@ type PutSiteStructureParams struct {
 
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListTrackingTemplatesParams defines parameters for ListTrackingTemplates.
+type ListTrackingTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
@@ -1992,6 +2434,14 @@ type ExportAnalyticsPublicParams struct {
 // ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
 type ExportAnalyticsPublicParamsFormat string
 
+// ListAuditEventsPublicParams defines parameters for ListAuditEventsPublic.
+type ListAuditEventsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2002,6 +2452,14 @@ type ListCampaignsPublicParams struct {
 
 // ListFilesPublicParams defines parameters for ListFilesPublic.
 type ListFilesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListFunctionBindingsPublicParams defines parameters for ListFunctionBindingsPublic.
+type ListFunctionBindingsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
@@ -2035,6 +2493,14 @@ type ListPagesPublicParams struct {
 // ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
 type ListPagesPublicParamsStatus string
 
+// ListPersonalizationRulesPublicParams defines parameters for ListPersonalizationRulesPublic.
+type ListPersonalizationRulesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsPublicParams defines parameters for ListDeploymentsPublic.
 type ListDeploymentsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2053,6 +2519,14 @@ type GetSiteStructurePublicParams struct {
 type PutSiteStructurePublicParams struct {
 	// IfMatch The ETag of the latest version, e.g. "3".
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListTrackingTemplatesPublicParams defines parameters for ListTrackingTemplatesPublic.
+type ListTrackingTemplatesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
 // CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
@@ -2082,14 +2556,29 @@ type CreateCampaignJSONRequestBody = CampaignCreate
 // UpdateCampaignJSONRequestBody defines body for UpdateCampaign for application/json ContentType.
 type UpdateCampaignJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsJSONRequestBody defines body for SubmitChainSignals for application/json ContentType.
+type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
+
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
+
+// PutContextOriginsJSONRequestBody defines body for PutContextOrigins for application/json ContentType.
+type PutContextOriginsJSONRequestBody = ContextOrigins
 
 // CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
 type CreateFileJSONRequestBody = FileCreate
 
+// CreateFunctionBindingJSONRequestBody defines body for CreateFunctionBinding for application/json ContentType.
+type CreateFunctionBindingJSONRequestBody = FunctionBindingCreate
+
+// UpdateFunctionBindingJSONRequestBody defines body for UpdateFunctionBinding for application/json ContentType.
+type UpdateFunctionBindingJSONRequestBody = FunctionBindingUpdate
+
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
+
+// PreviewRouteJSONRequestBody defines body for PreviewRoute for application/json ContentType.
+type PreviewRouteJSONRequestBody = RoutePreviewInput
 
 // PreviewPageJSONRequestBody defines body for PreviewPage for application/json ContentType.
 type PreviewPageJSONRequestBody = PagePreviewInput
@@ -2099,6 +2588,9 @@ type CreatePageJSONRequestBody = PageCreate
 
 // UpdatePageJSONRequestBody defines body for UpdatePage for application/json ContentType.
 type UpdatePageJSONRequestBody = PageUpdate
+
+// PutPersonalizationRuleJSONRequestBody defines body for PutPersonalizationRule for application/json ContentType.
+type PutPersonalizationRuleJSONRequestBody = PersonalizationRuleInput
 
 // UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
 type UpdateProfileJSONRequestBody = ProfileInput
@@ -2121,11 +2613,20 @@ type CreateTokenJSONRequestBody = TokenCreate
 // RotateTokenJSONRequestBody defines body for RotateToken for application/json ContentType.
 type RotateTokenJSONRequestBody = TokenRotate
 
+// CreateTrackingTemplateJSONRequestBody defines body for CreateTrackingTemplate for application/json ContentType.
+type CreateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplateJSONRequestBody defines body for UpdateTrackingTemplate for application/json ContentType.
+type UpdateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
 // TransferOwnershipJSONRequestBody defines body for TransferOwnership for application/json ContentType.
 type TransferOwnershipJSONRequestBody = TransferOwnership
 
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
+
+// SubmitChainSignalsAnonymousJSONRequestBody defines body for SubmitChainSignalsAnonymous for application/json ContentType.
+type SubmitChainSignalsAnonymousJSONRequestBody = ChainSignalsPublicInput
 
 // RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
 type RecordConversionJSONRequestBody = ConversionInput
@@ -2136,11 +2637,17 @@ type CreateCampaignPublicJSONRequestBody = CampaignCreate
 // UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
 type UpdateCampaignPublicJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsPublicJSONRequestBody defines body for SubmitChainSignalsPublic for application/json ContentType.
+type SubmitChainSignalsPublicJSONRequestBody = ChainSignalsInput
+
 // CreateFilePublicJSONRequestBody defines body for CreateFilePublic for application/json ContentType.
 type CreateFilePublicJSONRequestBody = FileCreate
 
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// PreviewRoutePublicJSONRequestBody defines body for PreviewRoutePublic for application/json ContentType.
+type PreviewRoutePublicJSONRequestBody = RoutePreviewInput
 
 // PreviewPagePublicJSONRequestBody defines body for PreviewPagePublic for application/json ContentType.
 type PreviewPagePublicJSONRequestBody = PagePreviewInput
@@ -2165,6 +2672,12 @@ type PutSiteStructurePublicJSONRequestBody = SiteStructureDocument
 
 // PublishSiteStructurePublicJSONRequestBody defines body for PublishSiteStructurePublic for application/json ContentType.
 type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
+
+// CreateTrackingTemplatePublicJSONRequestBody defines body for CreateTrackingTemplatePublic for application/json ContentType.
+type CreateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplatePublicJSONRequestBody defines body for UpdateTrackingTemplatePublic for application/json ContentType.
+type UpdateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
@@ -2643,6 +3156,29 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealth` operationId).
 	GetCampaignHealth(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitChainSignalsWithBody Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignals(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+	GetChainSession(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCollaborators The owner and collaborators of a handle
 	//
 	// Corresponds with GET /v2/handles/{handle}/collaborators (the `GetCollaborators` operationId).
@@ -2675,6 +3211,29 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 	ReplaceCollaborators(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+	GetContextOrigins(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutContextOriginsWithBody Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOrigins(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	//
@@ -2727,6 +3286,52 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/files/{fileId}/complete (the `CompleteFile` operationId).
 	CompleteFile(ctx context.Context, handle HandleName, fileId FileId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/function-bindings (the `ListFunctionBindings` operationId).
+	ListFunctionBindings(ctx context.Context, handle HandleName, params *ListFunctionBindingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFunctionBindingWithBody Create a function binding (JWT, OPERATOR+)
+	//
+	// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+	CreateFunctionBindingWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+	//
+	// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+	CreateFunctionBinding(ctx context.Context, handle HandleName, body CreateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/function-bindings/{key} (the `DeleteFunctionBinding` operationId).
+	DeleteFunctionBinding(ctx context.Context, handle HandleName, key BindingKey, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFunctionBindingWithBody Replace a function binding (JWT, OPERATOR+)
+	//
+	// See createFunctionBinding.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+	UpdateFunctionBindingWithBody(ctx context.Context, handle HandleName, key BindingKey, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+	//
+	// See createFunctionBinding.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+	UpdateFunctionBinding(ctx context.Context, handle HandleName, key BindingKey, body UpdateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	//
 	// Corresponds with GET /v2/handles/{handle}/links (the `ListLinks` operationId).
@@ -2759,6 +3364,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v2/handles/{handle}/links/{slug} (the `UpsertLink` operationId).
 	UpsertLink(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRouteWithBody Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRoute(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PreviewPageWithBody Render Markdown as a published page would show it (JWT, CREATOR+)
 	//
@@ -2833,6 +3456,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 	PublishPage(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+	ListPersonalizationRules(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+	DeletePersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+	GetPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutPersonalizationRuleWithBody Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithBody(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	//
@@ -3045,6 +3701,59 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/tokens/{tokenId}/rotate (the `RotateToken` operationId).
 	RotateToken(ctx context.Context, handle HandleName, tokenId TokenId, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+	ListTrackingTemplates(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplateWithBody Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplate(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+	DeleteTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+	GetTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplateWithBody Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// TransferOwnershipWithBody Make another user the OWNER
 	//
 	// The old owner becomes an OPERATOR. A missing id is 400
@@ -3068,6 +3777,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/transfer-ownership (the `TransferOwnership` operationId).
 	TransferOwnership(ctx context.Context, handle HandleName, body TransferOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	//
+	// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+	//
+	// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+	GetUsageMeters(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAdminActions What platform administrators did, newest first
 	//
@@ -3134,6 +3850,24 @@ type ClientInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlan(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymous(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RecordConversionWithBody Record a conversion against a click (public)
 	//
 	// `ctx` is the parameter a link with `attribution: true` appended to
@@ -3190,6 +3924,11 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 	ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+	ListAuditEventsPublic(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns (the `ListCampaignsPublic` operationId).
@@ -3243,6 +3982,29 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealthPublic` operationId).
 	GetCampaignHealthPublic(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitChainSignalsPublicWithBody Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+	GetContextOriginsPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/files (the `ListFilesPublic` operationId).
@@ -3294,6 +4056,11 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/public/handles/{handle}/files/{fileId}/complete (the `CompleteFilePublic` operationId).
 	CompleteFilePublic(ctx context.Context, handle HandleName, fileId FileId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/function-bindings (the `ListFunctionBindingsPublic` operationId).
+	ListFunctionBindingsPublic(ctx context.Context, handle HandleName, params *ListFunctionBindingsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/links (the `ListLinksPublic` operationId).
@@ -3326,6 +4093,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v2/public/handles/{handle}/links/{slug} (the `UpsertLinkPublic` operationId).
 	UpsertLinkPublic(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRoutePublicWithBody Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublic(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PreviewPagePublicWithBody Render Markdown as a published page would show it (PAT, `pages.read`)
 	//
@@ -3400,6 +4185,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 	PublishPagePublic(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+	ListPersonalizationRulesPublic(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+	GetPersonalizationRulePublic(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	//
@@ -3546,6 +4341,66 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelf(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+	ListTrackingTemplatesPublic(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplatePublicWithBody Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublic(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+	DeleteTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+	GetTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplatePublicWithBody Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	//
+	// See getUsageMeters.
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+	GetUsageMetersPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// StripeWebhookWithBody Stripe's events (signed with the `Stripe-Signature` header)
 	//
 	// No bearer token: the body must carry a valid `Stripe-Signature`
@@ -3601,6 +4456,11 @@ type ClientInterface interface {
 	// as a click event off the request path, enriched from `User-Agent`,
 	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 	// `attribution` gets `ctx=<signed click id>` added to its destination.
+	// The destination is the variant of the first matching rule among
+	// the link's `routingRules`, then the handle's enabled
+	// personalization rules, else `destinationUrl` (`utm_source` and
+	// `utm_campaign` of this URL's query are the visit's source and
+	// campaign); the click records the rule and variant.
 	//
 	// Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 	FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4364,6 +5224,59 @@ func (c *RawClient) GetCampaignHealth(ctx context.Context, handle HandleName, ca
 	return c.Client.Do(req)
 }
 
+// SubmitChainSignalsWithBody Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *RawClient) SubmitChainSignalsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *RawClient) SubmitChainSignals(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+func (c *RawClient) GetChainSession(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChainSessionRequest(c.Server, handle, sessionId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetCollaborators The owner and collaborators of a handle
 //
 // Corresponds with GET /v2/handles/{handle}/collaborators (the `GetCollaborators` operationId).
@@ -4417,6 +5330,59 @@ func (c *RawClient) ReplaceCollaboratorsWithBody(ctx context.Context, handle Han
 // Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 func (c *RawClient) ReplaceCollaborators(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceCollaboratorsRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+func (c *RawClient) GetContextOrigins(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContextOriginsRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutContextOriginsWithBody Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *RawClient) PutContextOriginsWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutContextOriginsRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *RawClient) PutContextOrigins(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutContextOriginsRequest(c.Server, handle, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4538,6 +5504,112 @@ func (c *RawClient) CompleteFile(ctx context.Context, handle HandleName, fileId 
 	return c.Client.Do(req)
 }
 
+// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/function-bindings (the `ListFunctionBindings` operationId).
+func (c *RawClient) ListFunctionBindings(ctx context.Context, handle HandleName, params *ListFunctionBindingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFunctionBindingsRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFunctionBindingWithBody Create a function binding (JWT, OPERATOR+)
+//
+// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+func (c *RawClient) CreateFunctionBindingWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFunctionBindingRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+//
+// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+func (c *RawClient) CreateFunctionBinding(ctx context.Context, handle HandleName, body CreateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFunctionBindingRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+//
+// Corresponds with DELETE /v2/handles/{handle}/function-bindings/{key} (the `DeleteFunctionBinding` operationId).
+func (c *RawClient) DeleteFunctionBinding(ctx context.Context, handle HandleName, key BindingKey, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFunctionBindingRequest(c.Server, handle, key)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateFunctionBindingWithBody Replace a function binding (JWT, OPERATOR+)
+//
+// See createFunctionBinding.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+func (c *RawClient) UpdateFunctionBindingWithBody(ctx context.Context, handle HandleName, key BindingKey, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFunctionBindingRequestWithBody(c.Server, handle, key, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+//
+// See createFunctionBinding.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+func (c *RawClient) UpdateFunctionBinding(ctx context.Context, handle HandleName, key BindingKey, body UpdateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFunctionBindingRequest(c.Server, handle, key, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListLinks List the handle's links (JWT, CREATOR+)
 //
 // Corresponds with GET /v2/handles/{handle}/links (the `ListLinks` operationId).
@@ -4611,6 +5683,44 @@ func (c *RawClient) UpsertLinkWithBody(ctx context.Context, handle HandleName, s
 // Corresponds with PUT /v2/handles/{handle}/links/{slug} (the `UpsertLink` operationId).
 func (c *RawClient) UpsertLink(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpsertLinkRequest(c.Server, handle, slug, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRouteWithBody Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *RawClient) PreviewRouteWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRouteRequestWithBody(c.Server, handle, slug, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *RawClient) PreviewRoute(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRouteRequest(c.Server, handle, slug, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4785,6 +5895,89 @@ func (c *RawClient) UpdatePage(ctx context.Context, handle HandleName, slug Slug
 // Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 func (c *RawClient) PublishPage(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishPageRequest(c.Server, handle, slug)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+func (c *RawClient) ListPersonalizationRules(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonalizationRulesRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+func (c *RawClient) DeletePersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePersonalizationRuleRequest(c.Server, handle, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+func (c *RawClient) GetPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonalizationRuleRequest(c.Server, handle, ruleId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutPersonalizationRuleWithBody Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *RawClient) PutPersonalizationRuleWithBody(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonalizationRuleRequestWithBody(c.Server, handle, ruleId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *RawClient) PutPersonalizationRule(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonalizationRuleRequest(c.Server, handle, ruleId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5236,6 +6429,129 @@ func (c *RawClient) RotateToken(ctx context.Context, handle HandleName, tokenId 
 	return c.Client.Do(req)
 }
 
+// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+func (c *RawClient) ListTrackingTemplates(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTrackingTemplatesRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplateWithBody Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *RawClient) CreateTrackingTemplateWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplateRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *RawClient) CreateTrackingTemplate(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplateRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+func (c *RawClient) DeleteTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTrackingTemplateRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+func (c *RawClient) GetTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTrackingTemplateRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplateWithBody Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *RawClient) UpdateTrackingTemplateWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplateRequestWithBody(c.Server, handle, templateId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *RawClient) UpdateTrackingTemplate(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplateRequest(c.Server, handle, templateId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // TransferOwnershipWithBody Make another user the OWNER
 //
 // The old owner becomes an OPERATOR. A missing id is 400
@@ -5270,6 +6586,23 @@ func (c *RawClient) TransferOwnershipWithBody(ctx context.Context, handle Handle
 // Corresponds with POST /v2/handles/{handle}/transfer-ownership (the `TransferOwnership` operationId).
 func (c *RawClient) TransferOwnership(ctx context.Context, handle HandleName, body TransferOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTransferOwnershipRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+//
+// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+//
+// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+func (c *RawClient) GetUsageMeters(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUsageMetersRequest(c.Server, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -5445,6 +6778,44 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 	return c.Client.Do(req)
 }
 
+// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *RawClient) SubmitChainSignalsAnonymousWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsAnonymousRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *RawClient) SubmitChainSignalsAnonymous(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsAnonymousRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RecordConversionWithBody Record a conversion against a click (public)
 //
 // `ctx` is the parameter a link with `attribution: true` appended to
@@ -5541,6 +6912,21 @@ func (c *RawClient) GetAnalyticsPublic(ctx context.Context, handle HandleName, p
 // Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 func (c *RawClient) ExportAnalyticsPublic(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportAnalyticsPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+func (c *RawClient) ListAuditEventsPublic(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAuditEventsPublicRequest(c.Server, handle, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5674,6 +7060,59 @@ func (c *RawClient) GetCampaignHealthPublic(ctx context.Context, handle HandleNa
 	return c.Client.Do(req)
 }
 
+// SubmitChainSignalsPublicWithBody Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *RawClient) SubmitChainSignalsPublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsPublicRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *RawClient) SubmitChainSignalsPublic(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitChainSignalsPublicRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+func (c *RawClient) GetContextOriginsPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContextOriginsPublicRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 //
 // Corresponds with GET /v2/public/handles/{handle}/files (the `ListFilesPublic` operationId).
@@ -5785,6 +7224,21 @@ func (c *RawClient) CompleteFilePublic(ctx context.Context, handle HandleName, f
 	return c.Client.Do(req)
 }
 
+// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+//
+// Corresponds with GET /v2/public/handles/{handle}/function-bindings (the `ListFunctionBindingsPublic` operationId).
+func (c *RawClient) ListFunctionBindingsPublic(ctx context.Context, handle HandleName, params *ListFunctionBindingsPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFunctionBindingsPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListLinksPublic List the handle's links (PAT, `links.read`)
 //
 // Corresponds with GET /v2/public/handles/{handle}/links (the `ListLinksPublic` operationId).
@@ -5858,6 +7312,44 @@ func (c *RawClient) UpsertLinkPublicWithBody(ctx context.Context, handle HandleN
 // Corresponds with PUT /v2/public/handles/{handle}/links/{slug} (the `UpsertLinkPublic` operationId).
 func (c *RawClient) UpsertLinkPublic(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpsertLinkPublicRequest(c.Server, handle, slug, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoutePublicWithBody Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *RawClient) PreviewRoutePublicWithBody(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoutePublicRequestWithBody(c.Server, handle, slug, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *RawClient) PreviewRoutePublic(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRoutePublicRequest(c.Server, handle, slug, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6032,6 +7524,36 @@ func (c *RawClient) UpdatePagePublic(ctx context.Context, handle HandleName, slu
 // Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 func (c *RawClient) PublishPagePublic(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishPagePublicRequest(c.Server, handle, slug)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+func (c *RawClient) ListPersonalizationRulesPublic(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonalizationRulesPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+func (c *RawClient) GetPersonalizationRulePublic(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonalizationRulePublicRequest(c.Server, handle, ruleId)
 	if err != nil {
 		return nil, err
 	}
@@ -6357,6 +7879,146 @@ func (c *RawClient) GetTokenSelf(ctx context.Context, handle HandleName, reqEdit
 	return c.Client.Do(req)
 }
 
+// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+func (c *RawClient) ListTrackingTemplatesPublic(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTrackingTemplatesPublicRequest(c.Server, handle, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplatePublicWithBody Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *RawClient) CreateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplatePublicRequestWithBody(c.Server, handle, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *RawClient) CreateTrackingTemplatePublic(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTrackingTemplatePublicRequest(c.Server, handle, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+func (c *RawClient) DeleteTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTrackingTemplatePublicRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+func (c *RawClient) GetTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTrackingTemplatePublicRequest(c.Server, handle, templateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplatePublicWithBody Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *RawClient) UpdateTrackingTemplatePublicWithBody(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplatePublicRequestWithBody(c.Server, handle, templateId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *RawClient) UpdateTrackingTemplatePublic(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTrackingTemplatePublicRequest(c.Server, handle, templateId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+//
+// See getUsageMeters.
+//
+// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+func (c *RawClient) GetUsageMetersPublic(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUsageMetersPublicRequest(c.Server, handle)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // StripeWebhookWithBody Stripe's events (signed with the `Stripe-Signature` header)
 //
 // No bearer token: the body must carry a valid `Stripe-Signature`
@@ -6442,6 +8104,11 @@ func (c *RawClient) UploadObjectWithBody(ctx context.Context, uploadToken string
 // as a click event off the request path, enriched from `User-Agent`,
 // `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 // `attribution` gets `ctx=<signed click id>` added to its destination.
+// The destination is the variant of the first matching rule among
+// the link's `routingRules`, then the handle's enabled
+// personalization rules, else `destinationUrl` (`utm_source` and
+// `utm_campaign` of this URL's query are the visit's source and
+// campaign); the click records the rule and variant.
 //
 // Corresponds with GET /{handle}/{slug} (the `FollowLink` operationId).
 func (c *RawClient) FollowLink(ctx context.Context, handle string, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7888,6 +9555,94 @@ func NewGetCampaignHealthRequest(server string, handle HandleName, campaignId Ca
 	return req, nil
 }
 
+// NewSubmitChainSignalsRequest calls the generic SubmitChainSignals builder with application/json body
+func NewSubmitChainSignalsRequest(server string, handle HandleName, body SubmitChainSignalsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsRequestWithBody constructs an http.Request for the SubmitChainSignals method, with any body, and a specified content type
+func NewSubmitChainSignalsRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/chain/signals", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetChainSessionRequest constructs an http.Request for the GetChainSession method
+func NewGetChainSessionRequest(server string, handle HandleName, sessionId ChainSessionId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sessionId", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/chain/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetCollaboratorsRequest constructs an http.Request for the GetCollaborators method
 func NewGetCollaboratorsRequest(server string, handle HandleName) (*http.Request, error) {
 	var err error
@@ -7950,6 +9705,87 @@ func NewReplaceCollaboratorsRequestWithBody(server string, handle HandleName, co
 	}
 
 	operationPath := fmt.Sprintf("/v2/handles/%s/collaborators", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContextOriginsRequest constructs an http.Request for the GetContextOrigins method
+func NewGetContextOriginsRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/context-origins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutContextOriginsRequest calls the generic PutContextOrigins builder with application/json body
+func NewPutContextOriginsRequest(server string, handle HandleName, body PutContextOriginsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutContextOriginsRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewPutContextOriginsRequestWithBody constructs an http.Request for the PutContextOrigins method, with any body, and a specified content type
+func NewPutContextOriginsRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/context-origins", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -8212,6 +10048,221 @@ func NewCompleteFileRequest(server string, handle HandleName, fileId FileId) (*h
 	return req, nil
 }
 
+// NewListFunctionBindingsRequest constructs an http.Request for the ListFunctionBindings method
+func NewListFunctionBindingsRequest(server string, handle HandleName, params *ListFunctionBindingsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/function-bindings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateFunctionBindingRequest calls the generic CreateFunctionBinding builder with application/json body
+func NewCreateFunctionBindingRequest(server string, handle HandleName, body CreateFunctionBindingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateFunctionBindingRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewCreateFunctionBindingRequestWithBody constructs an http.Request for the CreateFunctionBinding method, with any body, and a specified content type
+func NewCreateFunctionBindingRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/function-bindings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFunctionBindingRequest constructs an http.Request for the DeleteFunctionBinding method
+func NewDeleteFunctionBindingRequest(server string, handle HandleName, key BindingKey) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "key", key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/function-bindings/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateFunctionBindingRequest calls the generic UpdateFunctionBinding builder with application/json body
+func NewUpdateFunctionBindingRequest(server string, handle HandleName, key BindingKey, body UpdateFunctionBindingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateFunctionBindingRequestWithBody(server, handle, key, "application/json", bodyReader)
+}
+
+// NewUpdateFunctionBindingRequestWithBody constructs an http.Request for the UpdateFunctionBinding method, with any body, and a specified content type
+func NewUpdateFunctionBindingRequestWithBody(server string, handle HandleName, key BindingKey, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "key", key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/function-bindings/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListLinksRequest constructs an http.Request for the ListLinks method
 func NewListLinksRequest(server string, handle HandleName, params *ListLinksParams) (*http.Request, error) {
 	var err error
@@ -8448,6 +10499,60 @@ func NewUpsertLinkRequestWithBody(server string, handle HandleName, slug Slug, c
 	}
 
 	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewRouteRequest calls the generic PreviewRoute builder with application/json body
+func NewPreviewRouteRequest(server string, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRouteRequestWithBody(server, handle, slug, "application/json", bodyReader)
+}
+
+// NewPreviewRouteRequestWithBody constructs an http.Request for the PreviewRoute method, with any body, and a specified content type
+func NewPreviewRouteRequestWithBody(server string, handle HandleName, slug Slug, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/links/%s/route-preview", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -8809,6 +10914,215 @@ func NewPublishPageRequest(server string, handle HandleName, slug Slug) (*http.R
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListPersonalizationRulesRequest constructs an http.Request for the ListPersonalizationRules method
+func NewListPersonalizationRulesRequest(server string, handle HandleName, params *ListPersonalizationRulesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeletePersonalizationRuleRequest constructs an http.Request for the DeletePersonalizationRule method
+func NewDeletePersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonalizationRuleRequest constructs an http.Request for the GetPersonalizationRule method
+func NewGetPersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutPersonalizationRuleRequest calls the generic PutPersonalizationRule builder with application/json body
+func NewPutPersonalizationRuleRequest(server string, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutPersonalizationRuleRequestWithBody(server, handle, ruleId, "application/json", bodyReader)
+}
+
+// NewPutPersonalizationRuleRequestWithBody constructs an http.Request for the PutPersonalizationRule method, with any body, and a specified content type
+func NewPutPersonalizationRuleRequestWithBody(server string, handle HandleName, ruleId RuleId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9631,6 +11945,262 @@ func NewRotateTokenRequestWithBody(server string, handle HandleName, tokenId Tok
 	return req, nil
 }
 
+// NewListTrackingTemplatesRequest constructs an http.Request for the ListTrackingTemplates method
+func NewListTrackingTemplatesRequest(server string, handle HandleName, params *ListTrackingTemplatesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTrackingTemplateRequest calls the generic CreateTrackingTemplate builder with application/json body
+func NewCreateTrackingTemplateRequest(server string, handle HandleName, body CreateTrackingTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTrackingTemplateRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewCreateTrackingTemplateRequestWithBody constructs an http.Request for the CreateTrackingTemplate method, with any body, and a specified content type
+func NewCreateTrackingTemplateRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteTrackingTemplateRequest constructs an http.Request for the DeleteTrackingTemplate method
+func NewDeleteTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTrackingTemplateRequest constructs an http.Request for the GetTrackingTemplate method
+func NewGetTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTrackingTemplateRequest calls the generic UpdateTrackingTemplate builder with application/json body
+func NewUpdateTrackingTemplateRequest(server string, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTrackingTemplateRequestWithBody(server, handle, templateId, "application/json", bodyReader)
+}
+
+// NewUpdateTrackingTemplateRequestWithBody constructs an http.Request for the UpdateTrackingTemplate method, with any body, and a specified content type
+func NewUpdateTrackingTemplateRequestWithBody(server string, handle HandleName, templateId TemplateId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewTransferOwnershipRequest calls the generic TransferOwnership builder with application/json body
 func NewTransferOwnershipRequest(server string, handle HandleName, body TransferOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9674,6 +12244,40 @@ func NewTransferOwnershipRequestWithBody(server string, handle HandleName, conte
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetUsageMetersRequest constructs an http.Request for the GetUsageMeters method
+func NewGetUsageMetersRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/handles/%s/usage-meters", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -10117,6 +12721,46 @@ func NewSetUserPlanRequestWithBody(server string, userId UserId, contentType str
 	return req, nil
 }
 
+// NewSubmitChainSignalsAnonymousRequest calls the generic SubmitChainSignalsAnonymous builder with application/json body
+func NewSubmitChainSignalsAnonymousRequest(server string, body SubmitChainSignalsAnonymousJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsAnonymousRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsAnonymousRequestWithBody constructs an http.Request for the SubmitChainSignalsAnonymous method, with any body, and a specified content type
+func NewSubmitChainSignalsAnonymousRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/chain/signals")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRecordConversionRequest calls the generic RecordConversion builder with application/json body
 func NewRecordConversionRequest(server string, body RecordConversionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -10409,6 +13053,79 @@ func NewExportAnalyticsPublicRequest(server string, handle HandleName, params *E
 	return req, nil
 }
 
+// NewListAuditEventsPublicRequest constructs an http.Request for the ListAuditEventsPublic method
+func NewListAuditEventsPublicRequest(server string, handle HandleName, params *ListAuditEventsPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/audit-events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListCampaignsPublicRequest constructs an http.Request for the ListCampaignsPublic method
 func NewListCampaignsPublicRequest(server string, handle HandleName, params *ListCampaignsPublicParams) (*http.Request, error) {
 	var err error
@@ -10648,6 +13365,87 @@ func NewGetCampaignHealthPublicRequest(server string, handle HandleName, campaig
 	}
 
 	operationPath := fmt.Sprintf("/v2/public/handles/%s/campaigns/%s/health", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSubmitChainSignalsPublicRequest calls the generic SubmitChainSignalsPublic builder with application/json body
+func NewSubmitChainSignalsPublicRequest(server string, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitChainSignalsPublicRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewSubmitChainSignalsPublicRequestWithBody constructs an http.Request for the SubmitChainSignalsPublic method, with any body, and a specified content type
+func NewSubmitChainSignalsPublicRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/chain/signals", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContextOriginsPublicRequest constructs an http.Request for the GetContextOriginsPublic method
+func NewGetContextOriginsPublicRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/context-origins", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -10908,6 +13706,79 @@ func NewCompleteFilePublicRequest(server string, handle HandleName, fileId FileI
 	return req, nil
 }
 
+// NewListFunctionBindingsPublicRequest constructs an http.Request for the ListFunctionBindingsPublic method
+func NewListFunctionBindingsPublicRequest(server string, handle HandleName, params *ListFunctionBindingsPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/function-bindings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListLinksPublicRequest constructs an http.Request for the ListLinksPublic method
 func NewListLinksPublicRequest(server string, handle HandleName, params *ListLinksPublicParams) (*http.Request, error) {
 	var err error
@@ -11144,6 +14015,60 @@ func NewUpsertLinkPublicRequestWithBody(server string, handle HandleName, slug S
 	}
 
 	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewRoutePublicRequest calls the generic PreviewRoutePublic builder with application/json body
+func NewPreviewRoutePublicRequest(server string, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRoutePublicRequestWithBody(server, handle, slug, "application/json", bodyReader)
+}
+
+// NewPreviewRoutePublicRequestWithBody constructs an http.Request for the PreviewRoutePublic method, with any body, and a specified content type
+func NewPreviewRoutePublicRequestWithBody(server string, handle HandleName, slug Slug, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/links/%s/route-preview", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -11502,6 +14427,120 @@ func NewPublishPagePublicRequest(server string, handle HandleName, slug Slug) (*
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListPersonalizationRulesPublicRequest constructs an http.Request for the ListPersonalizationRulesPublic method
+func NewListPersonalizationRulesPublicRequest(server string, handle HandleName, params *ListPersonalizationRulesPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/personalization-rules", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonalizationRulePublicRequest constructs an http.Request for the GetPersonalizationRulePublic method
+func NewGetPersonalizationRulePublicRequest(server string, handle HandleName, ruleId RuleId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "ruleId", ruleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/personalization-rules/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -12105,6 +15144,296 @@ func NewGetTokenSelfRequest(server string, handle HandleName) (*http.Request, er
 	return req, nil
 }
 
+// NewListTrackingTemplatesPublicRequest constructs an http.Request for the ListTrackingTemplatesPublic method
+func NewListTrackingTemplatesPublicRequest(server string, handle HandleName, params *ListTrackingTemplatesPublicParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NextToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nextToken", *params.NextToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTrackingTemplatePublicRequest calls the generic CreateTrackingTemplatePublic builder with application/json body
+func NewCreateTrackingTemplatePublicRequest(server string, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTrackingTemplatePublicRequestWithBody(server, handle, "application/json", bodyReader)
+}
+
+// NewCreateTrackingTemplatePublicRequestWithBody constructs an http.Request for the CreateTrackingTemplatePublic method, with any body, and a specified content type
+func NewCreateTrackingTemplatePublicRequestWithBody(server string, handle HandleName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteTrackingTemplatePublicRequest constructs an http.Request for the DeleteTrackingTemplatePublic method
+func NewDeleteTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTrackingTemplatePublicRequest constructs an http.Request for the GetTrackingTemplatePublic method
+func NewGetTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTrackingTemplatePublicRequest calls the generic UpdateTrackingTemplatePublic builder with application/json body
+func NewUpdateTrackingTemplatePublicRequest(server string, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTrackingTemplatePublicRequestWithBody(server, handle, templateId, "application/json", bodyReader)
+}
+
+// NewUpdateTrackingTemplatePublicRequestWithBody constructs an http.Request for the UpdateTrackingTemplatePublic method, with any body, and a specified content type
+func NewUpdateTrackingTemplatePublicRequestWithBody(server string, handle HandleName, templateId TemplateId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "templateId", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/tracking-templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetUsageMetersPublicRequest constructs an http.Request for the GetUsageMetersPublic method
+func NewGetUsageMetersPublicRequest(server string, handle HandleName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "handle", handle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/public/handles/%s/usage-meters", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStripeWebhookRequest calls the generic StripeWebhook builder with application/json body
 func NewStripeWebhookRequest(server string, body StripeWebhookJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -12652,6 +15981,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealth` operationId).
 	GetCampaignHealthWithResponse(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*GetCampaignHealthResponse, error)
 
+	// SubmitChainSignalsWithBodyWithResponse Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error)
+
+	// SubmitChainSignalsWithResponse Submit chain signals of a session (JWT, CREATOR+)
+	//
+	// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+	SubmitChainSignalsWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error)
+
+	// GetChainSessionWithResponse A session's signals, oldest first (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+	GetChainSessionWithResponse(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*GetChainSessionResponse, error)
+
 	// GetCollaboratorsWithResponse The owner and collaborators of a handle
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -12686,6 +16040,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v2/handles/{handle}/collaborators (the `ReplaceCollaborators` operationId).
 	ReplaceCollaboratorsWithResponse(ctx context.Context, handle HandleName, body ReplaceCollaboratorsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceCollaboratorsResponse, error)
+
+	// GetContextOriginsWithResponse The handle's context origins (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+	GetContextOriginsWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsResponse, error)
+
+	// PutContextOriginsWithBodyWithResponse Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error)
+
+	// PutContextOriginsWithResponse Replace the handle's context origins (JWT, OWNER)
+	//
+	// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+	PutContextOriginsWithResponse(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error)
 
 	// ListFilesWithResponse List the handle's files, newest first (JWT, CREATOR+)
 	//
@@ -12746,6 +16125,56 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/files/{fileId}/complete (the `CompleteFile` operationId).
 	CompleteFileWithResponse(ctx context.Context, handle HandleName, fileId FileId, reqEditors ...RequestEditorFn) (*CompleteFileResponse, error)
 
+	// ListFunctionBindingsWithResponse List the handle's function bindings (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/function-bindings (the `ListFunctionBindings` operationId).
+	ListFunctionBindingsWithResponse(ctx context.Context, handle HandleName, params *ListFunctionBindingsParams, reqEditors ...RequestEditorFn) (*ListFunctionBindingsResponse, error)
+
+	// CreateFunctionBindingWithBodyWithResponse Create a function binding (JWT, OPERATOR+)
+	//
+	// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+	CreateFunctionBindingWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionBindingResponse, error)
+
+	// CreateFunctionBindingWithResponse Create a function binding (JWT, OPERATOR+)
+	//
+	// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+	CreateFunctionBindingWithResponse(ctx context.Context, handle HandleName, body CreateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionBindingResponse, error)
+
+	// DeleteFunctionBindingWithResponse Delete a function binding (JWT, OPERATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/function-bindings/{key} (the `DeleteFunctionBinding` operationId).
+	DeleteFunctionBindingWithResponse(ctx context.Context, handle HandleName, key BindingKey, reqEditors ...RequestEditorFn) (*DeleteFunctionBindingResponse, error)
+
+	// UpdateFunctionBindingWithBodyWithResponse Replace a function binding (JWT, OPERATOR+)
+	//
+	// See createFunctionBinding.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+	UpdateFunctionBindingWithBodyWithResponse(ctx context.Context, handle HandleName, key BindingKey, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFunctionBindingResponse, error)
+
+	// UpdateFunctionBindingWithResponse Replace a function binding (JWT, OPERATOR+)
+	//
+	// See createFunctionBinding.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+	UpdateFunctionBindingWithResponse(ctx context.Context, handle HandleName, key BindingKey, body UpdateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFunctionBindingResponse, error)
+
 	// ListLinksWithResponse List the handle's links (JWT, CREATOR+)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -12784,6 +16213,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v2/handles/{handle}/links/{slug} (the `UpsertLink` operationId).
 	UpsertLinkWithResponse(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertLinkResponse, error)
+
+	// PreviewRouteWithBodyWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error)
+
+	// PreviewRouteWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+	//
+	// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+	PreviewRouteWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error)
 
 	// PreviewPageWithBodyWithResponse Render Markdown as a published page would show it (JWT, CREATOR+)
 	//
@@ -12866,6 +16313,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/pages/{slug}/publish (the `PublishPage` operationId).
 	PublishPageWithResponse(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*PublishPageResponse, error)
+
+	// ListPersonalizationRulesWithResponse List the handle's personalization rules (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+	ListPersonalizationRulesWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesResponse, error)
+
+	// DeletePersonalizationRuleWithResponse Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+	DeletePersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*DeletePersonalizationRuleResponse, error)
+
+	// GetPersonalizationRuleWithResponse One personalization rule (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+	GetPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRuleResponse, error)
+
+	// PutPersonalizationRuleWithBodyWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithBodyWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error)
+
+	// PutPersonalizationRuleWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	//
+	// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+	PutPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error)
 
 	// GetProfileWithResponse The handle's profile and site mode (JWT, CREATOR+)
 	//
@@ -13096,6 +16582,65 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/handles/{handle}/tokens/{tokenId}/rotate (the `RotateToken` operationId).
 	RotateTokenWithResponse(ctx context.Context, handle HandleName, tokenId TokenId, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
 
+	// ListTrackingTemplatesWithResponse List the handle's tracking templates (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+	ListTrackingTemplatesWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesResponse, error)
+
+	// CreateTrackingTemplateWithBodyWithResponse Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error)
+
+	// CreateTrackingTemplateWithResponse Create a tracking template (JWT, CREATOR+)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+	CreateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error)
+
+	// DeleteTrackingTemplateWithResponse Delete a tracking template (JWT, CREATOR+)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+	DeleteTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplateResponse, error)
+
+	// GetTrackingTemplateWithResponse One tracking template (JWT, CREATOR+)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+	GetTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplateResponse, error)
+
+	// UpdateTrackingTemplateWithBodyWithResponse Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error)
+
+	// UpdateTrackingTemplateWithResponse Replace a tracking template (JWT, CREATOR+)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+	UpdateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error)
+
 	// TransferOwnershipWithBodyWithResponse Make another user the OWNER
 	//
 	// The old owner becomes an OPERATOR. A missing id is 400
@@ -13119,6 +16664,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/handles/{handle}/transfer-ownership (the `TransferOwnership` operationId).
 	TransferOwnershipWithResponse(ctx context.Context, handle HandleName, body TransferOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferOwnershipResponse, error)
+
+	// GetUsageMetersWithResponse The handle's usage today (JWT, CREATOR+)
+	//
+	// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+	GetUsageMetersWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersResponse, error)
 
 	// ListAdminActionsWithResponse What platform administrators did, newest first
 	//
@@ -13201,6 +16755,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v2/platform-admin/users/{userId}/plan (the `SetUserPlan` operationId).
 	SetUserPlanWithResponse(ctx context.Context, userId UserId, body SetUserPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserPlanResponse, error)
 
+	// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error)
+
+	// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
+	//
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+	SubmitChainSignalsAnonymousWithResponse(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error)
+
 	// RecordConversionWithBodyWithResponse Record a conversion against a click (public)
 	//
 	// `ctx` is the parameter a link with `attribution: true` appended to
@@ -13263,6 +16835,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/public/handles/{handle}/analytics/export (the `ExportAnalyticsPublic` operationId).
 	ExportAnalyticsPublicWithResponse(ctx context.Context, handle HandleName, params *ExportAnalyticsPublicParams, reqEditors ...RequestEditorFn) (*ExportAnalyticsPublicResponse, error)
 
+	// ListAuditEventsPublicWithResponse The handle's audit trail, newest first (PAT, `audit.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+	ListAuditEventsPublicWithResponse(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*ListAuditEventsPublicResponse, error)
+
 	// ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13321,6 +16900,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/public/handles/{handle}/campaigns/{campaignId}/health (the `GetCampaignHealthPublic` operationId).
 	GetCampaignHealthPublicWithResponse(ctx context.Context, handle HandleName, campaignId CampaignId, reqEditors ...RequestEditorFn) (*GetCampaignHealthPublicResponse, error)
+
+	// SubmitChainSignalsPublicWithBodyWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error)
+
+	// SubmitChainSignalsPublicWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+	//
+	// See submitChainSignals.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+	SubmitChainSignalsPublicWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error)
+
+	// GetContextOriginsPublicWithResponse The handle's context origins (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+	GetContextOriginsPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsPublicResponse, error)
 
 	// ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
 	//
@@ -13381,6 +16985,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/public/handles/{handle}/files/{fileId}/complete (the `CompleteFilePublic` operationId).
 	CompleteFilePublicWithResponse(ctx context.Context, handle HandleName, fileId FileId, reqEditors ...RequestEditorFn) (*CompleteFilePublicResponse, error)
 
+	// ListFunctionBindingsPublicWithResponse List the handle's function bindings (any valid PAT of the handle)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/function-bindings (the `ListFunctionBindingsPublic` operationId).
+	ListFunctionBindingsPublicWithResponse(ctx context.Context, handle HandleName, params *ListFunctionBindingsPublicParams, reqEditors ...RequestEditorFn) (*ListFunctionBindingsPublicResponse, error)
+
 	// ListLinksPublicWithResponse List the handle's links (PAT, `links.read`)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13419,6 +17030,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v2/public/handles/{handle}/links/{slug} (the `UpsertLinkPublic` operationId).
 	UpsertLinkPublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body UpsertLinkPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertLinkPublicResponse, error)
+
+	// PreviewRoutePublicWithBodyWithResponse Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error)
+
+	// PreviewRoutePublicWithResponse Where a visit with these facts would go (PAT, `links.read`)
+	//
+	// See previewRoute.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+	PreviewRoutePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error)
 
 	// PreviewPagePublicWithBodyWithResponse Render Markdown as a published page would show it (PAT, `pages.read`)
 	//
@@ -13501,6 +17130,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/public/handles/{handle}/pages/{slug}/publish (the `PublishPagePublic` operationId).
 	PublishPagePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, reqEditors ...RequestEditorFn) (*PublishPagePublicResponse, error)
+
+	// ListPersonalizationRulesPublicWithResponse List the handle's personalization rules (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+	ListPersonalizationRulesPublicWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesPublicResponse, error)
+
+	// GetPersonalizationRulePublicWithResponse One personalization rule (PAT, `personalization.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+	GetPersonalizationRulePublicWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRulePublicResponse, error)
 
 	// GetProfilePublicWithResponse The handle's profile and site mode (PAT, `pages.read`)
 	//
@@ -13661,6 +17304,74 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/public/handles/{handle}/tokens/self (the `GetTokenSelf` operationId).
 	GetTokenSelfWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetTokenSelfResponse, error)
 
+	// ListTrackingTemplatesPublicWithResponse List the handle's tracking templates (PAT, `tracking.templates.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+	ListTrackingTemplatesPublicWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesPublicResponse, error)
+
+	// CreateTrackingTemplatePublicWithBodyWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error)
+
+	// CreateTrackingTemplatePublicWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+	//
+	// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+	CreateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error)
+
+	// DeleteTrackingTemplatePublicWithResponse Delete a tracking template (PAT, `tracking.templates.write`)
+	//
+	// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+	DeleteTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplatePublicResponse, error)
+
+	// GetTrackingTemplatePublicWithResponse One tracking template (PAT, `tracking.templates.read`)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+	GetTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplatePublicResponse, error)
+
+	// UpdateTrackingTemplatePublicWithBodyWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error)
+
+	// UpdateTrackingTemplatePublicWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+	//
+	// See createTrackingTemplate for `config`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+	UpdateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error)
+
+	// GetUsageMetersPublicWithResponse The handle's usage today (PAT, `usage.read`)
+	//
+	// See getUsageMeters.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+	GetUsageMetersPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersPublicResponse, error)
+
 	// StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
 	//
 	// No bearer token: the body must carry a valid `Stripe-Signature`
@@ -13716,6 +17427,11 @@ type ClientWithResponsesInterface interface {
 	// as a click event off the request path, enriched from `User-Agent`,
 	// `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 	// `attribution` gets `ctx=<signed click id>` added to its destination.
+	// The destination is the variant of the first matching rule among
+	// the link's `routingRules`, then the handle's enabled
+	// personalization rules, else `destinationUrl` (`utm_source` and
+	// `utm_campaign` of this URL's query are the visit's source and
+	// campaign); the click records the rule and variant.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17063,6 +20779,246 @@ func (r GetCampaignHealthResponse) ContentType() string {
 	return ""
 }
 
+// SubmitChainSignalsResponse401Headers the declared response headers of an HTTP 401 response for SubmitChainSignals
+type SubmitChainSignalsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsResponse403Headers the declared response headers of an HTTP 403 response for SubmitChainSignals
+type SubmitChainSignalsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignals
+type SubmitChainSignalsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SubmitChainSignalsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SubmitChainSignalsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetChainSessionResponse401Headers the declared response headers of an HTTP 401 response for GetChainSession
+type GetChainSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetChainSessionResponse403Headers the declared response headers of an HTTP 403 response for GetChainSession
+type GetChainSessionResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetChainSessionResponse429Headers the declared response headers of an HTTP 429 response for GetChainSession
+type GetChainSessionResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetChainSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChainSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetChainSessionResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetChainSessionResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetChainSessionResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetChainSessionResponse) GetJSON200() *ChainSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetChainSessionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetChainSessionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetChainSessionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetChainSessionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetChainSessionResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetChainSessionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetChainSessionResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChainSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChainSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChainSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChainSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetCollaboratorsResponse401Headers the declared response headers of an HTTP 401 response for GetCollaborators
 type GetCollaboratorsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17290,6 +21246,239 @@ func (r ReplaceCollaboratorsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReplaceCollaboratorsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetContextOriginsResponse401Headers the declared response headers of an HTTP 401 response for GetContextOrigins
+type GetContextOriginsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsResponse403Headers the declared response headers of an HTTP 403 response for GetContextOrigins
+type GetContextOriginsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsResponse429Headers the declared response headers of an HTTP 429 response for GetContextOrigins
+type GetContextOriginsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetContextOriginsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetContextOriginsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetContextOriginsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetContextOriginsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContextOriginsResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContextOriginsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContextOriginsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContextOriginsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContextOriginsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetContextOriginsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetContextOriginsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetContextOriginsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContextOriginsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContextOriginsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContextOriginsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContextOriginsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutContextOriginsResponse401Headers the declared response headers of an HTTP 401 response for PutContextOrigins
+type PutContextOriginsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutContextOriginsResponse403Headers the declared response headers of an HTTP 403 response for PutContextOrigins
+type PutContextOriginsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutContextOriginsResponse429Headers the declared response headers of an HTTP 429 response for PutContextOrigins
+type PutContextOriginsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PutContextOriginsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutContextOriginsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutContextOriginsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutContextOriginsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutContextOriginsResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutContextOriginsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutContextOriginsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutContextOriginsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutContextOriginsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutContextOriginsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutContextOriginsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PutContextOriginsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PutContextOriginsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutContextOriginsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutContextOriginsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutContextOriginsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutContextOriginsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17868,6 +22057,479 @@ func (r CompleteFileResponse) ContentType() string {
 	return ""
 }
 
+// ListFunctionBindingsResponse401Headers the declared response headers of an HTTP 401 response for ListFunctionBindings
+type ListFunctionBindingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListFunctionBindingsResponse403Headers the declared response headers of an HTTP 403 response for ListFunctionBindings
+type ListFunctionBindingsResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListFunctionBindingsResponse429Headers the declared response headers of an HTTP 429 response for ListFunctionBindings
+type ListFunctionBindingsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListFunctionBindingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionBindingList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListFunctionBindingsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListFunctionBindingsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListFunctionBindingsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON200() *FunctionBindingList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListFunctionBindingsResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFunctionBindingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFunctionBindingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFunctionBindingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFunctionBindingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateFunctionBindingResponse401Headers the declared response headers of an HTTP 401 response for CreateFunctionBinding
+type CreateFunctionBindingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateFunctionBindingResponse403Headers the declared response headers of an HTTP 403 response for CreateFunctionBinding
+type CreateFunctionBindingResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateFunctionBindingResponse429Headers the declared response headers of an HTTP 429 response for CreateFunctionBinding
+type CreateFunctionBindingResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type CreateFunctionBindingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FunctionBinding
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateFunctionBindingResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateFunctionBindingResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateFunctionBindingResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON201() *FunctionBinding {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateFunctionBindingResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateFunctionBindingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateFunctionBindingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateFunctionBindingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateFunctionBindingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteFunctionBindingResponse401Headers the declared response headers of an HTTP 401 response for DeleteFunctionBinding
+type DeleteFunctionBindingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteFunctionBindingResponse403Headers the declared response headers of an HTTP 403 response for DeleteFunctionBinding
+type DeleteFunctionBindingResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteFunctionBindingResponse429Headers the declared response headers of an HTTP 429 response for DeleteFunctionBinding
+type DeleteFunctionBindingResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeleteFunctionBindingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFunctionBindingResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFunctionBindingResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteFunctionBindingResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteFunctionBindingResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFunctionBindingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFunctionBindingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFunctionBindingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFunctionBindingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateFunctionBindingResponse401Headers the declared response headers of an HTTP 401 response for UpdateFunctionBinding
+type UpdateFunctionBindingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateFunctionBindingResponse403Headers the declared response headers of an HTTP 403 response for UpdateFunctionBinding
+type UpdateFunctionBindingResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateFunctionBindingResponse429Headers the declared response headers of an HTTP 429 response for UpdateFunctionBinding
+type UpdateFunctionBindingResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type UpdateFunctionBindingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionBinding
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateFunctionBindingResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateFunctionBindingResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateFunctionBindingResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON200() *FunctionBinding {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateFunctionBindingResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateFunctionBindingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateFunctionBindingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateFunctionBindingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateFunctionBindingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListLinksResponse401Headers the declared response headers of an HTTP 401 response for ListLinks
 type ListLinksResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18321,6 +22983,126 @@ func (r UpsertLinkResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpsertLinkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewRouteResponse401Headers the declared response headers of an HTTP 401 response for PreviewRoute
+type PreviewRouteResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRouteResponse403Headers the declared response headers of an HTTP 403 response for PreviewRoute
+type PreviewRouteResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRouteResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoute
+type PreviewRouteResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PreviewRouteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutePreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRouteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRouteResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRouteResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRouteResponse) GetJSON200() *RoutePreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRouteResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRouteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRouteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PreviewRouteResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRouteResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PreviewRouteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRouteResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PreviewRouteResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRouteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRouteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRouteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRouteResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19133,6 +23915,472 @@ func (r PublishPageResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishPageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonalizationRulesResponse401Headers the declared response headers of an HTTP 401 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesResponse403Headers the declared response headers of an HTTP 403 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesResponse429Headers the declared response headers of an HTTP 429 response for ListPersonalizationRules
+type ListPersonalizationRulesResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListPersonalizationRulesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalizationRuleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonalizationRulesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonalizationRulesResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonalizationRulesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON200() *PersonalizationRuleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPersonalizationRulesResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonalizationRulesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonalizationRulesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonalizationRulesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonalizationRulesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeletePersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeletePersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeletePersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for DeletePersonalizationRule
+type DeletePersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeletePersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeletePersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeletePersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeletePersonalizationRuleResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeletePersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeletePersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeletePersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeletePersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeletePersonalizationRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for GetPersonalizationRule
+type GetPersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetPersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonalizationRuleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonalizationRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutPersonalizationRuleResponse401Headers the declared response headers of an HTTP 401 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutPersonalizationRuleResponse403Headers the declared response headers of an HTTP 403 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutPersonalizationRuleResponse429Headers the declared response headers of an HTTP 429 response for PutPersonalizationRule
+type PutPersonalizationRuleResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PutPersonalizationRuleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutPersonalizationRuleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutPersonalizationRuleResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutPersonalizationRuleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON201() *RoutingRule {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PutPersonalizationRuleResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutPersonalizationRuleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutPersonalizationRuleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutPersonalizationRuleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutPersonalizationRuleResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21038,6 +26286,599 @@ func (r RotateTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListTrackingTemplatesResponse401Headers the declared response headers of an HTTP 401 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesResponse403Headers the declared response headers of an HTTP 403 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingTemplates
+type ListTrackingTemplatesResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListTrackingTemplatesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplateList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTrackingTemplatesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTrackingTemplatesResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTrackingTemplatesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON200() *TrackingTemplateList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListTrackingTemplatesResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTrackingTemplatesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTrackingTemplatesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTrackingTemplatesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTrackingTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for CreateTrackingTemplate
+type CreateTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type CreateTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTrackingTemplateResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON201() *TrackingTemplate {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for DeleteTrackingTemplate
+type DeleteTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeleteTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTrackingTemplateResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetTrackingTemplate
+type GetTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for GetTrackingTemplate
+type GetTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for GetTrackingTemplate
+type GetTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTrackingTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTrackingTemplateResponse401Headers the declared response headers of an HTTP 401 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplateResponse403Headers the declared response headers of an HTTP 403 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplateResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingTemplate
+type UpdateTrackingTemplateResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type UpdateTrackingTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTrackingTemplateResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateTrackingTemplateResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTrackingTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateTrackingTemplateResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTrackingTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTrackingTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTrackingTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTrackingTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // TransferOwnershipResponse401Headers the declared response headers of an HTTP 401 response for TransferOwnership
 type TransferOwnershipResponse401Headers struct {
 	WWWAuthenticate *string
@@ -21152,6 +26993,119 @@ func (r TransferOwnershipResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r TransferOwnershipResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUsageMetersResponse401Headers the declared response headers of an HTTP 401 response for GetUsageMeters
+type GetUsageMetersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersResponse403Headers the declared response headers of an HTTP 403 response for GetUsageMeters
+type GetUsageMetersResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersResponse429Headers the declared response headers of an HTTP 429 response for GetUsageMeters
+type GetUsageMetersResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetUsageMetersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsageMeters
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUsageMetersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetUsageMetersResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUsageMetersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUsageMetersResponse) GetJSON200() *UsageMeters {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUsageMetersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUsageMetersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUsageMetersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUsageMetersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsageMetersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUsageMetersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetUsageMetersResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUsageMetersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUsageMetersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUsageMetersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUsageMetersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22161,6 +28115,105 @@ func (r SetUserPlanResponse) ContentType() string {
 	return ""
 }
 
+// SubmitChainSignalsAnonymousResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignalsAnonymous
+type SubmitChainSignalsAnonymousResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsAnonymousResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsAnonymousResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsAnonymousResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsAnonymousResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsAnonymousResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsAnonymousResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RecordConversionResponse429Headers the declared response headers of an HTTP 429 response for RecordConversion
 type RecordConversionResponse429Headers struct {
 	RateLimit       *string
@@ -22558,6 +28611,127 @@ func (r ExportAnalyticsPublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ExportAnalyticsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAuditEventsPublicResponse200Headers the declared response headers of an HTTP 200 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListAuditEventsPublicResponse401Headers the declared response headers of an HTTP 401 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAuditEventsPublicResponse403Headers the declared response headers of an HTTP 403 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAuditEventsPublicResponse429Headers the declared response headers of an HTTP 429 response for ListAuditEventsPublic
+type ListAuditEventsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListAuditEventsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AuditEventList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListAuditEventsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListAuditEventsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListAuditEventsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAuditEventsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON200() *AuditEventList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListAuditEventsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAuditEventsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAuditEventsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAuditEventsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAuditEventsPublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23197,6 +29371,262 @@ func (r GetCampaignHealthPublicResponse) ContentType() string {
 	return ""
 }
 
+// SubmitChainSignalsPublicResponse202Headers the declared response headers of an HTTP 202 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse202Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// SubmitChainSignalsPublicResponse401Headers the declared response headers of an HTTP 401 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsPublicResponse403Headers the declared response headers of an HTTP 403 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// SubmitChainSignalsPublicResponse429Headers the declared response headers of an HTTP 429 response for SubmitChainSignalsPublic
+type SubmitChainSignalsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type SubmitChainSignalsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ChainAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *SubmitChainSignalsPublicResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SubmitChainSignalsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SubmitChainSignalsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SubmitChainSignalsPublicResponse429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON202() *ChainAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SubmitChainSignalsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitChainSignalsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitChainSignalsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitChainSignalsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitChainSignalsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetContextOriginsPublicResponse200Headers the declared response headers of an HTTP 200 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetContextOriginsPublicResponse401Headers the declared response headers of an HTTP 401 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsPublicResponse403Headers the declared response headers of an HTTP 403 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetContextOriginsPublicResponse429Headers the declared response headers of an HTTP 429 response for GetContextOriginsPublic
+type GetContextOriginsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetContextOriginsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContextOrigins
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetContextOriginsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetContextOriginsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetContextOriginsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetContextOriginsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON200() *ContextOrigins {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetContextOriginsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContextOriginsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContextOriginsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContextOriginsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContextOriginsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListFilesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListFilesPublic
 type ListFilesPublicResponse200Headers struct {
 	RateLimit       *string
@@ -23809,6 +30239,127 @@ func (r CompleteFilePublicResponse) ContentType() string {
 	return ""
 }
 
+// ListFunctionBindingsPublicResponse200Headers the declared response headers of an HTTP 200 response for ListFunctionBindingsPublic
+type ListFunctionBindingsPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListFunctionBindingsPublicResponse401Headers the declared response headers of an HTTP 401 response for ListFunctionBindingsPublic
+type ListFunctionBindingsPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListFunctionBindingsPublicResponse403Headers the declared response headers of an HTTP 403 response for ListFunctionBindingsPublic
+type ListFunctionBindingsPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListFunctionBindingsPublicResponse429Headers the declared response headers of an HTTP 429 response for ListFunctionBindingsPublic
+type ListFunctionBindingsPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListFunctionBindingsPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionBindingList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFunctionBindingsPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListFunctionBindingsPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListFunctionBindingsPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListFunctionBindingsPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON200() *FunctionBindingList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListFunctionBindingsPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFunctionBindingsPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFunctionBindingsPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFunctionBindingsPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFunctionBindingsPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListLinksPublicResponse200Headers the declared response headers of an HTTP 200 response for ListLinksPublic
 type ListLinksPublicResponse200Headers struct {
 	RateLimit       *string
@@ -24302,6 +30853,134 @@ func (r UpsertLinkPublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpsertLinkPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewRoutePublicResponse200Headers the declared response headers of an HTTP 200 response for PreviewRoutePublic
+type PreviewRoutePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// PreviewRoutePublicResponse401Headers the declared response headers of an HTTP 401 response for PreviewRoutePublic
+type PreviewRoutePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRoutePublicResponse403Headers the declared response headers of an HTTP 403 response for PreviewRoutePublic
+type PreviewRoutePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewRoutePublicResponse429Headers the declared response headers of an HTTP 429 response for PreviewRoutePublic
+type PreviewRoutePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type PreviewRoutePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutePreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PreviewRoutePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRoutePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRoutePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewRoutePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON200() *RoutePreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PreviewRoutePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRoutePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRoutePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRoutePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRoutePublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -25170,6 +31849,248 @@ func (r PublishPagePublicResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishPagePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonalizationRulesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListPersonalizationRulesPublicResponse401Headers the declared response headers of an HTTP 401 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesPublicResponse403Headers the declared response headers of an HTTP 403 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonalizationRulesPublicResponse429Headers the declared response headers of an HTTP 429 response for ListPersonalizationRulesPublic
+type ListPersonalizationRulesPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListPersonalizationRulesPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalizationRuleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonalizationRulesPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonalizationRulesPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonalizationRulesPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonalizationRulesPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON200() *PersonalizationRuleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPersonalizationRulesPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonalizationRulesPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonalizationRulesPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonalizationRulesPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonalizationRulesPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonalizationRulePublicResponse200Headers the declared response headers of an HTTP 200 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetPersonalizationRulePublicResponse401Headers the declared response headers of an HTTP 401 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRulePublicResponse403Headers the declared response headers of an HTTP 403 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonalizationRulePublicResponse429Headers the declared response headers of an HTTP 429 response for GetPersonalizationRulePublic
+type GetPersonalizationRulePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetPersonalizationRulePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoutingRule
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPersonalizationRulePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonalizationRulePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonalizationRulePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonalizationRulePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON200() *RoutingRule {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPersonalizationRulePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonalizationRulePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonalizationRulePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonalizationRulePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonalizationRulePublicResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26693,6 +33614,760 @@ func (r GetTokenSelfResponse) ContentType() string {
 	return ""
 }
 
+// ListTrackingTemplatesPublicResponse200Headers the declared response headers of an HTTP 200 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListTrackingTemplatesPublicResponse401Headers the declared response headers of an HTTP 401 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesPublicResponse403Headers the declared response headers of an HTTP 403 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTrackingTemplatesPublicResponse429Headers the declared response headers of an HTTP 429 response for ListTrackingTemplatesPublic
+type ListTrackingTemplatesPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type ListTrackingTemplatesPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplateList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListTrackingTemplatesPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTrackingTemplatesPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTrackingTemplatesPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTrackingTemplatesPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON200() *TrackingTemplateList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListTrackingTemplatesPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTrackingTemplatesPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTrackingTemplatesPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTrackingTemplatesPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTrackingTemplatesPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTrackingTemplatePublicResponse201Headers the declared response headers of an HTTP 201 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse201Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// CreateTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for CreateTrackingTemplatePublic
+type CreateTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type CreateTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateTrackingTemplatePublicResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON201() *TrackingTemplate {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteTrackingTemplatePublicResponse204Headers the declared response headers of an HTTP 204 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// DeleteTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for DeleteTrackingTemplatePublic
+type DeleteTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type DeleteTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteTrackingTemplatePublicResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTrackingTemplatePublicResponse200Headers the declared response headers of an HTTP 200 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for GetTrackingTemplatePublic
+type GetTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTrackingTemplatePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateTrackingTemplatePublicResponse200Headers the declared response headers of an HTTP 200 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// UpdateTrackingTemplatePublicResponse401Headers the declared response headers of an HTTP 401 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplatePublicResponse403Headers the declared response headers of an HTTP 403 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateTrackingTemplatePublicResponse429Headers the declared response headers of an HTTP 429 response for UpdateTrackingTemplatePublic
+type UpdateTrackingTemplatePublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type UpdateTrackingTemplatePublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TrackingTemplate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateTrackingTemplatePublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateTrackingTemplatePublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateTrackingTemplatePublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateTrackingTemplatePublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON200() *TrackingTemplate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateTrackingTemplatePublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTrackingTemplatePublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTrackingTemplatePublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTrackingTemplatePublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTrackingTemplatePublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUsageMetersPublicResponse200Headers the declared response headers of an HTTP 200 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetUsageMetersPublicResponse401Headers the declared response headers of an HTTP 401 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersPublicResponse403Headers the declared response headers of an HTTP 403 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse403Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetUsageMetersPublicResponse429Headers the declared response headers of an HTTP 429 response for GetUsageMetersPublic
+type GetUsageMetersPublicResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+type GetUsageMetersPublicResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsageMeters
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetUsageMetersPublicResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUsageMetersPublicResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetUsageMetersPublicResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUsageMetersPublicResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON200() *UsageMeters {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetUsageMetersPublicResponse) GetJSON503() *Unavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUsageMetersPublicResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUsageMetersPublicResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUsageMetersPublicResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUsageMetersPublicResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type StripeWebhookResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27566,6 +35241,49 @@ func (c *ClientWithResponses) GetCampaignHealthWithResponse(ctx context.Context,
 	return ParseGetCampaignHealthResponse(rsp)
 }
 
+// SubmitChainSignalsWithBodyWithResponse Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error) {
+	rsp, err := c.SubmitChainSignalsWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsResponse(rsp)
+}
+
+// SubmitChainSignalsWithResponse Submit chain signals of a session (JWT, CREATOR+)
+//
+// At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/chain/signals (the `SubmitChainSignals` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsResponse, error) {
+	rsp, err := c.SubmitChainSignals(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsResponse(rsp)
+}
+
+// GetChainSessionWithResponse A session's signals, oldest first (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/chain/{sessionId} (the `GetChainSession` operationId).
+func (c *ClientWithResponses) GetChainSessionWithResponse(ctx context.Context, handle HandleName, sessionId ChainSessionId, reqEditors ...RequestEditorFn) (*GetChainSessionResponse, error) {
+	rsp, err := c.GetChainSession(ctx, handle, sessionId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChainSessionResponse(rsp)
+}
+
 // GetCollaboratorsWithResponse The owner and collaborators of a handle
 //
 // Returns a wrapper object for the known response body format(s).
@@ -27617,6 +35335,49 @@ func (c *ClientWithResponses) ReplaceCollaboratorsWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseReplaceCollaboratorsResponse(rsp)
+}
+
+// GetContextOriginsWithResponse The handle's context origins (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/context-origins (the `GetContextOrigins` operationId).
+func (c *ClientWithResponses) GetContextOriginsWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsResponse, error) {
+	rsp, err := c.GetContextOrigins(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContextOriginsResponse(rsp)
+}
+
+// PutContextOriginsWithBodyWithResponse Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *ClientWithResponses) PutContextOriginsWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error) {
+	rsp, err := c.PutContextOriginsWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutContextOriginsResponse(rsp)
+}
+
+// PutContextOriginsWithResponse Replace the handle's context origins (JWT, OWNER)
+//
+// At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/context-origins (the `PutContextOrigins` operationId).
+func (c *ClientWithResponses) PutContextOriginsWithResponse(ctx context.Context, handle HandleName, body PutContextOriginsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutContextOriginsResponse, error) {
+	rsp, err := c.PutContextOrigins(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutContextOriginsResponse(rsp)
 }
 
 // ListFilesWithResponse List the handle's files, newest first (JWT, CREATOR+)
@@ -27714,6 +35475,92 @@ func (c *ClientWithResponses) CompleteFileWithResponse(ctx context.Context, hand
 	return ParseCompleteFileResponse(rsp)
 }
 
+// ListFunctionBindingsWithResponse List the handle's function bindings (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/function-bindings (the `ListFunctionBindings` operationId).
+func (c *ClientWithResponses) ListFunctionBindingsWithResponse(ctx context.Context, handle HandleName, params *ListFunctionBindingsParams, reqEditors ...RequestEditorFn) (*ListFunctionBindingsResponse, error) {
+	rsp, err := c.ListFunctionBindings(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFunctionBindingsResponse(rsp)
+}
+
+// CreateFunctionBindingWithBodyWithResponse Create a function binding (JWT, OPERATOR+)
+//
+// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+func (c *ClientWithResponses) CreateFunctionBindingWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFunctionBindingResponse, error) {
+	rsp, err := c.CreateFunctionBindingWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFunctionBindingResponse(rsp)
+}
+
+// CreateFunctionBindingWithResponse Create a function binding (JWT, OPERATOR+)
+//
+// `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/function-bindings (the `CreateFunctionBinding` operationId).
+func (c *ClientWithResponses) CreateFunctionBindingWithResponse(ctx context.Context, handle HandleName, body CreateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFunctionBindingResponse, error) {
+	rsp, err := c.CreateFunctionBinding(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFunctionBindingResponse(rsp)
+}
+
+// DeleteFunctionBindingWithResponse Delete a function binding (JWT, OPERATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/handles/{handle}/function-bindings/{key} (the `DeleteFunctionBinding` operationId).
+func (c *ClientWithResponses) DeleteFunctionBindingWithResponse(ctx context.Context, handle HandleName, key BindingKey, reqEditors ...RequestEditorFn) (*DeleteFunctionBindingResponse, error) {
+	rsp, err := c.DeleteFunctionBinding(ctx, handle, key, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFunctionBindingResponse(rsp)
+}
+
+// UpdateFunctionBindingWithBodyWithResponse Replace a function binding (JWT, OPERATOR+)
+//
+// See createFunctionBinding.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+func (c *ClientWithResponses) UpdateFunctionBindingWithBodyWithResponse(ctx context.Context, handle HandleName, key BindingKey, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFunctionBindingResponse, error) {
+	rsp, err := c.UpdateFunctionBindingWithBody(ctx, handle, key, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFunctionBindingResponse(rsp)
+}
+
+// UpdateFunctionBindingWithResponse Replace a function binding (JWT, OPERATOR+)
+//
+// See createFunctionBinding.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/function-bindings/{key} (the `UpdateFunctionBinding` operationId).
+func (c *ClientWithResponses) UpdateFunctionBindingWithResponse(ctx context.Context, handle HandleName, key BindingKey, body UpdateFunctionBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFunctionBindingResponse, error) {
+	rsp, err := c.UpdateFunctionBinding(ctx, handle, key, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFunctionBindingResponse(rsp)
+}
+
 // ListLinksWithResponse List the handle's links (JWT, CREATOR+)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -27781,6 +35628,36 @@ func (c *ClientWithResponses) UpsertLinkWithResponse(ctx context.Context, handle
 		return nil, err
 	}
 	return ParseUpsertLinkResponse(rsp)
+}
+
+// PreviewRouteWithBodyWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *ClientWithResponses) PreviewRouteWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error) {
+	rsp, err := c.PreviewRouteWithBody(ctx, handle, slug, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRouteResponse(rsp)
+}
+
+// PreviewRouteWithResponse Where a visit with these facts would go (JWT, CREATOR+)
+//
+// Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/links/{slug}/route-preview (the `PreviewRoute` operationId).
+func (c *ClientWithResponses) PreviewRouteWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRouteResponse, error) {
+	rsp, err := c.PreviewRoute(ctx, handle, slug, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRouteResponse(rsp)
 }
 
 // PreviewPageWithBodyWithResponse Render Markdown as a published page would show it (JWT, CREATOR+)
@@ -27923,6 +35800,75 @@ func (c *ClientWithResponses) PublishPageWithResponse(ctx context.Context, handl
 		return nil, err
 	}
 	return ParsePublishPageResponse(rsp)
+}
+
+// ListPersonalizationRulesWithResponse List the handle's personalization rules (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules (the `ListPersonalizationRules` operationId).
+func (c *ClientWithResponses) ListPersonalizationRulesWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesResponse, error) {
+	rsp, err := c.ListPersonalizationRules(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonalizationRulesResponse(rsp)
+}
+
+// DeletePersonalizationRuleWithResponse Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/handles/{handle}/personalization-rules/{ruleId} (the `DeletePersonalizationRule` operationId).
+func (c *ClientWithResponses) DeletePersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*DeletePersonalizationRuleResponse, error) {
+	rsp, err := c.DeletePersonalizationRule(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeletePersonalizationRuleResponse(rsp)
+}
+
+// GetPersonalizationRuleWithResponse One personalization rule (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRule` operationId).
+func (c *ClientWithResponses) GetPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRuleResponse, error) {
+	rsp, err := c.GetPersonalizationRule(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonalizationRuleResponse(rsp)
+}
+
+// PutPersonalizationRuleWithBodyWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *ClientWithResponses) PutPersonalizationRuleWithBodyWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error) {
+	rsp, err := c.PutPersonalizationRuleWithBody(ctx, handle, ruleId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutPersonalizationRuleResponse(rsp)
+}
+
+// PutPersonalizationRuleWithResponse Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+//
+// Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/personalization-rules/{ruleId} (the `PutPersonalizationRule` operationId).
+func (c *ClientWithResponses) PutPersonalizationRuleWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, body PutPersonalizationRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonalizationRuleResponse, error) {
+	rsp, err := c.PutPersonalizationRule(ctx, handle, ruleId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutPersonalizationRuleResponse(rsp)
 }
 
 // GetProfileWithResponse The handle's profile and site mode (JWT, CREATOR+)
@@ -28292,6 +36238,107 @@ func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, handl
 	return ParseRotateTokenResponse(rsp)
 }
 
+// ListTrackingTemplatesWithResponse List the handle's tracking templates (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates (the `ListTrackingTemplates` operationId).
+func (c *ClientWithResponses) ListTrackingTemplatesWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesResponse, error) {
+	rsp, err := c.ListTrackingTemplates(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTrackingTemplatesResponse(rsp)
+}
+
+// CreateTrackingTemplateWithBodyWithResponse Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error) {
+	rsp, err := c.CreateTrackingTemplateWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplateResponse(rsp)
+}
+
+// CreateTrackingTemplateWithResponse Create a tracking template (JWT, CREATOR+)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/handles/{handle}/tracking-templates (the `CreateTrackingTemplate` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplateResponse, error) {
+	rsp, err := c.CreateTrackingTemplate(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplateResponse(rsp)
+}
+
+// DeleteTrackingTemplateWithResponse Delete a tracking template (JWT, CREATOR+)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplate` operationId).
+func (c *ClientWithResponses) DeleteTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplateResponse, error) {
+	rsp, err := c.DeleteTrackingTemplate(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTrackingTemplateResponse(rsp)
+}
+
+// GetTrackingTemplateWithResponse One tracking template (JWT, CREATOR+)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplate` operationId).
+func (c *ClientWithResponses) GetTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplateResponse, error) {
+	rsp, err := c.GetTrackingTemplate(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTrackingTemplateResponse(rsp)
+}
+
+// UpdateTrackingTemplateWithBodyWithResponse Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplateWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error) {
+	rsp, err := c.UpdateTrackingTemplateWithBody(ctx, handle, templateId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplateResponse(rsp)
+}
+
+// UpdateTrackingTemplateWithResponse Replace a tracking template (JWT, CREATOR+)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplate` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplateWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplateResponse, error) {
+	rsp, err := c.UpdateTrackingTemplate(ctx, handle, templateId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplateResponse(rsp)
+}
+
 // TransferOwnershipWithBodyWithResponse Make another user the OWNER
 //
 // The old owner becomes an OPERATOR. A missing id is 400
@@ -28326,6 +36373,21 @@ func (c *ClientWithResponses) TransferOwnershipWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseTransferOwnershipResponse(rsp)
+}
+
+// GetUsageMetersWithResponse The handle's usage today (JWT, CREATOR+)
+//
+// Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/handles/{handle}/usage-meters (the `GetUsageMeters` operationId).
+func (c *ClientWithResponses) GetUsageMetersWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersResponse, error) {
+	rsp, err := c.GetUsageMeters(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUsageMetersResponse(rsp)
 }
 
 // ListAdminActionsWithResponse What platform administrators did, newest first
@@ -28469,6 +36531,36 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 	return ParseSetUserPlanResponse(rsp)
 }
 
+// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error) {
+	rsp, err := c.SubmitChainSignalsAnonymousWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsAnonymousResponse(rsp)
+}
+
+// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
+//
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/chain/signals (the `SubmitChainSignalsAnonymous` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithResponse(ctx context.Context, body SubmitChainSignalsAnonymousJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsAnonymousResponse, error) {
+	rsp, err := c.SubmitChainSignalsAnonymous(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsAnonymousResponse(rsp)
+}
+
 // RecordConversionWithBodyWithResponse Record a conversion against a click (public)
 //
 // `ctx` is the parameter a link with `attribution: true` appended to
@@ -28559,6 +36651,19 @@ func (c *ClientWithResponses) ExportAnalyticsPublicWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseExportAnalyticsPublicResponse(rsp)
+}
+
+// ListAuditEventsPublicWithResponse The handle's audit trail, newest first (PAT, `audit.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/audit-events (the `ListAuditEventsPublic` operationId).
+func (c *ClientWithResponses) ListAuditEventsPublicWithResponse(ctx context.Context, handle HandleName, params *ListAuditEventsPublicParams, reqEditors ...RequestEditorFn) (*ListAuditEventsPublicResponse, error) {
+	rsp, err := c.ListAuditEventsPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAuditEventsPublicResponse(rsp)
 }
 
 // ListCampaignsPublicWithResponse List the handle's campaigns (PAT, `pages.read`)
@@ -28662,6 +36767,49 @@ func (c *ClientWithResponses) GetCampaignHealthPublicWithResponse(ctx context.Co
 	return ParseGetCampaignHealthPublicResponse(rsp)
 }
 
+// SubmitChainSignalsPublicWithBodyWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsPublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error) {
+	rsp, err := c.SubmitChainSignalsPublicWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsPublicResponse(rsp)
+}
+
+// SubmitChainSignalsPublicWithResponse Submit chain signals of a session (PAT, `chain.signal.write`)
+//
+// See submitChainSignals.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/chain/signals (the `SubmitChainSignalsPublic` operationId).
+func (c *ClientWithResponses) SubmitChainSignalsPublicWithResponse(ctx context.Context, handle HandleName, body SubmitChainSignalsPublicJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitChainSignalsPublicResponse, error) {
+	rsp, err := c.SubmitChainSignalsPublic(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitChainSignalsPublicResponse(rsp)
+}
+
+// GetContextOriginsPublicWithResponse The handle's context origins (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/context-origins (the `GetContextOriginsPublic` operationId).
+func (c *ClientWithResponses) GetContextOriginsPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetContextOriginsPublicResponse, error) {
+	rsp, err := c.GetContextOriginsPublic(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContextOriginsPublicResponse(rsp)
+}
+
 // ListFilesPublicWithResponse List the handle's files, newest first (PAT, `files.read`)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -28757,6 +36905,19 @@ func (c *ClientWithResponses) CompleteFilePublicWithResponse(ctx context.Context
 	return ParseCompleteFilePublicResponse(rsp)
 }
 
+// ListFunctionBindingsPublicWithResponse List the handle's function bindings (any valid PAT of the handle)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/function-bindings (the `ListFunctionBindingsPublic` operationId).
+func (c *ClientWithResponses) ListFunctionBindingsPublicWithResponse(ctx context.Context, handle HandleName, params *ListFunctionBindingsPublicParams, reqEditors ...RequestEditorFn) (*ListFunctionBindingsPublicResponse, error) {
+	rsp, err := c.ListFunctionBindingsPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFunctionBindingsPublicResponse(rsp)
+}
+
 // ListLinksPublicWithResponse List the handle's links (PAT, `links.read`)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -28824,6 +36985,36 @@ func (c *ClientWithResponses) UpsertLinkPublicWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseUpsertLinkPublicResponse(rsp)
+}
+
+// PreviewRoutePublicWithBodyWithResponse Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *ClientWithResponses) PreviewRoutePublicWithBodyWithResponse(ctx context.Context, handle HandleName, slug Slug, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error) {
+	rsp, err := c.PreviewRoutePublicWithBody(ctx, handle, slug, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoutePublicResponse(rsp)
+}
+
+// PreviewRoutePublicWithResponse Where a visit with these facts would go (PAT, `links.read`)
+//
+// See previewRoute.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/links/{slug}/route-preview (the `PreviewRoutePublic` operationId).
+func (c *ClientWithResponses) PreviewRoutePublicWithResponse(ctx context.Context, handle HandleName, slug Slug, body PreviewRoutePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRoutePublicResponse, error) {
+	rsp, err := c.PreviewRoutePublic(ctx, handle, slug, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRoutePublicResponse(rsp)
 }
 
 // PreviewPagePublicWithBodyWithResponse Render Markdown as a published page would show it (PAT, `pages.read`)
@@ -28966,6 +37157,32 @@ func (c *ClientWithResponses) PublishPagePublicWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParsePublishPagePublicResponse(rsp)
+}
+
+// ListPersonalizationRulesPublicWithResponse List the handle's personalization rules (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules (the `ListPersonalizationRulesPublic` operationId).
+func (c *ClientWithResponses) ListPersonalizationRulesPublicWithResponse(ctx context.Context, handle HandleName, params *ListPersonalizationRulesPublicParams, reqEditors ...RequestEditorFn) (*ListPersonalizationRulesPublicResponse, error) {
+	rsp, err := c.ListPersonalizationRulesPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonalizationRulesPublicResponse(rsp)
+}
+
+// GetPersonalizationRulePublicWithResponse One personalization rule (PAT, `personalization.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/personalization-rules/{ruleId} (the `GetPersonalizationRulePublic` operationId).
+func (c *ClientWithResponses) GetPersonalizationRulePublicWithResponse(ctx context.Context, handle HandleName, ruleId RuleId, reqEditors ...RequestEditorFn) (*GetPersonalizationRulePublicResponse, error) {
+	rsp, err := c.GetPersonalizationRulePublic(ctx, handle, ruleId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonalizationRulePublicResponse(rsp)
 }
 
 // GetProfilePublicWithResponse The handle's profile and site mode (PAT, `pages.read`)
@@ -29229,6 +37446,122 @@ func (c *ClientWithResponses) GetTokenSelfWithResponse(ctx context.Context, hand
 	return ParseGetTokenSelfResponse(rsp)
 }
 
+// ListTrackingTemplatesPublicWithResponse List the handle's tracking templates (PAT, `tracking.templates.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates (the `ListTrackingTemplatesPublic` operationId).
+func (c *ClientWithResponses) ListTrackingTemplatesPublicWithResponse(ctx context.Context, handle HandleName, params *ListTrackingTemplatesPublicParams, reqEditors ...RequestEditorFn) (*ListTrackingTemplatesPublicResponse, error) {
+	rsp, err := c.ListTrackingTemplatesPublic(ctx, handle, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTrackingTemplatesPublicResponse(rsp)
+}
+
+// CreateTrackingTemplatePublicWithBodyWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.CreateTrackingTemplatePublicWithBody(ctx, handle, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplatePublicResponse(rsp)
+}
+
+// CreateTrackingTemplatePublicWithResponse Create a tracking template (PAT, `tracking.templates.write`)
+//
+// `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/public/handles/{handle}/tracking-templates (the `CreateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) CreateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, body CreateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.CreateTrackingTemplatePublic(ctx, handle, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTrackingTemplatePublicResponse(rsp)
+}
+
+// DeleteTrackingTemplatePublicWithResponse Delete a tracking template (PAT, `tracking.templates.write`)
+//
+// 409 `conflict` while a link lists it in `trackingTemplateIds`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/public/handles/{handle}/tracking-templates/{templateId} (the `DeleteTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) DeleteTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*DeleteTrackingTemplatePublicResponse, error) {
+	rsp, err := c.DeleteTrackingTemplatePublic(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteTrackingTemplatePublicResponse(rsp)
+}
+
+// GetTrackingTemplatePublicWithResponse One tracking template (PAT, `tracking.templates.read`)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/tracking-templates/{templateId} (the `GetTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) GetTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, reqEditors ...RequestEditorFn) (*GetTrackingTemplatePublicResponse, error) {
+	rsp, err := c.GetTrackingTemplatePublic(ctx, handle, templateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTrackingTemplatePublicResponse(rsp)
+}
+
+// UpdateTrackingTemplatePublicWithBodyWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplatePublicWithBodyWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.UpdateTrackingTemplatePublicWithBody(ctx, handle, templateId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplatePublicResponse(rsp)
+}
+
+// UpdateTrackingTemplatePublicWithResponse Replace a tracking template (PAT, `tracking.templates.write`)
+//
+// See createTrackingTemplate for `config`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/public/handles/{handle}/tracking-templates/{templateId} (the `UpdateTrackingTemplatePublic` operationId).
+func (c *ClientWithResponses) UpdateTrackingTemplatePublicWithResponse(ctx context.Context, handle HandleName, templateId TemplateId, body UpdateTrackingTemplatePublicJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTrackingTemplatePublicResponse, error) {
+	rsp, err := c.UpdateTrackingTemplatePublic(ctx, handle, templateId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTrackingTemplatePublicResponse(rsp)
+}
+
+// GetUsageMetersPublicWithResponse The handle's usage today (PAT, `usage.read`)
+//
+// See getUsageMeters.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/public/handles/{handle}/usage-meters (the `GetUsageMetersPublic` operationId).
+func (c *ClientWithResponses) GetUsageMetersPublicWithResponse(ctx context.Context, handle HandleName, reqEditors ...RequestEditorFn) (*GetUsageMetersPublicResponse, error) {
+	rsp, err := c.GetUsageMetersPublic(ctx, handle, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUsageMetersPublicResponse(rsp)
+}
+
 // StripeWebhookWithBodyWithResponse Stripe's events (signed with the `Stripe-Signature` header)
 //
 // No bearer token: the body must carry a valid `Stripe-Signature`
@@ -29302,6 +37635,11 @@ func (c *ClientWithResponses) UploadObjectWithBodyWithResponse(ctx context.Conte
 // as a click event off the request path, enriched from `User-Agent`,
 // `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
 // `attribution` gets `ctx=<signed click id>` added to its destination.
+// The destination is the variant of the first matching rule among
+// the link's `routingRules`, then the handle's enabled
+// personalization rules, else `destinationUrl` (`utm_source` and
+// `utm_campaign` of this URL's query are the visit's source and
+// campaign); the click records the rule and variant.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32828,6 +41166,264 @@ func ParseGetCampaignHealthResponse(rsp *http.Response) (*GetCampaignHealthRespo
 	return response, nil
 }
 
+// ParseSubmitChainSignalsResponse parses an HTTP response from a SubmitChainSignalsWithResponse call
+func ParseSubmitChainSignalsResponse(rsp *http.Response) (*SubmitChainSignalsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SubmitChainSignalsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SubmitChainSignalsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetChainSessionResponse parses an HTTP response from a GetChainSessionWithResponse call
+func ParseGetChainSessionResponse(rsp *http.Response) (*GetChainSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChainSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChainSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetChainSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetChainSessionResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetChainSessionResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetCollaboratorsResponse parses an HTTP response from a GetCollaboratorsWithResponse call
 func ParseGetCollaboratorsResponse(rsp *http.Response) (*GetCollaboratorsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -33052,6 +41648,257 @@ func ParseReplaceCollaboratorsResponse(rsp *http.Response) (*ReplaceCollaborator
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers ReplaceCollaboratorsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContextOriginsResponse parses an HTTP response from a GetContextOriginsWithResponse call
+func ParseGetContextOriginsResponse(rsp *http.Response) (*GetContextOriginsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContextOriginsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetContextOriginsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetContextOriginsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetContextOriginsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutContextOriginsResponse parses an HTTP response from a PutContextOriginsWithResponse call
+func ParsePutContextOriginsResponse(rsp *http.Response) (*PutContextOriginsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutContextOriginsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutContextOriginsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutContextOriginsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutContextOriginsResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -33699,6 +42546,518 @@ func ParseCompleteFileResponse(rsp *http.Response) (*CompleteFileResponse, error
 	return response, nil
 }
 
+// ParseListFunctionBindingsResponse parses an HTTP response from a ListFunctionBindingsWithResponse call
+func ParseListFunctionBindingsResponse(rsp *http.Response) (*ListFunctionBindingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFunctionBindingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionBindingList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListFunctionBindingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListFunctionBindingsResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListFunctionBindingsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateFunctionBindingResponse parses an HTTP response from a CreateFunctionBindingWithResponse call
+func ParseCreateFunctionBindingResponse(rsp *http.Response) (*CreateFunctionBindingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateFunctionBindingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FunctionBinding
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateFunctionBindingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateFunctionBindingResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateFunctionBindingResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFunctionBindingResponse parses an HTTP response from a DeleteFunctionBindingWithResponse call
+func ParseDeleteFunctionBindingResponse(rsp *http.Response) (*DeleteFunctionBindingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFunctionBindingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteFunctionBindingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFunctionBindingResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteFunctionBindingResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateFunctionBindingResponse parses an HTTP response from a UpdateFunctionBindingWithResponse call
+func ParseUpdateFunctionBindingResponse(rsp *http.Response) (*UpdateFunctionBindingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateFunctionBindingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionBinding
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateFunctionBindingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateFunctionBindingResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateFunctionBindingResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListLinksResponse parses an HTTP response from a ListLinksWithResponse call
 func ParseListLinksResponse(rsp *http.Response) (*ListLinksResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34170,6 +43529,135 @@ func ParseUpsertLinkResponse(rsp *http.Response) (*UpsertLinkResponse, error) {
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpsertLinkResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRouteResponse parses an HTTP response from a PreviewRouteWithResponse call
+func ParsePreviewRouteResponse(rsp *http.Response) (*PreviewRouteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRouteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutePreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewRouteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRouteResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PreviewRouteResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -35048,6 +44536,511 @@ func ParsePublishPageResponse(rsp *http.Response) (*PublishPageResponse, error) 
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers PublishPageResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonalizationRulesResponse parses an HTTP response from a ListPersonalizationRulesWithResponse call
+func ParseListPersonalizationRulesResponse(rsp *http.Response) (*ListPersonalizationRulesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonalizationRulesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalizationRuleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListPersonalizationRulesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonalizationRulesResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonalizationRulesResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeletePersonalizationRuleResponse parses an HTTP response from a DeletePersonalizationRuleWithResponse call
+func ParseDeletePersonalizationRuleResponse(rsp *http.Response) (*DeletePersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeletePersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeletePersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeletePersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeletePersonalizationRuleResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonalizationRuleResponse parses an HTTP response from a GetPersonalizationRuleWithResponse call
+func ParseGetPersonalizationRuleResponse(rsp *http.Response) (*GetPersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetPersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonalizationRuleResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutPersonalizationRuleResponse parses an HTTP response from a PutPersonalizationRuleWithResponse call
+func ParsePutPersonalizationRuleResponse(rsp *http.Response) (*PutPersonalizationRuleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutPersonalizationRuleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutPersonalizationRuleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutPersonalizationRuleResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutPersonalizationRuleResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -37127,6 +47120,647 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 	return response, nil
 }
 
+// ParseListTrackingTemplatesResponse parses an HTTP response from a ListTrackingTemplatesWithResponse call
+func ParseListTrackingTemplatesResponse(rsp *http.Response) (*ListTrackingTemplatesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTrackingTemplatesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTrackingTemplatesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTrackingTemplatesResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTrackingTemplatesResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTrackingTemplateResponse parses an HTTP response from a CreateTrackingTemplateWithResponse call
+func ParseCreateTrackingTemplateResponse(rsp *http.Response) (*CreateTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTrackingTemplateResponse parses an HTTP response from a DeleteTrackingTemplateWithResponse call
+func ParseDeleteTrackingTemplateResponse(rsp *http.Response) (*DeleteTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTrackingTemplateResponse parses an HTTP response from a GetTrackingTemplateWithResponse call
+func ParseGetTrackingTemplateResponse(rsp *http.Response) (*GetTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTrackingTemplateResponse parses an HTTP response from a UpdateTrackingTemplateWithResponse call
+func ParseUpdateTrackingTemplateResponse(rsp *http.Response) (*UpdateTrackingTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTrackingTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateTrackingTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateTrackingTemplateResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTrackingTemplateResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseTransferOwnershipResponse parses an HTTP response from a TransferOwnershipWithResponse call
 func ParseTransferOwnershipResponse(rsp *http.Response) (*TransferOwnershipResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -37229,6 +47863,128 @@ func ParseTransferOwnershipResponse(rsp *http.Response) (*TransferOwnershipRespo
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers TransferOwnershipResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUsageMetersResponse parses an HTTP response from a GetUsageMetersWithResponse call
+func ParseGetUsageMetersResponse(rsp *http.Response) (*GetUsageMetersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUsageMetersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsageMeters
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUsageMetersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetUsageMetersResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetUsageMetersResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -38343,6 +49099,108 @@ func ParseSetUserPlanResponse(rsp *http.Response) (*SetUserPlanResponse, error) 
 	return response, nil
 }
 
+// ParseSubmitChainSignalsAnonymousResponse parses an HTTP response from a SubmitChainSignalsAnonymousWithResponse call
+func ParseSubmitChainSignalsAnonymousResponse(rsp *http.Response) (*SubmitChainSignalsAnonymousResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsAnonymousResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsAnonymousResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRecordConversionResponse parses an HTTP response from a RecordConversionWithResponse call
 func ParseRecordConversionResponse(rsp *http.Response) (*RecordConversionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -38752,6 +49610,145 @@ func ParseExportAnalyticsPublicResponse(rsp *http.Response) (*ExportAnalyticsPub
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers ExportAnalyticsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAuditEventsPublicResponse parses an HTTP response from a ListAuditEventsPublicWithResponse call
+func ParseListAuditEventsPublicResponse(rsp *http.Response) (*ListAuditEventsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAuditEventsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AuditEventList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListAuditEventsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListAuditEventsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListAuditEventsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListAuditEventsPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -39502,6 +50499,298 @@ func ParseGetCampaignHealthPublicResponse(rsp *http.Response) (*GetCampaignHealt
 	return response, nil
 }
 
+// ParseSubmitChainSignalsPublicResponse parses an HTTP response from a SubmitChainSignalsPublicWithResponse call
+func ParseSubmitChainSignalsPublicResponse(rsp *http.Response) (*SubmitChainSignalsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitChainSignalsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ChainAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers SubmitChainSignalsPublicResponse202Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers SubmitChainSignalsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SubmitChainSignalsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers SubmitChainSignalsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContextOriginsPublicResponse parses an HTTP response from a GetContextOriginsPublicWithResponse call
+func ParseGetContextOriginsPublicResponse(rsp *http.Response) (*GetContextOriginsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContextOriginsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContextOrigins
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetContextOriginsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetContextOriginsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetContextOriginsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetContextOriginsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListFilesPublicResponse parses an HTTP response from a ListFilesPublicWithResponse call
 func ParseListFilesPublicResponse(rsp *http.Response) (*ListFilesPublicResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -40207,6 +51496,145 @@ func ParseCompleteFilePublicResponse(rsp *http.Response) (*CompleteFilePublicRes
 	return response, nil
 }
 
+// ParseListFunctionBindingsPublicResponse parses an HTTP response from a ListFunctionBindingsPublicWithResponse call
+func ParseListFunctionBindingsPublicResponse(rsp *http.Response) (*ListFunctionBindingsPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFunctionBindingsPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionBindingList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFunctionBindingsPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListFunctionBindingsPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListFunctionBindingsPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListFunctionBindingsPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListLinksPublicResponse parses an HTTP response from a ListLinksPublicWithResponse call
 func ParseListLinksPublicResponse(rsp *http.Response) (*ListLinksPublicResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -40763,6 +52191,152 @@ func ParseUpsertLinkPublicResponse(rsp *http.Response) (*UpsertLinkPublicRespons
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpsertLinkPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRoutePublicResponse parses an HTTP response from a PreviewRoutePublicWithResponse call
+func ParsePreviewRoutePublicResponse(rsp *http.Response) (*PreviewRoutePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRoutePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutePreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PreviewRoutePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PreviewRoutePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRoutePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers PreviewRoutePublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -41760,6 +53334,284 @@ func ParsePublishPagePublicResponse(rsp *http.Response) (*PublishPagePublicRespo
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers PublishPagePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonalizationRulesPublicResponse parses an HTTP response from a ListPersonalizationRulesPublicWithResponse call
+func ParseListPersonalizationRulesPublicResponse(rsp *http.Response) (*ListPersonalizationRulesPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonalizationRulesPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalizationRuleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonalizationRulesPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListPersonalizationRulesPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonalizationRulesPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonalizationRulesPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonalizationRulePublicResponse parses an HTTP response from a GetPersonalizationRulePublicWithResponse call
+func ParseGetPersonalizationRulePublicResponse(rsp *http.Response) (*GetPersonalizationRulePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonalizationRulePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoutingRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPersonalizationRulePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPersonalizationRulePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonalizationRulePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonalizationRulePublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -43505,6 +55357,871 @@ func ParseGetTokenSelfResponse(rsp *http.Response) (*GetTokenSelfResponse, error
 		response.Headers403 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetTokenSelfResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTrackingTemplatesPublicResponse parses an HTTP response from a ListTrackingTemplatesPublicWithResponse call
+func ParseListTrackingTemplatesPublicResponse(rsp *http.Response) (*ListTrackingTemplatesPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTrackingTemplatesPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListTrackingTemplatesPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListTrackingTemplatesPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTrackingTemplatesPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTrackingTemplatesPublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTrackingTemplatePublicResponse parses an HTTP response from a CreateTrackingTemplatePublicWithResponse call
+func ParseCreateTrackingTemplatePublicResponse(rsp *http.Response) (*CreateTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateTrackingTemplatePublicResponse201Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteTrackingTemplatePublicResponse parses an HTTP response from a DeleteTrackingTemplatePublicWithResponse call
+func ParseDeleteTrackingTemplatePublicResponse(rsp *http.Response) (*DeleteTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteTrackingTemplatePublicResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTrackingTemplatePublicResponse parses an HTTP response from a GetTrackingTemplatePublicWithResponse call
+func ParseGetTrackingTemplatePublicResponse(rsp *http.Response) (*GetTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTrackingTemplatePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTrackingTemplatePublicResponse parses an HTTP response from a UpdateTrackingTemplatePublicWithResponse call
+func ParseUpdateTrackingTemplatePublicResponse(rsp *http.Response) (*UpdateTrackingTemplatePublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTrackingTemplatePublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TrackingTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateTrackingTemplatePublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateTrackingTemplatePublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateTrackingTemplatePublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateTrackingTemplatePublicResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUsageMetersPublicResponse parses an HTTP response from a GetUsageMetersPublicWithResponse call
+func ParseGetUsageMetersPublicResponse(rsp *http.Response) (*GetUsageMetersPublicResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUsageMetersPublicResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsageMeters
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetUsageMetersPublicResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetUsageMetersPublicResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetUsageMetersPublicResponse403Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetUsageMetersPublicResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

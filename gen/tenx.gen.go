@@ -443,6 +443,99 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RouteMissFrom.
+const (
+	RouteMissFromLINK            RouteMissFrom = "LINK"
+	RouteMissFromPERSONALIZATION RouteMissFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RouteMissFrom enum.
+func (e RouteMissFrom) Valid() bool {
+	switch e {
+	case RouteMissFromLINK:
+		return true
+	case RouteMissFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewFrom.
+const (
+	RoutePreviewFromDEFAULT         RoutePreviewFrom = "DEFAULT"
+	RoutePreviewFromLINK            RoutePreviewFrom = "LINK"
+	RoutePreviewFromPERSONALIZATION RoutePreviewFrom = "PERSONALIZATION"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewFrom enum.
+func (e RoutePreviewFrom) Valid() bool {
+	switch e {
+	case RoutePreviewFromDEFAULT:
+		return true
+	case RoutePreviewFromLINK:
+		return true
+	case RoutePreviewFromPERSONALIZATION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoutePreviewInputDevice.
+const (
+	RoutePreviewInputDeviceBOT     RoutePreviewInputDevice = "BOT"
+	RoutePreviewInputDeviceDESKTOP RoutePreviewInputDevice = "DESKTOP"
+	RoutePreviewInputDeviceMOBILE  RoutePreviewInputDevice = "MOBILE"
+	RoutePreviewInputDeviceTABLET  RoutePreviewInputDevice = "TABLET"
+	RoutePreviewInputDeviceUNKNOWN RoutePreviewInputDevice = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RoutePreviewInputDevice enum.
+func (e RoutePreviewInputDevice) Valid() bool {
+	switch e {
+	case RoutePreviewInputDeviceBOT:
+		return true
+	case RoutePreviewInputDeviceDESKTOP:
+		return true
+	case RoutePreviewInputDeviceMOBILE:
+		return true
+	case RoutePreviewInputDeviceTABLET:
+		return true
+	case RoutePreviewInputDeviceUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RuleConditionsDeviceIn.
+const (
+	RuleConditionsDeviceInBOT     RuleConditionsDeviceIn = "BOT"
+	RuleConditionsDeviceInDESKTOP RuleConditionsDeviceIn = "DESKTOP"
+	RuleConditionsDeviceInMOBILE  RuleConditionsDeviceIn = "MOBILE"
+	RuleConditionsDeviceInTABLET  RuleConditionsDeviceIn = "TABLET"
+	RuleConditionsDeviceInUNKNOWN RuleConditionsDeviceIn = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the RuleConditionsDeviceIn enum.
+func (e RuleConditionsDeviceIn) Valid() bool {
+	switch e {
+	case RuleConditionsDeviceInBOT:
+		return true
+	case RuleConditionsDeviceInDESKTOP:
+		return true
+	case RuleConditionsDeviceInMOBILE:
+		return true
+	case RuleConditionsDeviceInTABLET:
+		return true
+	case RuleConditionsDeviceInUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SiteModeMode.
 const (
 	SiteModeModePROFILE SiteModeMode = "PROFILE"
@@ -455,6 +548,54 @@ func (e SiteModeMode) Valid() bool {
 	case SiteModeModePROFILE:
 		return true
 	case SiteModeModeSITE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateTemplateKey.
+const (
+	TrackingTemplateTemplateKeyCustomWebhook TrackingTemplateTemplateKey = "custom_webhook"
+	TrackingTemplateTemplateKeyGa4Event      TrackingTemplateTemplateKey = "ga4_event"
+	TrackingTemplateTemplateKeyGtmEvent      TrackingTemplateTemplateKey = "gtm_event"
+	TrackingTemplateTemplateKeyMetaPixel     TrackingTemplateTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateTemplateKey enum.
+func (e TrackingTemplateTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateTemplateKeyMetaPixel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackingTemplateInputTemplateKey.
+const (
+	TrackingTemplateInputTemplateKeyCustomWebhook TrackingTemplateInputTemplateKey = "custom_webhook"
+	TrackingTemplateInputTemplateKeyGa4Event      TrackingTemplateInputTemplateKey = "ga4_event"
+	TrackingTemplateInputTemplateKeyGtmEvent      TrackingTemplateInputTemplateKey = "gtm_event"
+	TrackingTemplateInputTemplateKeyMetaPixel     TrackingTemplateInputTemplateKey = "meta_pixel"
+)
+
+// Valid indicates whether the value is a known member of the TrackingTemplateInputTemplateKey enum.
+func (e TrackingTemplateInputTemplateKey) Valid() bool {
+	switch e {
+	case TrackingTemplateInputTemplateKeyCustomWebhook:
+		return true
+	case TrackingTemplateInputTemplateKeyGa4Event:
+		return true
+	case TrackingTemplateInputTemplateKeyGtmEvent:
+		return true
+	case TrackingTemplateInputTemplateKeyMetaPixel:
 		return true
 	default:
 		return false
@@ -932,6 +1073,44 @@ type CampaignPatch struct {
 // CampaignStatus defines model for CampaignStatus.
 type CampaignStatus string
 
+// ChainAccepted defines model for ChainAccepted.
+type ChainAccepted struct {
+	Accepted  int    `json:"accepted"`
+	SessionId string `json:"sessionId"`
+
+	// SessionTotal Signals the session holds now (at most 200).
+	SessionTotal int `json:"sessionTotal"`
+}
+
+// ChainSession defines model for ChainSession.
+type ChainSession struct {
+	SessionId string `json:"sessionId"`
+	Signals   []struct {
+		ReceivedAt time.Time `json:"receivedAt"`
+		Type       string    `json:"type"`
+		Value      string    `json:"value"`
+	} `json:"signals"`
+}
+
+// ChainSignal defines model for ChainSignal.
+type ChainSignal struct {
+	Type  string  `json:"type"`
+	Value *string `json:"value,omitempty"`
+}
+
+// ChainSignalsInput defines model for ChainSignalsInput.
+type ChainSignalsInput struct {
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
+// ChainSignalsPublicInput defines model for ChainSignalsPublicInput.
+type ChainSignalsPublicInput struct {
+	Handle    string        `json:"handle"`
+	SessionId string        `json:"sessionId"`
+	Signals   []ChainSignal `json:"signals"`
+}
+
 // CheckoutSession defines model for CheckoutSession.
 type CheckoutSession struct {
 	SessionId *string `json:"sessionId,omitempty"`
@@ -962,6 +1141,11 @@ type Collaborators struct {
 type CollaboratorsReplace struct {
 	// Collaborators At most 100 entries; more is 400 `invalid_collaborators`.
 	Collaborators []CollaboratorInput `json:"collaborators"`
+}
+
+// ContextOrigins defines model for ContextOrigins.
+type ContextOrigins struct {
+	Origins []string `json:"origins"`
 }
 
 // Conversion defines model for Conversion.
@@ -1231,6 +1415,45 @@ type FileList struct {
 	NextToken *string `json:"nextToken,omitempty"`
 }
 
+// FunctionBinding defines model for FunctionBinding.
+type FunctionBinding struct {
+	CreatedAt     time.Time `json:"createdAt"`
+	Description   string    `json:"description"`
+	Key           string    `json:"key"`
+	RequiredScope string    `json:"requiredScope"`
+	TargetUrl     string    `json:"targetUrl"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+// FunctionBindingCreate defines model for FunctionBindingCreate.
+type FunctionBindingCreate struct {
+	Description *string `json:"description,omitempty"`
+	Key         string  `json:"key"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
+// FunctionBindingList defines model for FunctionBindingList.
+type FunctionBindingList struct {
+	FunctionBindings []FunctionBinding `json:"functionBindings"`
+	NextToken        *string           `json:"nextToken,omitempty"`
+}
+
+// FunctionBindingUpdate defines model for FunctionBindingUpdate.
+type FunctionBindingUpdate struct {
+	Description *string `json:"description,omitempty"`
+
+	// RequiredScope A concrete scope of the catalogue (x-scopes).
+	RequiredScope string `json:"requiredScope"`
+
+	// TargetUrl An absolute https URL.
+	TargetUrl string `json:"targetUrl"`
+}
+
 // Handle defines model for Handle.
 type Handle struct {
 	CreatedAt   time.Time `json:"createdAt"`
@@ -1292,19 +1515,23 @@ type Link struct {
 	Attribution bool `json:"attribution"`
 
 	// ClickCount Visits counted; up to a second behind (a link with maxClicks is counted at once).
-	ClickCount       int64            `json:"clickCount"`
-	CreatedAt        time.Time        `json:"createdAt"`
-	DestinationUrl   string           `json:"destinationUrl"`
-	Enabled          bool             `json:"enabled"`
-	ExpiresAt        *time.Time       `json:"expiresAt,omitempty"`
-	MaxClicks        *int64           `json:"maxClicks,omitempty"`
-	RedirectType     LinkRedirectType `json:"redirectType"`
-	ScheduledEndAt   *time.Time       `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time       `json:"scheduledStartAt,omitempty"`
-	Slug             string           `json:"slug"`
-	Tags             []string         `json:"tags"`
-	Title            string           `json:"title"`
-	UpdatedAt        time.Time        `json:"updatedAt"`
+	ClickCount     int64            `json:"clickCount"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	DestinationUrl string           `json:"destinationUrl"`
+	Enabled        bool             `json:"enabled"`
+	ExpiresAt      *time.Time       `json:"expiresAt,omitempty"`
+	MaxClicks      *int64           `json:"maxClicks,omitempty"`
+	RedirectType   LinkRedirectType `json:"redirectType"`
+
+	// RoutingRules In the order they are tried.
+	RoutingRules        []RoutingRule `json:"routingRules"`
+	ScheduledEndAt      *time.Time    `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt    *time.Time    `json:"scheduledStartAt,omitempty"`
+	Slug                string        `json:"slug"`
+	Tags                []string      `json:"tags"`
+	Title               string        `json:"title"`
+	TrackingTemplateIds []string      `json:"trackingTemplateIds"`
+	UpdatedAt           time.Time     `json:"updatedAt"`
 
 	// Url The public short URL.
 	Url string `json:"url"`
@@ -1319,15 +1546,21 @@ type LinkInput struct {
 	Attribution *bool `json:"attribution,omitempty"`
 
 	// DestinationUrl An absolute http(s) URL.
-	DestinationUrl   string                 `json:"destinationUrl"`
-	Enabled          *bool                  `json:"enabled,omitempty"`
-	ExpiresAt        *time.Time             `json:"expiresAt,omitempty"`
-	MaxClicks        *int64                 `json:"maxClicks,omitempty"`
-	RedirectType     *LinkInputRedirectType `json:"redirectType,omitempty"`
-	ScheduledEndAt   *time.Time             `json:"scheduledEndAt,omitempty"`
-	ScheduledStartAt *time.Time             `json:"scheduledStartAt,omitempty"`
-	Tags             *[]string              `json:"tags,omitempty"`
-	Title            *string                `json:"title,omitempty"`
+	DestinationUrl string                 `json:"destinationUrl"`
+	Enabled        *bool                  `json:"enabled,omitempty"`
+	ExpiresAt      *time.Time             `json:"expiresAt,omitempty"`
+	MaxClicks      *int64                 `json:"maxClicks,omitempty"`
+	RedirectType   *LinkInputRedirectType `json:"redirectType,omitempty"`
+
+	// RoutingRules Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute).
+	RoutingRules     *[]RoutingRuleInput `json:"routingRules,omitempty"`
+	ScheduledEndAt   *time.Time          `json:"scheduledEndAt,omitempty"`
+	ScheduledStartAt *time.Time          `json:"scheduledStartAt,omitempty"`
+	Tags             *[]string           `json:"tags,omitempty"`
+	Title            *string             `json:"title,omitempty"`
+
+	// TrackingTemplateIds The handle's tracking templates this link uses (each must exist).
+	TrackingTemplateIds *[]string `json:"trackingTemplateIds,omitempty"`
 }
 
 // LinkInputRedirectType defines model for LinkInput.RedirectType.
@@ -1458,6 +1691,27 @@ type PathRule struct {
 	Priority   *int   `json:"priority,omitempty"`
 }
 
+// PersonalizationRuleInput defines model for PersonalizationRuleInput.
+type PersonalizationRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int `json:"priority,omitempty"`
+
+	// RuleId Optional; must equal the path's ruleId.
+	RuleId  *string     `json:"ruleId,omitempty"`
+	Variant RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// PersonalizationRuleList defines model for PersonalizationRuleList.
+type PersonalizationRuleList struct {
+	NextToken            *string       `json:"nextToken,omitempty"`
+	PersonalizationRules []RoutingRule `json:"personalizationRules"`
+}
+
 // Plan defines model for Plan.
 type Plan string
 
@@ -1517,6 +1771,106 @@ type PutURL struct {
 
 // Role defines model for Role.
 type Role string
+
+// RouteMiss defines model for RouteMiss.
+type RouteMiss struct {
+	From   RouteMissFrom `json:"from"`
+	Reason string        `json:"reason"`
+	RuleId string        `json:"ruleId"`
+}
+
+// RouteMissFrom defines model for RouteMiss.From.
+type RouteMissFrom string
+
+// RoutePreview defines model for RoutePreview.
+type RoutePreview struct {
+	Destination string `json:"destination"`
+
+	// From Whose rule won; `DEFAULT` is the link's destinationUrl.
+	From RoutePreviewFrom `json:"from"`
+
+	// Misses The rules tried before the winner (all of them when none won), and why each did not match.
+	Misses []RouteMiss  `json:"misses"`
+	Rule   *RoutingRule `json:"rule,omitempty"`
+}
+
+// RoutePreviewFrom Whose rule won; `DEFAULT` is the link's destinationUrl.
+type RoutePreviewFrom string
+
+// RoutePreviewInput defines model for RoutePreviewInput.
+type RoutePreviewInput struct {
+	// Campaign `utm_campaign`.
+	Campaign *string `json:"campaign,omitempty"`
+
+	// Country ISO code; omitted is `ZZ` (unknown).
+	Country *string `json:"country,omitempty"`
+
+	// Device Omitted is `UNKNOWN`.
+	Device *RoutePreviewInputDevice `json:"device,omitempty"`
+
+	// Source `utm_source`, or the referrer's host.
+	Source *string `json:"source,omitempty"`
+}
+
+// RoutePreviewInputDevice Omitted is `UNKNOWN`.
+type RoutePreviewInputDevice string
+
+// RoutingRule defines model for RoutingRule.
+type RoutingRule struct {
+	Enabled  bool        `json:"enabled"`
+	Priority int         `json:"priority"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When A rule's conditions as stored (normalised; empty lists are no condition).
+	When RuleMatch `json:"when"`
+}
+
+// RoutingRuleInput defines model for RoutingRuleInput.
+type RoutingRuleInput struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Priority Lower is tried first; ties in ruleId order.
+	Priority *int        `json:"priority,omitempty"`
+	RuleId   string      `json:"ruleId"`
+	Variant  RuleVariant `json:"variant"`
+
+	// When Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+	When *RuleConditions `json:"when,omitempty"`
+}
+
+// RuleConditions Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively.
+type RuleConditions struct {
+	// CampaignIn `utm_campaign` of the visit.
+	CampaignIn *[]string `json:"campaignIn,omitempty"`
+
+	// CountryIn ISO 3166-1 alpha-2 codes; `ZZ` is unknown.
+	CountryIn *[]string                 `json:"countryIn,omitempty"`
+	DeviceIn  *[]RuleConditionsDeviceIn `json:"deviceIn,omitempty"`
+
+	// SourceIn `utm_source` of the visit, else the referrer's host.
+	SourceIn *[]string `json:"sourceIn,omitempty"`
+}
+
+// RuleConditionsDeviceIn defines model for RuleConditions.DeviceIn.
+type RuleConditionsDeviceIn string
+
+// RuleMatch A rule's conditions as stored (normalised; empty lists are no condition).
+type RuleMatch struct {
+	CampaignIn []string `json:"campaignIn"`
+	CountryIn  []string `json:"countryIn"`
+	DeviceIn   []string `json:"deviceIn"`
+	SourceIn   []string `json:"sourceIn"`
+}
+
+// RuleVariant defines model for RuleVariant.
+type RuleVariant struct {
+	// DestinationUrl An absolute http(s) URL.
+	DestinationUrl string `json:"destinationUrl"`
+
+	// Id Recorded on the click it chose.
+	Id string `json:"id"`
+}
 
 // Scope A concrete PAT scope from `x-scopes` at the top of this document, or a
 // family wildcard `x.*` covering at least one of them (`x-scope-families`).
@@ -1659,10 +2013,62 @@ type TokenSelf struct {
 	TokenId   string     `json:"tokenId"`
 }
 
+// TokenUsage defines model for TokenUsage.
+type TokenUsage struct {
+	// Name The token's name; empty once it is deleted.
+	Name             string `json:"name"`
+	RateLimitedToday int64  `json:"rateLimitedToday"`
+	RequestsToday    int64  `json:"requestsToday"`
+	TokenId          string `json:"tokenId"`
+}
+
+// TrackingTemplate defines model for TrackingTemplate.
+type TrackingTemplate struct {
+	Config      map[string]string           `json:"config"`
+	CreatedAt   time.Time                   `json:"createdAt"`
+	Name        string                      `json:"name"`
+	TemplateId  string                      `json:"templateId"`
+	TemplateKey TrackingTemplateTemplateKey `json:"templateKey"`
+	UpdatedAt   time.Time                   `json:"updatedAt"`
+}
+
+// TrackingTemplateTemplateKey defines model for TrackingTemplate.TemplateKey.
+type TrackingTemplateTemplateKey string
+
+// TrackingTemplateInput defines model for TrackingTemplateInput.
+type TrackingTemplateInput struct {
+	// Config Per templateKey; see createTrackingTemplate.
+	Config      map[string]string                `json:"config"`
+	Name        string                           `json:"name"`
+	TemplateKey TrackingTemplateInputTemplateKey `json:"templateKey"`
+}
+
+// TrackingTemplateInputTemplateKey defines model for TrackingTemplateInput.TemplateKey.
+type TrackingTemplateInputTemplateKey string
+
+// TrackingTemplateList defines model for TrackingTemplateList.
+type TrackingTemplateList struct {
+	NextToken         *string            `json:"nextToken,omitempty"`
+	TrackingTemplates []TrackingTemplate `json:"trackingTemplates"`
+}
+
 // TransferOwnership defines model for TransferOwnership.
 type TransferOwnership struct {
 	// NewOwnerUserId Required; missing or empty is 400 `new_owner_required`.
 	NewOwnerUserId *string `json:"newOwnerUserId,omitempty"`
+}
+
+// UsageMeters defines model for UsageMeters.
+type UsageMeters struct {
+	ClicksToday int64 `json:"clicksToday"`
+
+	// Day The UTC day counted.
+	Day              openapi_types.Date `json:"day"`
+	Handle           string             `json:"handle"`
+	RateLimitedToday int64              `json:"rateLimitedToday"`
+	RequestsToday    int64              `json:"requestsToday"`
+	StorageBytes     int64              `json:"storageBytes"`
+	Tokens           []TokenUsage       `json:"tokens"`
 }
 
 // User defines model for User.
@@ -1708,8 +2114,14 @@ type AnalyticsSlugParam = string
 // AnalyticsToParam defines model for AnalyticsToParam.
 type AnalyticsToParam = string
 
+// BindingKey defines model for BindingKey.
+type BindingKey = string
+
 // CampaignId defines model for CampaignId.
 type CampaignId = string
+
+// ChainSessionId defines model for ChainSessionId.
+type ChainSessionId = string
 
 // DeploymentId defines model for DeploymentId.
 type DeploymentId = string
@@ -1732,8 +2144,14 @@ type MCPSessionId = string
 // NextToken defines model for NextToken.
 type NextToken = string
 
+// RuleId defines model for RuleId.
+type RuleId = string
+
 // Slug defines model for Slug.
 type Slug = string
+
+// TemplateId defines model for TemplateId.
+type TemplateId = string
 
 // TokenId defines model for TokenId.
 type TokenId = string
@@ -1863,6 +2281,14 @@ type ListFilesParams struct {
 	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
+// ListFunctionBindingsParams defines parameters for ListFunctionBindings.
+type ListFunctionBindingsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListLinksParams defines parameters for ListLinks.
 type ListLinksParams struct {
 	// Tag Only links with this tag.
@@ -1890,6 +2316,14 @@ type ListPagesParams struct {
 // ListPagesParamsStatus defines parameters for ListPages.
 type ListPagesParamsStatus string
 
+// ListPersonalizationRulesParams defines parameters for ListPersonalizationRules.
+type ListPersonalizationRulesParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsParams defines parameters for ListDeployments.
 type ListDeploymentsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1912,6 +2346,14 @@ type PutSiteStructureParams struct {
 
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListTrackingTemplatesParams defines parameters for ListTrackingTemplates.
+type ListTrackingTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
@@ -1989,6 +2431,14 @@ type ExportAnalyticsPublicParams struct {
 // ExportAnalyticsPublicParamsFormat defines parameters for ExportAnalyticsPublic.
 type ExportAnalyticsPublicParamsFormat string
 
+// ListAuditEventsPublicParams defines parameters for ListAuditEventsPublic.
+type ListAuditEventsPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListCampaignsPublicParams defines parameters for ListCampaignsPublic.
 type ListCampaignsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1999,6 +2449,14 @@ type ListCampaignsPublicParams struct {
 
 // ListFilesPublicParams defines parameters for ListFilesPublic.
 type ListFilesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
+// ListFunctionBindingsPublicParams defines parameters for ListFunctionBindingsPublic.
+type ListFunctionBindingsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// NextToken The opaque `nextToken` of the previous page.
@@ -2032,6 +2490,14 @@ type ListPagesPublicParams struct {
 // ListPagesPublicParamsStatus defines parameters for ListPagesPublic.
 type ListPagesPublicParamsStatus string
 
+// ListPersonalizationRulesPublicParams defines parameters for ListPersonalizationRulesPublic.
+type ListPersonalizationRulesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
+}
+
 // ListDeploymentsPublicParams defines parameters for ListDeploymentsPublic.
 type ListDeploymentsPublicParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2050,6 +2516,14 @@ type GetSiteStructurePublicParams struct {
 type PutSiteStructurePublicParams struct {
 	// IfMatch The ETag of the latest version, e.g. "3".
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListTrackingTemplatesPublicParams defines parameters for ListTrackingTemplatesPublic.
+type ListTrackingTemplatesPublicParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// NextToken The opaque `nextToken` of the previous page.
+	NextToken *NextToken `form:"nextToken,omitempty" json:"nextToken,omitempty"`
 }
 
 // CreateDomainJSONRequestBody defines body for CreateDomain for application/json ContentType.
@@ -2079,14 +2553,29 @@ type CreateCampaignJSONRequestBody = CampaignCreate
 // UpdateCampaignJSONRequestBody defines body for UpdateCampaign for application/json ContentType.
 type UpdateCampaignJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsJSONRequestBody defines body for SubmitChainSignals for application/json ContentType.
+type SubmitChainSignalsJSONRequestBody = ChainSignalsInput
+
 // ReplaceCollaboratorsJSONRequestBody defines body for ReplaceCollaborators for application/json ContentType.
 type ReplaceCollaboratorsJSONRequestBody = CollaboratorsReplace
+
+// PutContextOriginsJSONRequestBody defines body for PutContextOrigins for application/json ContentType.
+type PutContextOriginsJSONRequestBody = ContextOrigins
 
 // CreateFileJSONRequestBody defines body for CreateFile for application/json ContentType.
 type CreateFileJSONRequestBody = FileCreate
 
+// CreateFunctionBindingJSONRequestBody defines body for CreateFunctionBinding for application/json ContentType.
+type CreateFunctionBindingJSONRequestBody = FunctionBindingCreate
+
+// UpdateFunctionBindingJSONRequestBody defines body for UpdateFunctionBinding for application/json ContentType.
+type UpdateFunctionBindingJSONRequestBody = FunctionBindingUpdate
+
 // UpsertLinkJSONRequestBody defines body for UpsertLink for application/json ContentType.
 type UpsertLinkJSONRequestBody = LinkInput
+
+// PreviewRouteJSONRequestBody defines body for PreviewRoute for application/json ContentType.
+type PreviewRouteJSONRequestBody = RoutePreviewInput
 
 // PreviewPageJSONRequestBody defines body for PreviewPage for application/json ContentType.
 type PreviewPageJSONRequestBody = PagePreviewInput
@@ -2096,6 +2585,9 @@ type CreatePageJSONRequestBody = PageCreate
 
 // UpdatePageJSONRequestBody defines body for UpdatePage for application/json ContentType.
 type UpdatePageJSONRequestBody = PageUpdate
+
+// PutPersonalizationRuleJSONRequestBody defines body for PutPersonalizationRule for application/json ContentType.
+type PutPersonalizationRuleJSONRequestBody = PersonalizationRuleInput
 
 // UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
 type UpdateProfileJSONRequestBody = ProfileInput
@@ -2118,11 +2610,20 @@ type CreateTokenJSONRequestBody = TokenCreate
 // RotateTokenJSONRequestBody defines body for RotateToken for application/json ContentType.
 type RotateTokenJSONRequestBody = TokenRotate
 
+// CreateTrackingTemplateJSONRequestBody defines body for CreateTrackingTemplate for application/json ContentType.
+type CreateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplateJSONRequestBody defines body for UpdateTrackingTemplate for application/json ContentType.
+type UpdateTrackingTemplateJSONRequestBody = TrackingTemplateInput
+
 // TransferOwnershipJSONRequestBody defines body for TransferOwnership for application/json ContentType.
 type TransferOwnershipJSONRequestBody = TransferOwnership
 
 // SetUserPlanJSONRequestBody defines body for SetUserPlan for application/json ContentType.
 type SetUserPlanJSONRequestBody = PlanUpdate
+
+// SubmitChainSignalsAnonymousJSONRequestBody defines body for SubmitChainSignalsAnonymous for application/json ContentType.
+type SubmitChainSignalsAnonymousJSONRequestBody = ChainSignalsPublicInput
 
 // RecordConversionJSONRequestBody defines body for RecordConversion for application/json ContentType.
 type RecordConversionJSONRequestBody = ConversionInput
@@ -2133,11 +2634,17 @@ type CreateCampaignPublicJSONRequestBody = CampaignCreate
 // UpdateCampaignPublicJSONRequestBody defines body for UpdateCampaignPublic for application/json ContentType.
 type UpdateCampaignPublicJSONRequestBody = CampaignPatch
 
+// SubmitChainSignalsPublicJSONRequestBody defines body for SubmitChainSignalsPublic for application/json ContentType.
+type SubmitChainSignalsPublicJSONRequestBody = ChainSignalsInput
+
 // CreateFilePublicJSONRequestBody defines body for CreateFilePublic for application/json ContentType.
 type CreateFilePublicJSONRequestBody = FileCreate
 
 // UpsertLinkPublicJSONRequestBody defines body for UpsertLinkPublic for application/json ContentType.
 type UpsertLinkPublicJSONRequestBody = LinkInput
+
+// PreviewRoutePublicJSONRequestBody defines body for PreviewRoutePublic for application/json ContentType.
+type PreviewRoutePublicJSONRequestBody = RoutePreviewInput
 
 // PreviewPagePublicJSONRequestBody defines body for PreviewPagePublic for application/json ContentType.
 type PreviewPagePublicJSONRequestBody = PagePreviewInput
@@ -2162,6 +2669,12 @@ type PutSiteStructurePublicJSONRequestBody = SiteStructureDocument
 
 // PublishSiteStructurePublicJSONRequestBody defines body for PublishSiteStructurePublic for application/json ContentType.
 type PublishSiteStructurePublicJSONRequestBody = SiteStructurePublish
+
+// CreateTrackingTemplatePublicJSONRequestBody defines body for CreateTrackingTemplatePublic for application/json ContentType.
+type CreateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
+
+// UpdateTrackingTemplatePublicJSONRequestBody defines body for UpdateTrackingTemplatePublic for application/json ContentType.
+type UpdateTrackingTemplatePublicJSONRequestBody = TrackingTemplateInput
 
 // StripeWebhookJSONRequestBody defines body for StripeWebhook for application/json ContentType.
 type StripeWebhookJSONRequestBody = StripeEvent
@@ -2329,12 +2842,24 @@ type ServerInterface interface {
 	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealth(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/chain/signals)
+	SubmitChainSignals(ctx echo.Context, handle HandleName) error
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/chain/{sessionId})
+	GetChainSession(ctx echo.Context, handle HandleName, sessionId ChainSessionId) error
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx echo.Context, handle HandleName) error
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx echo.Context, handle HandleName) error
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/context-origins)
+	GetContextOrigins(ctx echo.Context, handle HandleName) error
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	// (PUT /v2/handles/{handle}/context-origins)
+	PutContextOrigins(ctx echo.Context, handle HandleName) error
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/files)
 	ListFiles(ctx echo.Context, handle HandleName, params ListFilesParams) error
@@ -2350,6 +2875,18 @@ type ServerInterface interface {
 	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/files/{fileId}/complete)
 	CompleteFile(ctx echo.Context, handle HandleName, fileId FileId) error
+	// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/function-bindings)
+	ListFunctionBindings(ctx echo.Context, handle HandleName, params ListFunctionBindingsParams) error
+	// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+	// (POST /v2/handles/{handle}/function-bindings)
+	CreateFunctionBinding(ctx echo.Context, handle HandleName) error
+	// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+	// (DELETE /v2/handles/{handle}/function-bindings/{key})
+	DeleteFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error
+	// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+	// (PUT /v2/handles/{handle}/function-bindings/{key})
+	UpdateFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx echo.Context, handle HandleName, params ListLinksParams) error
@@ -2362,6 +2899,9 @@ type ServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoute(ctx echo.Context, handle HandleName, slug Slug) error
 	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/page-previews)
 	PreviewPage(ctx echo.Context, handle HandleName) error
@@ -2383,6 +2923,18 @@ type ServerInterface interface {
 	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/pages/{slug}/publish)
 	PublishPage(ctx echo.Context, handle HandleName, slug Slug) error
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules)
+	ListPersonalizationRules(ctx echo.Context, handle HandleName, params ListPersonalizationRulesParams) error
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (DELETE /v2/handles/{handle}/personalization-rules/{ruleId})
+	DeletePersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (PUT /v2/handles/{handle}/personalization-rules/{ruleId})
+	PutPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/profile)
 	GetProfile(ctx echo.Context, handle HandleName) error
@@ -2431,9 +2983,27 @@ type ServerInterface interface {
 	// RotateToken Replace a token by a new one with the same name and scopes
 	// (POST /v2/handles/{handle}/tokens/{tokenId}/rotate)
 	RotateToken(ctx echo.Context, handle HandleName, tokenId TokenId) error
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates)
+	ListTrackingTemplates(ctx echo.Context, handle HandleName, params ListTrackingTemplatesParams) error
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/tracking-templates)
+	CreateTrackingTemplate(ctx echo.Context, handle HandleName) error
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, handle HandleName) error
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/usage-meters)
+	GetUsageMeters(ctx echo.Context, handle HandleName) error
 	// ListAdminActions What platform administrators did, newest first
 	// (GET /v2/platform-admin/audit-events)
 	ListAdminActions(ctx echo.Context, params ListAdminActionsParams) error
@@ -2461,6 +3031,9 @@ type ServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx echo.Context, userId UserId) error
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	// (POST /v2/public/chain/signals)
+	SubmitChainSignalsAnonymous(ctx echo.Context) error
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx echo.Context) error
@@ -2473,6 +3046,9 @@ type ServerInterface interface {
 	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics/export)
 	ExportAnalyticsPublic(ctx echo.Context, handle HandleName, params ExportAnalyticsPublicParams) error
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	// (GET /v2/public/handles/{handle}/audit-events)
+	ListAuditEventsPublic(ctx echo.Context, handle HandleName, params ListAuditEventsPublicParams) error
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx echo.Context, handle HandleName, params ListCampaignsPublicParams) error
@@ -2488,6 +3064,12 @@ type ServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx echo.Context, handle HandleName, campaignId CampaignId) error
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	// (POST /v2/public/handles/{handle}/chain/signals)
+	SubmitChainSignalsPublic(ctx echo.Context, handle HandleName) error
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/context-origins)
+	GetContextOriginsPublic(ctx echo.Context, handle HandleName) error
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error
@@ -2503,6 +3085,9 @@ type ServerInterface interface {
 	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
 	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
 	CompleteFilePublic(ctx echo.Context, handle HandleName, fileId FileId) error
+	// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+	// (GET /v2/public/handles/{handle}/function-bindings)
+	ListFunctionBindingsPublic(ctx echo.Context, handle HandleName, params ListFunctionBindingsPublicParams) error
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error
@@ -2515,6 +3100,9 @@ type ServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	// (POST /v2/public/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoutePublic(ctx echo.Context, handle HandleName, slug Slug) error
 	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
 	// (POST /v2/public/handles/{handle}/page-previews)
 	PreviewPagePublic(ctx echo.Context, handle HandleName) error
@@ -2536,6 +3124,12 @@ type ServerInterface interface {
 	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
 	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
 	PublishPagePublic(ctx echo.Context, handle HandleName, slug Slug) error
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules)
+	ListPersonalizationRulesPublic(ctx echo.Context, handle HandleName, params ListPersonalizationRulesPublicParams) error
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRulePublic(ctx echo.Context, handle HandleName, ruleId RuleId) error
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/profile)
 	GetProfilePublic(ctx echo.Context, handle HandleName) error
@@ -2572,6 +3166,24 @@ type ServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx echo.Context, handle HandleName) error
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates)
+	ListTrackingTemplatesPublic(ctx echo.Context, handle HandleName, params ListTrackingTemplatesPublicParams) error
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	// (POST /v2/public/handles/{handle}/tracking-templates)
+	CreateTrackingTemplatePublic(ctx echo.Context, handle HandleName) error
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	// (DELETE /v2/public/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	// (GET /v2/public/handles/{handle}/usage-meters)
+	GetUsageMetersPublic(ctx echo.Context, handle HandleName) error
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx echo.Context) error
@@ -3164,6 +3776,46 @@ func (w *ServerInterfaceWrapper) GetCampaignHealth(ctx echo.Context) error {
 	return err
 }
 
+// SubmitChainSignals converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignals(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignals(ctx, handle)
+	return err
+}
+
+// GetChainSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GetChainSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "sessionId" -------------
+	var sessionId ChainSessionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sessionId", ctx.Param("sessionId"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sessionId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetChainSession(ctx, handle, sessionId)
+	return err
+}
+
 // GetCollaborators converts echo context to params.
 func (w *ServerInterfaceWrapper) GetCollaborators(ctx echo.Context) error {
 	var err error
@@ -3193,6 +3845,38 @@ func (w *ServerInterfaceWrapper) ReplaceCollaborators(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReplaceCollaborators(ctx, handle)
+	return err
+}
+
+// GetContextOrigins converts echo context to params.
+func (w *ServerInterfaceWrapper) GetContextOrigins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetContextOrigins(ctx, handle)
+	return err
+}
+
+// PutContextOrigins converts echo context to params.
+func (w *ServerInterfaceWrapper) PutContextOrigins(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutContextOrigins(ctx, handle)
 	return err
 }
 
@@ -3313,6 +3997,102 @@ func (w *ServerInterfaceWrapper) CompleteFile(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CompleteFile(ctx, handle, fileId)
+	return err
+}
+
+// ListFunctionBindings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFunctionBindings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFunctionBindingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFunctionBindings(ctx, handle, params)
+	return err
+}
+
+// CreateFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateFunctionBinding(ctx, handle)
+	return err
+}
+
+// DeleteFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "key" -------------
+	var key BindingKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "key", ctx.Param("key"), &key, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter key: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteFunctionBinding(ctx, handle, key)
+	return err
+}
+
+// UpdateFunctionBinding converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateFunctionBinding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "key" -------------
+	var key BindingKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "key", ctx.Param("key"), &key, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter key: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateFunctionBinding(ctx, handle, key)
 	return err
 }
 
@@ -3438,6 +4218,30 @@ func (w *ServerInterfaceWrapper) UpsertLink(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpsertLink(ctx, handle, slug)
+	return err
+}
+
+// PreviewRoute converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewRoute(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewRoute(ctx, handle, slug)
 	return err
 }
 
@@ -3605,6 +4409,110 @@ func (w *ServerInterfaceWrapper) PublishPage(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishPage(ctx, handle, slug)
+	return err
+}
+
+// ListPersonalizationRules converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPersonalizationRules(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPersonalizationRulesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPersonalizationRules(ctx, handle, params)
+	return err
+}
+
+// DeletePersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) DeletePersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeletePersonalizationRule(ctx, handle, ruleId)
+	return err
+}
+
+// GetPersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPersonalizationRule(ctx, handle, ruleId)
+	return err
+}
+
+// PutPersonalizationRule converts echo context to params.
+func (w *ServerInterfaceWrapper) PutPersonalizationRule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutPersonalizationRule(ctx, handle, ruleId)
 	return err
 }
 
@@ -3997,6 +4905,126 @@ func (w *ServerInterfaceWrapper) RotateToken(ctx echo.Context) error {
 	return err
 }
 
+// ListTrackingTemplates converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTrackingTemplates(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTrackingTemplatesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTrackingTemplates(ctx, handle, params)
+	return err
+}
+
+// CreateTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingTemplate(ctx, handle)
+	return err
+}
+
+// DeleteTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
+// GetTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
+// UpdateTrackingTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTrackingTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTrackingTemplate(ctx, handle, templateId)
+	return err
+}
+
 // TransferOwnership converts echo context to params.
 func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 	var err error
@@ -4010,6 +5038,22 @@ func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.TransferOwnership(ctx, handle)
+	return err
+}
+
+// GetUsageMeters converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUsageMeters(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUsageMeters(ctx, handle)
 	return err
 }
 
@@ -4198,6 +5242,15 @@ func (w *ServerInterfaceWrapper) SetUserPlan(ctx echo.Context) error {
 	return err
 }
 
+// SubmitChainSignalsAnonymous converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignalsAnonymous(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignalsAnonymous(ctx)
+	return err
+}
+
 // RecordConversion converts echo context to params.
 func (w *ServerInterfaceWrapper) RecordConversion(ctx echo.Context) error {
 	var err error
@@ -4329,6 +5382,38 @@ func (w *ServerInterfaceWrapper) ExportAnalyticsPublic(ctx echo.Context) error {
 	return err
 }
 
+// ListAuditEventsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditEventsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditEventsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditEventsPublic(ctx, handle, params)
+	return err
+}
+
 // ListCampaignsPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListCampaignsPublic(ctx echo.Context) error {
 	var err error
@@ -4449,6 +5534,38 @@ func (w *ServerInterfaceWrapper) GetCampaignHealthPublic(ctx echo.Context) error
 	return err
 }
 
+// SubmitChainSignalsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitChainSignalsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitChainSignalsPublic(ctx, handle)
+	return err
+}
+
+// GetContextOriginsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetContextOriginsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetContextOriginsPublic(ctx, handle)
+	return err
+}
+
 // ListFilesPublic converts echo context to params.
 func (w *ServerInterfaceWrapper) ListFilesPublic(ctx echo.Context) error {
 	var err error
@@ -4566,6 +5683,38 @@ func (w *ServerInterfaceWrapper) CompleteFilePublic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CompleteFilePublic(ctx, handle, fileId)
+	return err
+}
+
+// ListFunctionBindingsPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFunctionBindingsPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFunctionBindingsPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFunctionBindingsPublic(ctx, handle, params)
 	return err
 }
 
@@ -4691,6 +5840,30 @@ func (w *ServerInterfaceWrapper) UpsertLinkPublic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpsertLinkPublic(ctx, handle, slug)
+	return err
+}
+
+// PreviewRoutePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewRoutePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "slug" -------------
+	var slug Slug
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", ctx.Param("slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter slug: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewRoutePublic(ctx, handle, slug)
 	return err
 }
 
@@ -4858,6 +6031,62 @@ func (w *ServerInterfaceWrapper) PublishPagePublic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishPagePublic(ctx, handle, slug)
+	return err
+}
+
+// ListPersonalizationRulesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPersonalizationRulesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPersonalizationRulesPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPersonalizationRulesPublic(ctx, handle, params)
+	return err
+}
+
+// GetPersonalizationRulePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPersonalizationRulePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "ruleId" -------------
+	var ruleId RuleId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "ruleId", ctx.Param("ruleId"), &ruleId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ruleId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPersonalizationRulePublic(ctx, handle, ruleId)
 	return err
 }
 
@@ -5146,6 +6375,142 @@ func (w *ServerInterfaceWrapper) GetTokenSelf(ctx echo.Context) error {
 	return err
 }
 
+// ListTrackingTemplatesPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTrackingTemplatesPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTrackingTemplatesPublicParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "nextToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nextToken", ctx.QueryParams(), &params.NextToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter nextToken: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTrackingTemplatesPublic(ctx, handle, params)
+	return err
+}
+
+// CreateTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateTrackingTemplatePublic(ctx, handle)
+	return err
+}
+
+// DeleteTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
+// GetTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
+// UpdateTrackingTemplatePublic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTrackingTemplatePublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId TemplateId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", ctx.Param("templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter templateId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTrackingTemplatePublic(ctx, handle, templateId)
+	return err
+}
+
+// GetUsageMetersPublic converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUsageMetersPublic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "handle" -------------
+	var handle HandleName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "handle", ctx.Param("handle"), &handle, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter handle: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUsageMetersPublic(ctx, handle)
+	return err
+}
+
 // StripeWebhook converts echo context to params.
 func (w *ServerInterfaceWrapper) StripeWebhook(ctx echo.Context) error {
 	var err error
@@ -5274,6 +6639,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId", wrapper.PutSiteStructurePublic, options.OperationMiddlewares["putSiteStructurePublic"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructure, options.OperationMiddlewares["publishSiteStructure"]...)
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/site-structure/campaigns/:campaignId/publish", wrapper.PublishSiteStructurePublic, options.OperationMiddlewares["publishSiteStructurePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/chain/signals", wrapper.SubmitChainSignals, options.OperationMiddlewares["submitChainSignals"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/chain/signals", wrapper.SubmitChainSignalsPublic, options.OperationMiddlewares["submitChainSignalsPublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/chain/:sessionId", wrapper.GetChainSession, options.OperationMiddlewares["getChainSession"]...)
+	router.POST(options.BaseURL+"/v2/public/chain/signals", wrapper.SubmitChainSignalsAnonymous, options.OperationMiddlewares["submitChainSignalsAnonymous"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.ListDeployments, options.OperationMiddlewares["listDeployments"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/site-deployments", wrapper.CreateDeployment, options.OperationMiddlewares["createDeployment"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/site-deployments", wrapper.ListDeploymentsPublic, options.OperationMiddlewares["listDeploymentsPublic"]...)
@@ -5303,6 +6672,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/public/files/:fileId", wrapper.DownloadFile, options.OperationMiddlewares["downloadFile"]...)
 	router.PUT(options.BaseURL+"/v2/uploads/:uploadToken", wrapper.UploadObject, options.OperationMiddlewares["uploadObject"]...)
 	router.GET(options.BaseURL+"/v2/downloads/:downloadToken", wrapper.ReadObject, options.OperationMiddlewares["readObject"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/function-bindings", wrapper.ListFunctionBindings, options.OperationMiddlewares["listFunctionBindings"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/function-bindings", wrapper.CreateFunctionBinding, options.OperationMiddlewares["createFunctionBinding"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/function-bindings/:key", wrapper.DeleteFunctionBinding, options.OperationMiddlewares["deleteFunctionBinding"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/function-bindings/:key", wrapper.UpdateFunctionBinding, options.OperationMiddlewares["updateFunctionBinding"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/function-bindings", wrapper.ListFunctionBindingsPublic, options.OperationMiddlewares["listFunctionBindingsPublic"]...)
 	router.GET(options.BaseURL+"/v2/handles", wrapper.ListHandles, options.OperationMiddlewares["listHandles"]...)
 	router.POST(options.BaseURL+"/v2/handles", wrapper.CreateHandle, options.OperationMiddlewares["createHandle"]...)
 	router.DELETE(options.BaseURL+"/v2/handles/:handle", wrapper.DeleteHandle, options.OperationMiddlewares["deleteHandle"]...)
@@ -5321,6 +6695,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v2/public/handles/:handle/links/:slug", wrapper.UpsertLinkPublic, options.OperationMiddlewares["upsertLinkPublic"]...)
 	router.GET(options.BaseURL+"/:handle/:slug", wrapper.FollowLink, options.OperationMiddlewares["followLink"]...)
 	router.GET(options.BaseURL+"/mcp/:handle/health", wrapper.GetMCPHealth, options.OperationMiddlewares["getMCPHealth"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/context-origins", wrapper.GetContextOrigins, options.OperationMiddlewares["getContextOrigins"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/context-origins", wrapper.PutContextOrigins, options.OperationMiddlewares["putContextOrigins"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/context-origins", wrapper.GetContextOriginsPublic, options.OperationMiddlewares["getContextOriginsPublic"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/pages", wrapper.ListPages, options.OperationMiddlewares["listPages"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/pages", wrapper.CreatePage, options.OperationMiddlewares["createPage"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/pages", wrapper.ListPagesPublic, options.OperationMiddlewares["listPagesPublic"]...)
@@ -5335,6 +6712,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/pages/:slug/publish", wrapper.PublishPagePublic, options.OperationMiddlewares["publishPagePublic"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/page-previews", wrapper.PreviewPage, options.OperationMiddlewares["previewPage"]...)
 	router.POST(options.BaseURL+"/v2/public/handles/:handle/page-previews", wrapper.PreviewPagePublic, options.OperationMiddlewares["previewPagePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/personalization-rules", wrapper.ListPersonalizationRules, options.OperationMiddlewares["listPersonalizationRules"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.DeletePersonalizationRule, options.OperationMiddlewares["deletePersonalizationRule"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.GetPersonalizationRule, options.OperationMiddlewares["getPersonalizationRule"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/personalization-rules/:ruleId", wrapper.PutPersonalizationRule, options.OperationMiddlewares["putPersonalizationRule"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/personalization-rules", wrapper.ListPersonalizationRulesPublic, options.OperationMiddlewares["listPersonalizationRulesPublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/personalization-rules/:ruleId", wrapper.GetPersonalizationRulePublic, options.OperationMiddlewares["getPersonalizationRulePublic"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/links/:slug/route-preview", wrapper.PreviewRoute, options.OperationMiddlewares["previewRoute"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/links/:slug/route-preview", wrapper.PreviewRoutePublic, options.OperationMiddlewares["previewRoutePublic"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/profile", wrapper.GetProfile, options.OperationMiddlewares["getProfile"]...)
 	router.PUT(options.BaseURL+"/v2/handles/:handle/profile", wrapper.UpdateProfile, options.OperationMiddlewares["updateProfile"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/profile", wrapper.GetProfilePublic, options.OperationMiddlewares["getProfilePublic"]...)
@@ -5357,7 +6742,20 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v2/handles/:handle/tokens/:tokenId", wrapper.GetToken, options.OperationMiddlewares["getToken"]...)
 	router.POST(options.BaseURL+"/v2/handles/:handle/tokens/:tokenId/rotate", wrapper.RotateToken, options.OperationMiddlewares["rotateToken"]...)
 	router.GET(options.BaseURL+"/v2/handles/:handle/audit-events", wrapper.ListAuditEvents, options.OperationMiddlewares["listAuditEvents"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/audit-events", wrapper.ListAuditEventsPublic, options.OperationMiddlewares["listAuditEventsPublic"]...)
 	router.GET(options.BaseURL+"/v2/public/handles/:handle/tokens/self", wrapper.GetTokenSelf, options.OperationMiddlewares["getTokenSelf"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/tracking-templates", wrapper.ListTrackingTemplates, options.OperationMiddlewares["listTrackingTemplates"]...)
+	router.POST(options.BaseURL+"/v2/handles/:handle/tracking-templates", wrapper.CreateTrackingTemplate, options.OperationMiddlewares["createTrackingTemplate"]...)
+	router.DELETE(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.DeleteTrackingTemplate, options.OperationMiddlewares["deleteTrackingTemplate"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.GetTrackingTemplate, options.OperationMiddlewares["getTrackingTemplate"]...)
+	router.PUT(options.BaseURL+"/v2/handles/:handle/tracking-templates/:templateId", wrapper.UpdateTrackingTemplate, options.OperationMiddlewares["updateTrackingTemplate"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/tracking-templates", wrapper.ListTrackingTemplatesPublic, options.OperationMiddlewares["listTrackingTemplatesPublic"]...)
+	router.POST(options.BaseURL+"/v2/public/handles/:handle/tracking-templates", wrapper.CreateTrackingTemplatePublic, options.OperationMiddlewares["createTrackingTemplatePublic"]...)
+	router.DELETE(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.DeleteTrackingTemplatePublic, options.OperationMiddlewares["deleteTrackingTemplatePublic"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.GetTrackingTemplatePublic, options.OperationMiddlewares["getTrackingTemplatePublic"]...)
+	router.PUT(options.BaseURL+"/v2/public/handles/:handle/tracking-templates/:templateId", wrapper.UpdateTrackingTemplatePublic, options.OperationMiddlewares["updateTrackingTemplatePublic"]...)
+	router.GET(options.BaseURL+"/v2/handles/:handle/usage-meters", wrapper.GetUsageMeters, options.OperationMiddlewares["getUsageMeters"]...)
+	router.GET(options.BaseURL+"/v2/public/handles/:handle/usage-meters", wrapper.GetUsageMetersPublic, options.OperationMiddlewares["getUsageMetersPublic"]...)
 	router.GET(options.BaseURL+"/v2/platform-admin/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
 
 }
@@ -9371,6 +10769,306 @@ func (response GetCampaignHealth503JSONResponse) VisitGetCampaignHealthResponse(
 	return err
 }
 
+type SubmitChainSignalsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SubmitChainSignalsJSONRequestBody
+}
+
+type SubmitChainSignalsResponseObject interface {
+	VisitSubmitChainSignalsResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignals202JSONResponse ChainAccepted
+
+func (response SubmitChainSignals202JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignals400JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SubmitChainSignals401JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SubmitChainSignals403JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignals404JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignals409JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignals413JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignals429JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignals500JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignals503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignals503JSONResponse) VisitSubmitChainSignalsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSessionRequestObject struct {
+	Handle    HandleName     `json:"handle"`
+	SessionId ChainSessionId `json:"sessionId"`
+}
+
+type GetChainSessionResponseObject interface {
+	VisitGetChainSessionResponse(w http.ResponseWriter) error
+}
+
+type GetChainSession200JSONResponse ChainSession
+
+func (response GetChainSession200JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetChainSession400JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetChainSession401JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetChainSession403JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetChainSession404JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetChainSession429JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetChainSession500JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChainSession503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetChainSession503JSONResponse) VisitGetChainSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCollaboratorsRequestObject struct {
 	Handle HandleName `json:"handle"`
 }
@@ -9645,6 +11343,291 @@ func (response ReplaceCollaborators500JSONResponse) VisitReplaceCollaboratorsRes
 type ReplaceCollaborators503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response ReplaceCollaborators503JSONResponse) VisitReplaceCollaboratorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetContextOriginsResponseObject interface {
+	VisitGetContextOriginsResponse(w http.ResponseWriter) error
+}
+
+type GetContextOrigins200JSONResponse ContextOrigins
+
+func (response GetContextOrigins200JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetContextOrigins400JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetContextOrigins401JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetContextOrigins403JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetContextOrigins404JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetContextOrigins429JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetContextOrigins500JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOrigins503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetContextOrigins503JSONResponse) VisitGetContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOriginsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *PutContextOriginsJSONRequestBody
+}
+
+type PutContextOriginsResponseObject interface {
+	VisitPutContextOriginsResponse(w http.ResponseWriter) error
+}
+
+type PutContextOrigins200JSONResponse ContextOrigins
+
+func (response PutContextOrigins200JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutContextOrigins400JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutContextOrigins401JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutContextOrigins403JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutContextOrigins404JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutContextOrigins413JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutContextOrigins429JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutContextOrigins500JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutContextOrigins503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutContextOrigins503JSONResponse) VisitPutContextOriginsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -10358,6 +12341,601 @@ func (response CompleteFile503JSONResponse) VisitCompleteFileResponse(w http.Res
 	return err
 }
 
+type ListFunctionBindingsRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFunctionBindingsParams
+}
+
+type ListFunctionBindingsResponseObject interface {
+	VisitListFunctionBindingsResponse(w http.ResponseWriter) error
+}
+
+type ListFunctionBindings200JSONResponse FunctionBindingList
+
+func (response ListFunctionBindings200JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFunctionBindings400JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFunctionBindings401JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFunctionBindings403JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFunctionBindings404JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFunctionBindings429JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFunctionBindings500JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindings503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFunctionBindings503JSONResponse) VisitListFunctionBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateFunctionBindingJSONRequestBody
+}
+
+type CreateFunctionBindingResponseObject interface {
+	VisitCreateFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type CreateFunctionBinding201JSONResponse FunctionBinding
+
+func (response CreateFunctionBinding201JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateFunctionBinding400JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateFunctionBinding401JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateFunctionBinding403JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateFunctionBinding404JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateFunctionBinding409JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateFunctionBinding413JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateFunctionBinding429JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateFunctionBinding500JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateFunctionBinding503JSONResponse) VisitCreateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Key    BindingKey `json:"key"`
+}
+
+type DeleteFunctionBindingResponseObject interface {
+	VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type DeleteFunctionBinding204Response struct {
+}
+
+func (response DeleteFunctionBinding204Response) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteFunctionBinding400JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteFunctionBinding401JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteFunctionBinding403JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteFunctionBinding404JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteFunctionBinding429JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteFunctionBinding500JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteFunctionBinding503JSONResponse) VisitDeleteFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBindingRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Key    BindingKey `json:"key"`
+	Body   *UpdateFunctionBindingJSONRequestBody
+}
+
+type UpdateFunctionBindingResponseObject interface {
+	VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error
+}
+
+type UpdateFunctionBinding200JSONResponse FunctionBinding
+
+func (response UpdateFunctionBinding200JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateFunctionBinding400JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateFunctionBinding401JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateFunctionBinding403JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateFunctionBinding404JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateFunctionBinding409JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateFunctionBinding413JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateFunctionBinding429JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateFunctionBinding500JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateFunctionBinding503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateFunctionBinding503JSONResponse) VisitUpdateFunctionBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLinksRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListLinksParams
@@ -10914,6 +13492,157 @@ func (response UpsertLink500JSONResponse) VisitUpsertLinkResponse(w http.Respons
 type UpsertLink503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response UpsertLink503JSONResponse) VisitUpsertLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRouteRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *PreviewRouteJSONRequestBody
+}
+
+type PreviewRouteResponseObject interface {
+	VisitPreviewRouteResponse(w http.ResponseWriter) error
+}
+
+type PreviewRoute200JSONResponse RoutePreview
+
+func (response PreviewRoute200JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewRoute400JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewRoute401JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewRoute403JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewRoute404JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewRoute413JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewRoute429JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewRoute500JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoute503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewRoute503JSONResponse) VisitPreviewRouteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11917,6 +14646,587 @@ func (response PublishPage500JSONResponse) VisitPublishPageResponse(w http.Respo
 type PublishPage503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response PublishPage503JSONResponse) VisitPublishPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPersonalizationRulesParams
+}
+
+type ListPersonalizationRulesResponseObject interface {
+	VisitListPersonalizationRulesResponse(w http.ResponseWriter) error
+}
+
+type ListPersonalizationRules200JSONResponse PersonalizationRuleList
+
+func (response ListPersonalizationRules200JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPersonalizationRules400JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPersonalizationRules401JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPersonalizationRules403JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPersonalizationRules404JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPersonalizationRules429JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPersonalizationRules500JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRules503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPersonalizationRules503JSONResponse) VisitListPersonalizationRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type DeletePersonalizationRuleResponseObject interface {
+	VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type DeletePersonalizationRule204Response struct {
+}
+
+func (response DeletePersonalizationRule204Response) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePersonalizationRule400JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePersonalizationRule401JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeletePersonalizationRule403JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeletePersonalizationRule404JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePersonalizationRule429JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeletePersonalizationRule500JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeletePersonalizationRule503JSONResponse) VisitDeletePersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type GetPersonalizationRuleResponseObject interface {
+	VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type GetPersonalizationRule200JSONResponse RoutingRule
+
+func (response GetPersonalizationRule200JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPersonalizationRule400JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPersonalizationRule401JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPersonalizationRule403JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPersonalizationRule404JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPersonalizationRule429JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPersonalizationRule500JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPersonalizationRule503JSONResponse) VisitGetPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRuleRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+	Body   *PutPersonalizationRuleJSONRequestBody
+}
+
+type PutPersonalizationRuleResponseObject interface {
+	VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error
+}
+
+type PutPersonalizationRule200JSONResponse RoutingRule
+
+func (response PutPersonalizationRule200JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule201JSONResponse RoutingRule
+
+func (response PutPersonalizationRule201JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PutPersonalizationRule400JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PutPersonalizationRule401JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PutPersonalizationRule403JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PutPersonalizationRule404JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule409JSONResponse struct{ ConflictJSONResponse }
+
+func (response PutPersonalizationRule409JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PutPersonalizationRule413JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PutPersonalizationRule429JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PutPersonalizationRule500JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutPersonalizationRule503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PutPersonalizationRule503JSONResponse) VisitPutPersonalizationRuleResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -14292,6 +17602,751 @@ func (response RotateToken503JSONResponse) VisitRotateTokenResponse(w http.Respo
 	return err
 }
 
+type ListTrackingTemplatesRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListTrackingTemplatesParams
+}
+
+type ListTrackingTemplatesResponseObject interface {
+	VisitListTrackingTemplatesResponse(w http.ResponseWriter) error
+}
+
+type ListTrackingTemplates200JSONResponse TrackingTemplateList
+
+func (response ListTrackingTemplates200JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTrackingTemplates400JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTrackingTemplates401JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListTrackingTemplates403JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListTrackingTemplates404JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTrackingTemplates429JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListTrackingTemplates500JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplates503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListTrackingTemplates503JSONResponse) VisitListTrackingTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplateRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateTrackingTemplateJSONRequestBody
+}
+
+type CreateTrackingTemplateResponseObject interface {
+	VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingTemplate201JSONResponse TrackingTemplate
+
+func (response CreateTrackingTemplate201JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateTrackingTemplate400JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTrackingTemplate401JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateTrackingTemplate403JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateTrackingTemplate404JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateTrackingTemplate409JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateTrackingTemplate413JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateTrackingTemplate429JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateTrackingTemplate500JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateTrackingTemplate503JSONResponse) VisitCreateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type DeleteTrackingTemplateResponseObject interface {
+	VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type DeleteTrackingTemplate204Response struct {
+}
+
+func (response DeleteTrackingTemplate204Response) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTrackingTemplate400JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteTrackingTemplate401JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteTrackingTemplate403JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTrackingTemplate404JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DeleteTrackingTemplate409JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteTrackingTemplate429JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTrackingTemplate500JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteTrackingTemplate503JSONResponse) VisitDeleteTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type GetTrackingTemplateResponseObject interface {
+	VisitGetTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetTrackingTemplate200JSONResponse TrackingTemplate
+
+func (response GetTrackingTemplate200JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTrackingTemplate400JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTrackingTemplate401JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTrackingTemplate403JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTrackingTemplate404JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetTrackingTemplate429JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTrackingTemplate500JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetTrackingTemplate503JSONResponse) VisitGetTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplateRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+	Body       *UpdateTrackingTemplateJSONRequestBody
+}
+
+type UpdateTrackingTemplateResponseObject interface {
+	VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error
+}
+
+type UpdateTrackingTemplate200JSONResponse TrackingTemplate
+
+func (response UpdateTrackingTemplate200JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateTrackingTemplate400JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateTrackingTemplate401JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTrackingTemplate403JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateTrackingTemplate404JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateTrackingTemplate409JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTrackingTemplate413JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateTrackingTemplate429JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateTrackingTemplate500JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplate503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateTrackingTemplate503JSONResponse) VisitUpdateTrackingTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type TransferOwnershipRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Body   *TransferOwnershipJSONRequestBody
@@ -14431,6 +18486,141 @@ func (response TransferOwnership500JSONResponse) VisitTransferOwnershipResponse(
 type TransferOwnership503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response TransferOwnership503JSONResponse) VisitTransferOwnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetUsageMetersResponseObject interface {
+	VisitGetUsageMetersResponse(w http.ResponseWriter) error
+}
+
+type GetUsageMeters200JSONResponse UsageMeters
+
+func (response GetUsageMeters200JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUsageMeters400JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUsageMeters401JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetUsageMeters403JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUsageMeters404JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUsageMeters429JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUsageMeters500JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMeters503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetUsageMeters503JSONResponse) VisitGetUsageMetersResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -15638,6 +19828,135 @@ func (response SetUserPlan503JSONResponse) VisitSetUserPlanResponse(w http.Respo
 	return err
 }
 
+type SubmitChainSignalsAnonymousRequestObject struct {
+	Body *SubmitChainSignalsAnonymousJSONRequestBody
+}
+
+type SubmitChainSignalsAnonymousResponseObject interface {
+	VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignalsAnonymous202JSONResponse ChainAccepted
+
+func (response SubmitChainSignalsAnonymous202JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignalsAnonymous400JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignalsAnonymous404JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignalsAnonymous409JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignalsAnonymous413JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignalsAnonymous429JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignalsAnonymous500JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsAnonymous503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignalsAnonymous503JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RecordConversionRequestObject struct {
 	Body *RecordConversionJSONRequestBody
 }
@@ -16140,6 +20459,156 @@ func (response ExportAnalyticsPublic500JSONResponse) VisitExportAnalyticsPublicR
 type ExportAnalyticsPublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response ExportAnalyticsPublic503JSONResponse) VisitExportAnalyticsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListAuditEventsPublicParams
+}
+
+type ListAuditEventsPublicResponseObject interface {
+	VisitListAuditEventsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListAuditEventsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListAuditEventsPublic200JSONResponse struct {
+	Body    AuditEventList
+	Headers ListAuditEventsPublic200ResponseHeaders
+}
+
+func (response ListAuditEventsPublic200JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAuditEventsPublic400JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAuditEventsPublic401JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAuditEventsPublic403JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListAuditEventsPublic404JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAuditEventsPublic429JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListAuditEventsPublic500JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListAuditEventsPublic503JSONResponse) VisitListAuditEventsPublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -16958,6 +21427,333 @@ func (response GetCampaignHealthPublic503JSONResponse) VisitGetCampaignHealthPub
 	return err
 }
 
+type SubmitChainSignalsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *SubmitChainSignalsPublicJSONRequestBody
+}
+
+type SubmitChainSignalsPublicResponseObject interface {
+	VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error
+}
+
+type SubmitChainSignalsPublic202ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type SubmitChainSignalsPublic202JSONResponse struct {
+	Body    ChainAccepted
+	Headers SubmitChainSignalsPublic202ResponseHeaders
+}
+
+func (response SubmitChainSignalsPublic202JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SubmitChainSignalsPublic400JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SubmitChainSignalsPublic401JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SubmitChainSignalsPublic403JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SubmitChainSignalsPublic404JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response SubmitChainSignalsPublic409JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SubmitChainSignalsPublic413JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SubmitChainSignalsPublic429JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SubmitChainSignalsPublic500JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitChainSignalsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SubmitChainSignalsPublic503JSONResponse) VisitSubmitChainSignalsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetContextOriginsPublicResponseObject interface {
+	VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error
+}
+
+type GetContextOriginsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetContextOriginsPublic200JSONResponse struct {
+	Body    ContextOrigins
+	Headers GetContextOriginsPublic200ResponseHeaders
+}
+
+func (response GetContextOriginsPublic200JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetContextOriginsPublic400JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetContextOriginsPublic401JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetContextOriginsPublic403JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetContextOriginsPublic404JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetContextOriginsPublic429JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetContextOriginsPublic500JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextOriginsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetContextOriginsPublic503JSONResponse) VisitGetContextOriginsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListFilesPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListFilesPublicParams
@@ -17728,6 +22524,156 @@ func (response CompleteFilePublic503JSONResponse) VisitCompleteFilePublicRespons
 	return err
 }
 
+type ListFunctionBindingsPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListFunctionBindingsPublicParams
+}
+
+type ListFunctionBindingsPublicResponseObject interface {
+	VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error
+}
+
+type ListFunctionBindingsPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListFunctionBindingsPublic200JSONResponse struct {
+	Body    FunctionBindingList
+	Headers ListFunctionBindingsPublic200ResponseHeaders
+}
+
+func (response ListFunctionBindingsPublic200JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListFunctionBindingsPublic400JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListFunctionBindingsPublic401JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListFunctionBindingsPublic403JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListFunctionBindingsPublic404JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListFunctionBindingsPublic429JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListFunctionBindingsPublic500JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFunctionBindingsPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListFunctionBindingsPublic503JSONResponse) VisitListFunctionBindingsPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListLinksPublicRequestObject struct {
 	Handle HandleName `json:"handle"`
 	Params ListLinksPublicParams
@@ -18352,6 +23298,171 @@ func (response UpsertLinkPublic500JSONResponse) VisitUpsertLinkPublicResponse(w 
 type UpsertLinkPublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response UpsertLinkPublic503JSONResponse) VisitUpsertLinkPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Slug   Slug       `json:"slug"`
+	Body   *PreviewRoutePublicJSONRequestBody
+}
+
+type PreviewRoutePublicResponseObject interface {
+	VisitPreviewRoutePublicResponse(w http.ResponseWriter) error
+}
+
+type PreviewRoutePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PreviewRoutePublic200JSONResponse struct {
+	Body    RoutePreview
+	Headers PreviewRoutePublic200ResponseHeaders
+}
+
+func (response PreviewRoutePublic200JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PreviewRoutePublic400JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PreviewRoutePublic401JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response PreviewRoutePublic403JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PreviewRoutePublic404JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response PreviewRoutePublic413JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PreviewRoutePublic429JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response PreviewRoutePublic500JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoutePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response PreviewRoutePublic503JSONResponse) VisitPreviewRoutePublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -19451,6 +24562,306 @@ func (response PublishPagePublic500JSONResponse) VisitPublishPagePublicResponse(
 type PublishPagePublic503JSONResponse struct{ UnavailableJSONResponse }
 
 func (response PublishPagePublic503JSONResponse) VisitPublishPagePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListPersonalizationRulesPublicParams
+}
+
+type ListPersonalizationRulesPublicResponseObject interface {
+	VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListPersonalizationRulesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListPersonalizationRulesPublic200JSONResponse struct {
+	Body    PersonalizationRuleList
+	Headers ListPersonalizationRulesPublic200ResponseHeaders
+}
+
+func (response ListPersonalizationRulesPublic200JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListPersonalizationRulesPublic400JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListPersonalizationRulesPublic401JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListPersonalizationRulesPublic403JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPersonalizationRulesPublic404JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPersonalizationRulesPublic429JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListPersonalizationRulesPublic500JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersonalizationRulesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListPersonalizationRulesPublic503JSONResponse) VisitListPersonalizationRulesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	RuleId RuleId     `json:"ruleId"`
+}
+
+type GetPersonalizationRulePublicResponseObject interface {
+	VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error
+}
+
+type GetPersonalizationRulePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetPersonalizationRulePublic200JSONResponse struct {
+	Body    RoutingRule
+	Headers GetPersonalizationRulePublic200ResponseHeaders
+}
+
+func (response GetPersonalizationRulePublic200JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPersonalizationRulePublic400JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPersonalizationRulePublic401JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetPersonalizationRulePublic403JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPersonalizationRulePublic404JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPersonalizationRulePublic429JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetPersonalizationRulePublic500JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonalizationRulePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetPersonalizationRulePublic503JSONResponse) VisitGetPersonalizationRulePublicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -21400,6 +26811,968 @@ func (response GetTokenSelf503JSONResponse) VisitGetTokenSelfResponse(w http.Res
 	return err
 }
 
+type ListTrackingTemplatesPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Params ListTrackingTemplatesPublicParams
+}
+
+type ListTrackingTemplatesPublicResponseObject interface {
+	VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error
+}
+
+type ListTrackingTemplatesPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type ListTrackingTemplatesPublic200JSONResponse struct {
+	Body    TrackingTemplateList
+	Headers ListTrackingTemplatesPublic200ResponseHeaders
+}
+
+func (response ListTrackingTemplatesPublic200JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTrackingTemplatesPublic400JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTrackingTemplatesPublic401JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListTrackingTemplatesPublic403JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListTrackingTemplatesPublic404JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListTrackingTemplatesPublic429JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListTrackingTemplatesPublic500JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTrackingTemplatesPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response ListTrackingTemplatesPublic503JSONResponse) VisitListTrackingTemplatesPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+	Body   *CreateTrackingTemplatePublicJSONRequestBody
+}
+
+type CreateTrackingTemplatePublicResponseObject interface {
+	VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type CreateTrackingTemplatePublic201ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type CreateTrackingTemplatePublic201JSONResponse struct {
+	Body    TrackingTemplate
+	Headers CreateTrackingTemplatePublic201ResponseHeaders
+}
+
+func (response CreateTrackingTemplatePublic201JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateTrackingTemplatePublic400JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateTrackingTemplatePublic401JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateTrackingTemplatePublic403JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateTrackingTemplatePublic404JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response CreateTrackingTemplatePublic409JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateTrackingTemplatePublic413JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateTrackingTemplatePublic429JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateTrackingTemplatePublic500JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateTrackingTemplatePublic503JSONResponse) VisitCreateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type DeleteTrackingTemplatePublicResponseObject interface {
+	VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type DeleteTrackingTemplatePublic204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type DeleteTrackingTemplatePublic204Response struct {
+	Headers DeleteTrackingTemplatePublic204ResponseHeaders
+}
+
+func (response DeleteTrackingTemplatePublic204Response) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteTrackingTemplatePublic400JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteTrackingTemplatePublic401JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteTrackingTemplatePublic403JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteTrackingTemplatePublic404JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response DeleteTrackingTemplatePublic409JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteTrackingTemplatePublic429JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteTrackingTemplatePublic500JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteTrackingTemplatePublic503JSONResponse) VisitDeleteTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+}
+
+type GetTrackingTemplatePublicResponseObject interface {
+	VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type GetTrackingTemplatePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetTrackingTemplatePublic200JSONResponse struct {
+	Body    TrackingTemplate
+	Headers GetTrackingTemplatePublic200ResponseHeaders
+}
+
+func (response GetTrackingTemplatePublic200JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetTrackingTemplatePublic400JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetTrackingTemplatePublic401JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetTrackingTemplatePublic403JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTrackingTemplatePublic404JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetTrackingTemplatePublic429JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetTrackingTemplatePublic500JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetTrackingTemplatePublic503JSONResponse) VisitGetTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublicRequestObject struct {
+	Handle     HandleName `json:"handle"`
+	TemplateId TemplateId `json:"templateId"`
+	Body       *UpdateTrackingTemplatePublicJSONRequestBody
+}
+
+type UpdateTrackingTemplatePublicResponseObject interface {
+	VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error
+}
+
+type UpdateTrackingTemplatePublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type UpdateTrackingTemplatePublic200JSONResponse struct {
+	Body    TrackingTemplate
+	Headers UpdateTrackingTemplatePublic200ResponseHeaders
+}
+
+func (response UpdateTrackingTemplatePublic200JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateTrackingTemplatePublic400JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateTrackingTemplatePublic401JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateTrackingTemplatePublic403JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateTrackingTemplatePublic404JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateTrackingTemplatePublic409JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateTrackingTemplatePublic413JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateTrackingTemplatePublic429JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateTrackingTemplatePublic500JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTrackingTemplatePublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateTrackingTemplatePublic503JSONResponse) VisitUpdateTrackingTemplatePublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublicRequestObject struct {
+	Handle HandleName `json:"handle"`
+}
+
+type GetUsageMetersPublicResponseObject interface {
+	VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error
+}
+
+type GetUsageMetersPublic200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetUsageMetersPublic200JSONResponse struct {
+	Body    UsageMeters
+	Headers GetUsageMetersPublic200ResponseHeaders
+}
+
+func (response GetUsageMetersPublic200JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUsageMetersPublic400JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUsageMetersPublic401JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetUsageMetersPublic403JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetUsageMetersPublic404JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUsageMetersPublic429JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUsageMetersPublic500JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsageMetersPublic503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetUsageMetersPublic503JSONResponse) VisitGetUsageMetersPublicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StripeWebhookRequestObject struct {
 	Body *StripeWebhookJSONRequestBody
 }
@@ -21806,12 +28179,24 @@ type StrictServerInterface interface {
 	// GetCampaignHealth Check a campaign (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealth(ctx context.Context, request GetCampaignHealthRequestObject) (GetCampaignHealthResponseObject, error)
+	// SubmitChainSignals Submit chain signals of a session (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/chain/signals)
+	SubmitChainSignals(ctx context.Context, request SubmitChainSignalsRequestObject) (SubmitChainSignalsResponseObject, error)
+	// GetChainSession A session's signals, oldest first (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/chain/{sessionId})
+	GetChainSession(ctx context.Context, request GetChainSessionRequestObject) (GetChainSessionResponseObject, error)
 	// GetCollaborators The owner and collaborators of a handle
 	// (GET /v2/handles/{handle}/collaborators)
 	GetCollaborators(ctx context.Context, request GetCollaboratorsRequestObject) (GetCollaboratorsResponseObject, error)
 	// ReplaceCollaborators Replace the whole collaborator list
 	// (PUT /v2/handles/{handle}/collaborators)
 	ReplaceCollaborators(ctx context.Context, request ReplaceCollaboratorsRequestObject) (ReplaceCollaboratorsResponseObject, error)
+	// GetContextOrigins The handle's context origins (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/context-origins)
+	GetContextOrigins(ctx context.Context, request GetContextOriginsRequestObject) (GetContextOriginsResponseObject, error)
+	// PutContextOrigins Replace the handle's context origins (JWT, OWNER)
+	// (PUT /v2/handles/{handle}/context-origins)
+	PutContextOrigins(ctx context.Context, request PutContextOriginsRequestObject) (PutContextOriginsResponseObject, error)
 	// ListFiles List the handle's files, newest first (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/files)
 	ListFiles(ctx context.Context, request ListFilesRequestObject) (ListFilesResponseObject, error)
@@ -21827,6 +28212,18 @@ type StrictServerInterface interface {
 	// CompleteFile Check that the upload arrived and mark the file READY (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/files/{fileId}/complete)
 	CompleteFile(ctx context.Context, request CompleteFileRequestObject) (CompleteFileResponseObject, error)
+	// ListFunctionBindings List the handle's function bindings (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/function-bindings)
+	ListFunctionBindings(ctx context.Context, request ListFunctionBindingsRequestObject) (ListFunctionBindingsResponseObject, error)
+	// CreateFunctionBinding Create a function binding (JWT, OPERATOR+)
+	// (POST /v2/handles/{handle}/function-bindings)
+	CreateFunctionBinding(ctx context.Context, request CreateFunctionBindingRequestObject) (CreateFunctionBindingResponseObject, error)
+	// DeleteFunctionBinding Delete a function binding (JWT, OPERATOR+)
+	// (DELETE /v2/handles/{handle}/function-bindings/{key})
+	DeleteFunctionBinding(ctx context.Context, request DeleteFunctionBindingRequestObject) (DeleteFunctionBindingResponseObject, error)
+	// UpdateFunctionBinding Replace a function binding (JWT, OPERATOR+)
+	// (PUT /v2/handles/{handle}/function-bindings/{key})
+	UpdateFunctionBinding(ctx context.Context, request UpdateFunctionBindingRequestObject) (UpdateFunctionBindingResponseObject, error)
 	// ListLinks List the handle's links (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/links)
 	ListLinks(ctx context.Context, request ListLinksRequestObject) (ListLinksResponseObject, error)
@@ -21839,6 +28236,9 @@ type StrictServerInterface interface {
 	// UpsertLink Create or replace a link (JWT, CREATOR+)
 	// (PUT /v2/handles/{handle}/links/{slug})
 	UpsertLink(ctx context.Context, request UpsertLinkRequestObject) (UpsertLinkResponseObject, error)
+	// PreviewRoute Where a visit with these facts would go (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoute(ctx context.Context, request PreviewRouteRequestObject) (PreviewRouteResponseObject, error)
 	// PreviewPage Render Markdown as a published page would show it (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/page-previews)
 	PreviewPage(ctx context.Context, request PreviewPageRequestObject) (PreviewPageResponseObject, error)
@@ -21860,6 +28260,18 @@ type StrictServerInterface interface {
 	// PublishPage Publish a page at /p/{handle}/{slug} (JWT, CREATOR+)
 	// (POST /v2/handles/{handle}/pages/{slug}/publish)
 	PublishPage(ctx context.Context, request PublishPageRequestObject) (PublishPageResponseObject, error)
+	// ListPersonalizationRules List the handle's personalization rules (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules)
+	ListPersonalizationRules(ctx context.Context, request ListPersonalizationRulesRequestObject) (ListPersonalizationRulesResponseObject, error)
+	// DeletePersonalizationRule Delete a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (DELETE /v2/handles/{handle}/personalization-rules/{ruleId})
+	DeletePersonalizationRule(ctx context.Context, request DeletePersonalizationRuleRequestObject) (DeletePersonalizationRuleResponseObject, error)
+	// GetPersonalizationRule One personalization rule (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRule(ctx context.Context, request GetPersonalizationRuleRequestObject) (GetPersonalizationRuleResponseObject, error)
+	// PutPersonalizationRule Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+	// (PUT /v2/handles/{handle}/personalization-rules/{ruleId})
+	PutPersonalizationRule(ctx context.Context, request PutPersonalizationRuleRequestObject) (PutPersonalizationRuleResponseObject, error)
 	// GetProfile The handle's profile and site mode (JWT, CREATOR+)
 	// (GET /v2/handles/{handle}/profile)
 	GetProfile(ctx context.Context, request GetProfileRequestObject) (GetProfileResponseObject, error)
@@ -21908,9 +28320,27 @@ type StrictServerInterface interface {
 	// RotateToken Replace a token by a new one with the same name and scopes
 	// (POST /v2/handles/{handle}/tokens/{tokenId}/rotate)
 	RotateToken(ctx context.Context, request RotateTokenRequestObject) (RotateTokenResponseObject, error)
+	// ListTrackingTemplates List the handle's tracking templates (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates)
+	ListTrackingTemplates(ctx context.Context, request ListTrackingTemplatesRequestObject) (ListTrackingTemplatesResponseObject, error)
+	// CreateTrackingTemplate Create a tracking template (JWT, CREATOR+)
+	// (POST /v2/handles/{handle}/tracking-templates)
+	CreateTrackingTemplate(ctx context.Context, request CreateTrackingTemplateRequestObject) (CreateTrackingTemplateResponseObject, error)
+	// DeleteTrackingTemplate Delete a tracking template (JWT, CREATOR+)
+	// (DELETE /v2/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplate(ctx context.Context, request DeleteTrackingTemplateRequestObject) (DeleteTrackingTemplateResponseObject, error)
+	// GetTrackingTemplate One tracking template (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplate(ctx context.Context, request GetTrackingTemplateRequestObject) (GetTrackingTemplateResponseObject, error)
+	// UpdateTrackingTemplate Replace a tracking template (JWT, CREATOR+)
+	// (PUT /v2/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplate(ctx context.Context, request UpdateTrackingTemplateRequestObject) (UpdateTrackingTemplateResponseObject, error)
 	// TransferOwnership Make another user the OWNER
 	// (POST /v2/handles/{handle}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
+	// GetUsageMeters The handle's usage today (JWT, CREATOR+)
+	// (GET /v2/handles/{handle}/usage-meters)
+	GetUsageMeters(ctx context.Context, request GetUsageMetersRequestObject) (GetUsageMetersResponseObject, error)
 	// ListAdminActions What platform administrators did, newest first
 	// (GET /v2/platform-admin/audit-events)
 	ListAdminActions(ctx context.Context, request ListAdminActionsRequestObject) (ListAdminActionsResponseObject, error)
@@ -21938,6 +28368,9 @@ type StrictServerInterface interface {
 	// SetUserPlan Set a user's plan
 	// (PUT /v2/platform-admin/users/{userId}/plan)
 	SetUserPlan(ctx context.Context, request SetUserPlanRequestObject) (SetUserPlanResponseObject, error)
+	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
+	// (POST /v2/public/chain/signals)
+	SubmitChainSignalsAnonymous(ctx context.Context, request SubmitChainSignalsAnonymousRequestObject) (SubmitChainSignalsAnonymousResponseObject, error)
 	// RecordConversion Record a conversion against a click (public)
 	// (POST /v2/public/conversions)
 	RecordConversion(ctx context.Context, request RecordConversionRequestObject) (RecordConversionResponseObject, error)
@@ -21950,6 +28383,9 @@ type StrictServerInterface interface {
 	// ExportAnalyticsPublic Export click events as CSV (PAT, `analytics.read`)
 	// (GET /v2/public/handles/{handle}/analytics/export)
 	ExportAnalyticsPublic(ctx context.Context, request ExportAnalyticsPublicRequestObject) (ExportAnalyticsPublicResponseObject, error)
+	// ListAuditEventsPublic The handle's audit trail, newest first (PAT, `audit.read`)
+	// (GET /v2/public/handles/{handle}/audit-events)
+	ListAuditEventsPublic(ctx context.Context, request ListAuditEventsPublicRequestObject) (ListAuditEventsPublicResponseObject, error)
 	// ListCampaignsPublic List the handle's campaigns (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns)
 	ListCampaignsPublic(ctx context.Context, request ListCampaignsPublicRequestObject) (ListCampaignsPublicResponseObject, error)
@@ -21965,6 +28401,12 @@ type StrictServerInterface interface {
 	// GetCampaignHealthPublic Check a campaign (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/campaigns/{campaignId}/health)
 	GetCampaignHealthPublic(ctx context.Context, request GetCampaignHealthPublicRequestObject) (GetCampaignHealthPublicResponseObject, error)
+	// SubmitChainSignalsPublic Submit chain signals of a session (PAT, `chain.signal.write`)
+	// (POST /v2/public/handles/{handle}/chain/signals)
+	SubmitChainSignalsPublic(ctx context.Context, request SubmitChainSignalsPublicRequestObject) (SubmitChainSignalsPublicResponseObject, error)
+	// GetContextOriginsPublic The handle's context origins (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/context-origins)
+	GetContextOriginsPublic(ctx context.Context, request GetContextOriginsPublicRequestObject) (GetContextOriginsPublicResponseObject, error)
 	// ListFilesPublic List the handle's files, newest first (PAT, `files.read`)
 	// (GET /v2/public/handles/{handle}/files)
 	ListFilesPublic(ctx context.Context, request ListFilesPublicRequestObject) (ListFilesPublicResponseObject, error)
@@ -21980,6 +28422,9 @@ type StrictServerInterface interface {
 	// CompleteFilePublic Check that the upload arrived and mark the file READY (PAT, `files.write`)
 	// (POST /v2/public/handles/{handle}/files/{fileId}/complete)
 	CompleteFilePublic(ctx context.Context, request CompleteFilePublicRequestObject) (CompleteFilePublicResponseObject, error)
+	// ListFunctionBindingsPublic List the handle's function bindings (any valid PAT of the handle)
+	// (GET /v2/public/handles/{handle}/function-bindings)
+	ListFunctionBindingsPublic(ctx context.Context, request ListFunctionBindingsPublicRequestObject) (ListFunctionBindingsPublicResponseObject, error)
 	// ListLinksPublic List the handle's links (PAT, `links.read`)
 	// (GET /v2/public/handles/{handle}/links)
 	ListLinksPublic(ctx context.Context, request ListLinksPublicRequestObject) (ListLinksPublicResponseObject, error)
@@ -21992,6 +28437,9 @@ type StrictServerInterface interface {
 	// UpsertLinkPublic Create or replace a link (PAT, `links.write`)
 	// (PUT /v2/public/handles/{handle}/links/{slug})
 	UpsertLinkPublic(ctx context.Context, request UpsertLinkPublicRequestObject) (UpsertLinkPublicResponseObject, error)
+	// PreviewRoutePublic Where a visit with these facts would go (PAT, `links.read`)
+	// (POST /v2/public/handles/{handle}/links/{slug}/route-preview)
+	PreviewRoutePublic(ctx context.Context, request PreviewRoutePublicRequestObject) (PreviewRoutePublicResponseObject, error)
 	// PreviewPagePublic Render Markdown as a published page would show it (PAT, `pages.read`)
 	// (POST /v2/public/handles/{handle}/page-previews)
 	PreviewPagePublic(ctx context.Context, request PreviewPagePublicRequestObject) (PreviewPagePublicResponseObject, error)
@@ -22013,6 +28461,12 @@ type StrictServerInterface interface {
 	// PublishPagePublic Publish a page at /p/{handle}/{slug} (PAT, `pages.write`)
 	// (POST /v2/public/handles/{handle}/pages/{slug}/publish)
 	PublishPagePublic(ctx context.Context, request PublishPagePublicRequestObject) (PublishPagePublicResponseObject, error)
+	// ListPersonalizationRulesPublic List the handle's personalization rules (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules)
+	ListPersonalizationRulesPublic(ctx context.Context, request ListPersonalizationRulesPublicRequestObject) (ListPersonalizationRulesPublicResponseObject, error)
+	// GetPersonalizationRulePublic One personalization rule (PAT, `personalization.read`)
+	// (GET /v2/public/handles/{handle}/personalization-rules/{ruleId})
+	GetPersonalizationRulePublic(ctx context.Context, request GetPersonalizationRulePublicRequestObject) (GetPersonalizationRulePublicResponseObject, error)
 	// GetProfilePublic The handle's profile and site mode (PAT, `pages.read`)
 	// (GET /v2/public/handles/{handle}/profile)
 	GetProfilePublic(ctx context.Context, request GetProfilePublicRequestObject) (GetProfilePublicResponseObject, error)
@@ -22049,6 +28503,24 @@ type StrictServerInterface interface {
 	// GetTokenSelf Describe the calling personal access token (any scope)
 	// (GET /v2/public/handles/{handle}/tokens/self)
 	GetTokenSelf(ctx context.Context, request GetTokenSelfRequestObject) (GetTokenSelfResponseObject, error)
+	// ListTrackingTemplatesPublic List the handle's tracking templates (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates)
+	ListTrackingTemplatesPublic(ctx context.Context, request ListTrackingTemplatesPublicRequestObject) (ListTrackingTemplatesPublicResponseObject, error)
+	// CreateTrackingTemplatePublic Create a tracking template (PAT, `tracking.templates.write`)
+	// (POST /v2/public/handles/{handle}/tracking-templates)
+	CreateTrackingTemplatePublic(ctx context.Context, request CreateTrackingTemplatePublicRequestObject) (CreateTrackingTemplatePublicResponseObject, error)
+	// DeleteTrackingTemplatePublic Delete a tracking template (PAT, `tracking.templates.write`)
+	// (DELETE /v2/public/handles/{handle}/tracking-templates/{templateId})
+	DeleteTrackingTemplatePublic(ctx context.Context, request DeleteTrackingTemplatePublicRequestObject) (DeleteTrackingTemplatePublicResponseObject, error)
+	// GetTrackingTemplatePublic One tracking template (PAT, `tracking.templates.read`)
+	// (GET /v2/public/handles/{handle}/tracking-templates/{templateId})
+	GetTrackingTemplatePublic(ctx context.Context, request GetTrackingTemplatePublicRequestObject) (GetTrackingTemplatePublicResponseObject, error)
+	// UpdateTrackingTemplatePublic Replace a tracking template (PAT, `tracking.templates.write`)
+	// (PUT /v2/public/handles/{handle}/tracking-templates/{templateId})
+	UpdateTrackingTemplatePublic(ctx context.Context, request UpdateTrackingTemplatePublicRequestObject) (UpdateTrackingTemplatePublicResponseObject, error)
+	// GetUsageMetersPublic The handle's usage today (PAT, `usage.read`)
+	// (GET /v2/public/handles/{handle}/usage-meters)
+	GetUsageMetersPublic(ctx context.Context, request GetUsageMetersPublicRequestObject) (GetUsageMetersPublicResponseObject, error)
 	// StripeWebhook Stripe's events (signed with the `Stripe-Signature` header)
 	// (POST /v2/public/stripe/webhook)
 	StripeWebhook(ctx context.Context, request StripeWebhookRequestObject) (StripeWebhookResponseObject, error)
@@ -23083,6 +29555,80 @@ func (sh *strictHandler) GetCampaignHealth(ctx echo.Context, handle HandleName, 
 	return nil
 }
 
+// SubmitChainSignals operation middleware
+func (sh *strictHandler) SubmitChainSignals(ctx echo.Context, handle HandleName) error {
+	var request SubmitChainSignalsRequestObject
+
+	request.Handle = handle
+
+	var body SubmitChainSignalsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignals(ctx.Request().Context(), request.(SubmitChainSignalsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignals")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetChainSession operation middleware
+func (sh *strictHandler) GetChainSession(ctx echo.Context, handle HandleName, sessionId ChainSessionId) error {
+	var request GetChainSessionRequestObject
+
+	request.Handle = handle
+	request.SessionId = sessionId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetChainSession(ctx.Request().Context(), request.(GetChainSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetChainSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetChainSessionResponseObject); ok {
+		return validResponse.VisitGetChainSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetCollaborators operation middleware
 func (sh *strictHandler) GetCollaborators(ctx echo.Context, handle HandleName) error {
 	var request GetCollaboratorsRequestObject
@@ -23150,6 +29696,79 @@ func (sh *strictHandler) ReplaceCollaborators(ctx echo.Context, handle HandleNam
 		return err
 	} else if validResponse, ok := response.(ReplaceCollaboratorsResponseObject); ok {
 		return validResponse.VisitReplaceCollaboratorsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetContextOrigins operation middleware
+func (sh *strictHandler) GetContextOrigins(ctx echo.Context, handle HandleName) error {
+	var request GetContextOriginsRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetContextOrigins(ctx.Request().Context(), request.(GetContextOriginsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetContextOrigins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetContextOriginsResponseObject); ok {
+		return validResponse.VisitGetContextOriginsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutContextOrigins operation middleware
+func (sh *strictHandler) PutContextOrigins(ctx echo.Context, handle HandleName) error {
+	var request PutContextOriginsRequestObject
+
+	request.Handle = handle
+
+	var body PutContextOriginsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutContextOrigins(ctx.Request().Context(), request.(PutContextOriginsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutContextOrigins")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutContextOriginsResponseObject); ok {
+		return validResponse.VisitPutContextOriginsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -23308,6 +29927,155 @@ func (sh *strictHandler) CompleteFile(ctx echo.Context, handle HandleName, fileI
 	return nil
 }
 
+// ListFunctionBindings operation middleware
+func (sh *strictHandler) ListFunctionBindings(ctx echo.Context, handle HandleName, params ListFunctionBindingsParams) error {
+	var request ListFunctionBindingsRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFunctionBindings(ctx.Request().Context(), request.(ListFunctionBindingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFunctionBindings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFunctionBindingsResponseObject); ok {
+		return validResponse.VisitListFunctionBindingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateFunctionBinding operation middleware
+func (sh *strictHandler) CreateFunctionBinding(ctx echo.Context, handle HandleName) error {
+	var request CreateFunctionBindingRequestObject
+
+	request.Handle = handle
+
+	var body CreateFunctionBindingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateFunctionBinding(ctx.Request().Context(), request.(CreateFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateFunctionBindingResponseObject); ok {
+		return validResponse.VisitCreateFunctionBindingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteFunctionBinding operation middleware
+func (sh *strictHandler) DeleteFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error {
+	var request DeleteFunctionBindingRequestObject
+
+	request.Handle = handle
+	request.Key = key
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFunctionBinding(ctx.Request().Context(), request.(DeleteFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteFunctionBindingResponseObject); ok {
+		return validResponse.VisitDeleteFunctionBindingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateFunctionBinding operation middleware
+func (sh *strictHandler) UpdateFunctionBinding(ctx echo.Context, handle HandleName, key BindingKey) error {
+	var request UpdateFunctionBindingRequestObject
+
+	request.Handle = handle
+	request.Key = key
+
+	var body UpdateFunctionBindingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateFunctionBinding(ctx.Request().Context(), request.(UpdateFunctionBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateFunctionBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateFunctionBindingResponseObject); ok {
+		return validResponse.VisitUpdateFunctionBindingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLinks operation middleware
 func (sh *strictHandler) ListLinks(ctx echo.Context, handle HandleName, params ListLinksParams) error {
 	var request ListLinksRequestObject
@@ -23429,6 +30197,55 @@ func (sh *strictHandler) UpsertLink(ctx echo.Context, handle HandleName, slug Sl
 		return err
 	} else if validResponse, ok := response.(UpsertLinkResponseObject); ok {
 		return validResponse.VisitUpsertLinkResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewRoute operation middleware
+func (sh *strictHandler) PreviewRoute(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PreviewRouteRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body PreviewRouteJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewRoute(ctx.Request().Context(), request.(PreviewRouteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewRoute")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewRouteResponseObject); ok {
+		return validResponse.VisitPreviewRouteResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -23678,6 +30495,133 @@ func (sh *strictHandler) PublishPage(ctx echo.Context, handle HandleName, slug S
 		return err
 	} else if validResponse, ok := response.(PublishPageResponseObject); ok {
 		return validResponse.VisitPublishPageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPersonalizationRules operation middleware
+func (sh *strictHandler) ListPersonalizationRules(ctx echo.Context, handle HandleName, params ListPersonalizationRulesParams) error {
+	var request ListPersonalizationRulesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPersonalizationRules(ctx.Request().Context(), request.(ListPersonalizationRulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPersonalizationRules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPersonalizationRulesResponseObject); ok {
+		return validResponse.VisitListPersonalizationRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeletePersonalizationRule operation middleware
+func (sh *strictHandler) DeletePersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request DeletePersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePersonalizationRule(ctx.Request().Context(), request.(DeletePersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeletePersonalizationRuleResponseObject); ok {
+		return validResponse.VisitDeletePersonalizationRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPersonalizationRule operation middleware
+func (sh *strictHandler) GetPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request GetPersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPersonalizationRule(ctx.Request().Context(), request.(GetPersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPersonalizationRuleResponseObject); ok {
+		return validResponse.VisitGetPersonalizationRuleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutPersonalizationRule operation middleware
+func (sh *strictHandler) PutPersonalizationRule(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request PutPersonalizationRuleRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	var body PutPersonalizationRuleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutPersonalizationRule(ctx.Request().Context(), request.(PutPersonalizationRuleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutPersonalizationRule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutPersonalizationRuleResponseObject); ok {
+		return validResponse.VisitPutPersonalizationRuleResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24258,6 +31202,181 @@ func (sh *strictHandler) RotateToken(ctx echo.Context, handle HandleName, tokenI
 	return nil
 }
 
+// ListTrackingTemplates operation middleware
+func (sh *strictHandler) ListTrackingTemplates(ctx echo.Context, handle HandleName, params ListTrackingTemplatesParams) error {
+	var request ListTrackingTemplatesRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTrackingTemplates(ctx.Request().Context(), request.(ListTrackingTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTrackingTemplates")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTrackingTemplatesResponseObject); ok {
+		return validResponse.VisitListTrackingTemplatesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingTemplate operation middleware
+func (sh *strictHandler) CreateTrackingTemplate(ctx echo.Context, handle HandleName) error {
+	var request CreateTrackingTemplateRequestObject
+
+	request.Handle = handle
+
+	var body CreateTrackingTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingTemplate(ctx.Request().Context(), request.(CreateTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingTemplateResponseObject); ok {
+		return validResponse.VisitCreateTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteTrackingTemplate operation middleware
+func (sh *strictHandler) DeleteTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request DeleteTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTrackingTemplate(ctx.Request().Context(), request.(DeleteTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTrackingTemplateResponseObject); ok {
+		return validResponse.VisitDeleteTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTrackingTemplate operation middleware
+func (sh *strictHandler) GetTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request GetTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTrackingTemplate(ctx.Request().Context(), request.(GetTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTrackingTemplateResponseObject); ok {
+		return validResponse.VisitGetTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTrackingTemplate operation middleware
+func (sh *strictHandler) UpdateTrackingTemplate(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request UpdateTrackingTemplateRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	var body UpdateTrackingTemplateJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTrackingTemplate(ctx.Request().Context(), request.(UpdateTrackingTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTrackingTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTrackingTemplateResponseObject); ok {
+		return validResponse.VisitUpdateTrackingTemplateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // TransferOwnership operation middleware
 func (sh *strictHandler) TransferOwnership(ctx echo.Context, handle HandleName) error {
 	var request TransferOwnershipRequestObject
@@ -24300,6 +31419,31 @@ func (sh *strictHandler) TransferOwnership(ctx echo.Context, handle HandleName) 
 		return err
 	} else if validResponse, ok := response.(TransferOwnershipResponseObject); ok {
 		return validResponse.VisitTransferOwnershipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUsageMeters operation middleware
+func (sh *strictHandler) GetUsageMeters(ctx echo.Context, handle HandleName) error {
+	var request GetUsageMetersRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUsageMeters(ctx.Request().Context(), request.(GetUsageMetersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUsageMeters")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUsageMetersResponseObject); ok {
+		return validResponse.VisitGetUsageMetersResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24554,6 +31698,52 @@ func (sh *strictHandler) SetUserPlan(ctx echo.Context, userId UserId) error {
 	return nil
 }
 
+// SubmitChainSignalsAnonymous operation middleware
+func (sh *strictHandler) SubmitChainSignalsAnonymous(ctx echo.Context) error {
+	var request SubmitChainSignalsAnonymousRequestObject
+
+	var body SubmitChainSignalsAnonymousJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignalsAnonymous(ctx.Request().Context(), request.(SubmitChainSignalsAnonymousRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignalsAnonymous")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsAnonymousResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsAnonymousResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RecordConversion operation middleware
 func (sh *strictHandler) RecordConversion(ctx echo.Context) error {
 	var request RecordConversionRequestObject
@@ -24671,6 +31861,32 @@ func (sh *strictHandler) ExportAnalyticsPublic(ctx echo.Context, handle HandleNa
 		return err
 	} else if validResponse, ok := response.(ExportAnalyticsPublicResponseObject); ok {
 		return validResponse.VisitExportAnalyticsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAuditEventsPublic operation middleware
+func (sh *strictHandler) ListAuditEventsPublic(ctx echo.Context, handle HandleName, params ListAuditEventsPublicParams) error {
+	var request ListAuditEventsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditEventsPublic(ctx.Request().Context(), request.(ListAuditEventsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditEventsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditEventsPublicResponseObject); ok {
+		return validResponse.VisitListAuditEventsPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -24852,6 +32068,79 @@ func (sh *strictHandler) GetCampaignHealthPublic(ctx echo.Context, handle Handle
 	return nil
 }
 
+// SubmitChainSignalsPublic operation middleware
+func (sh *strictHandler) SubmitChainSignalsPublic(ctx echo.Context, handle HandleName) error {
+	var request SubmitChainSignalsPublicRequestObject
+
+	request.Handle = handle
+
+	var body SubmitChainSignalsPublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitChainSignalsPublic(ctx.Request().Context(), request.(SubmitChainSignalsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitChainSignalsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitChainSignalsPublicResponseObject); ok {
+		return validResponse.VisitSubmitChainSignalsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetContextOriginsPublic operation middleware
+func (sh *strictHandler) GetContextOriginsPublic(ctx echo.Context, handle HandleName) error {
+	var request GetContextOriginsPublicRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetContextOriginsPublic(ctx.Request().Context(), request.(GetContextOriginsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetContextOriginsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetContextOriginsPublicResponseObject); ok {
+		return validResponse.VisitGetContextOriginsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListFilesPublic operation middleware
 func (sh *strictHandler) ListFilesPublic(ctx echo.Context, handle HandleName, params ListFilesPublicParams) error {
 	var request ListFilesPublicRequestObject
@@ -25004,6 +32293,32 @@ func (sh *strictHandler) CompleteFilePublic(ctx echo.Context, handle HandleName,
 	return nil
 }
 
+// ListFunctionBindingsPublic operation middleware
+func (sh *strictHandler) ListFunctionBindingsPublic(ctx echo.Context, handle HandleName, params ListFunctionBindingsPublicParams) error {
+	var request ListFunctionBindingsPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFunctionBindingsPublic(ctx.Request().Context(), request.(ListFunctionBindingsPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFunctionBindingsPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListFunctionBindingsPublicResponseObject); ok {
+		return validResponse.VisitListFunctionBindingsPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListLinksPublic operation middleware
 func (sh *strictHandler) ListLinksPublic(ctx echo.Context, handle HandleName, params ListLinksPublicParams) error {
 	var request ListLinksPublicRequestObject
@@ -25125,6 +32440,55 @@ func (sh *strictHandler) UpsertLinkPublic(ctx echo.Context, handle HandleName, s
 		return err
 	} else if validResponse, ok := response.(UpsertLinkPublicResponseObject); ok {
 		return validResponse.VisitUpsertLinkPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewRoutePublic operation middleware
+func (sh *strictHandler) PreviewRoutePublic(ctx echo.Context, handle HandleName, slug Slug) error {
+	var request PreviewRoutePublicRequestObject
+
+	request.Handle = handle
+	request.Slug = slug
+
+	var body PreviewRoutePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewRoutePublic(ctx.Request().Context(), request.(PreviewRoutePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewRoutePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewRoutePublicResponseObject); ok {
+		return validResponse.VisitPreviewRoutePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -25374,6 +32738,58 @@ func (sh *strictHandler) PublishPagePublic(ctx echo.Context, handle HandleName, 
 		return err
 	} else if validResponse, ok := response.(PublishPagePublicResponseObject); ok {
 		return validResponse.VisitPublishPagePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPersonalizationRulesPublic operation middleware
+func (sh *strictHandler) ListPersonalizationRulesPublic(ctx echo.Context, handle HandleName, params ListPersonalizationRulesPublicParams) error {
+	var request ListPersonalizationRulesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPersonalizationRulesPublic(ctx.Request().Context(), request.(ListPersonalizationRulesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPersonalizationRulesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPersonalizationRulesPublicResponseObject); ok {
+		return validResponse.VisitListPersonalizationRulesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPersonalizationRulePublic operation middleware
+func (sh *strictHandler) GetPersonalizationRulePublic(ctx echo.Context, handle HandleName, ruleId RuleId) error {
+	var request GetPersonalizationRulePublicRequestObject
+
+	request.Handle = handle
+	request.RuleId = ruleId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPersonalizationRulePublic(ctx.Request().Context(), request.(GetPersonalizationRulePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPersonalizationRulePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPersonalizationRulePublicResponseObject); ok {
+		return validResponse.VisitGetPersonalizationRulePublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -25798,6 +33214,206 @@ func (sh *strictHandler) GetTokenSelf(ctx echo.Context, handle HandleName) error
 		return err
 	} else if validResponse, ok := response.(GetTokenSelfResponseObject); ok {
 		return validResponse.VisitGetTokenSelfResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTrackingTemplatesPublic operation middleware
+func (sh *strictHandler) ListTrackingTemplatesPublic(ctx echo.Context, handle HandleName, params ListTrackingTemplatesPublicParams) error {
+	var request ListTrackingTemplatesPublicRequestObject
+
+	request.Handle = handle
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTrackingTemplatesPublic(ctx.Request().Context(), request.(ListTrackingTemplatesPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTrackingTemplatesPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTrackingTemplatesPublicResponseObject); ok {
+		return validResponse.VisitListTrackingTemplatesPublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateTrackingTemplatePublic operation middleware
+func (sh *strictHandler) CreateTrackingTemplatePublic(ctx echo.Context, handle HandleName) error {
+	var request CreateTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+
+	var body CreateTrackingTemplatePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTrackingTemplatePublic(ctx.Request().Context(), request.(CreateTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitCreateTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteTrackingTemplatePublic operation middleware
+func (sh *strictHandler) DeleteTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request DeleteTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteTrackingTemplatePublic(ctx.Request().Context(), request.(DeleteTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitDeleteTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTrackingTemplatePublic operation middleware
+func (sh *strictHandler) GetTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request GetTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTrackingTemplatePublic(ctx.Request().Context(), request.(GetTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitGetTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTrackingTemplatePublic operation middleware
+func (sh *strictHandler) UpdateTrackingTemplatePublic(ctx echo.Context, handle HandleName, templateId TemplateId) error {
+	var request UpdateTrackingTemplatePublicRequestObject
+
+	request.Handle = handle
+	request.TemplateId = templateId
+
+	var body UpdateTrackingTemplatePublicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTrackingTemplatePublic(ctx.Request().Context(), request.(UpdateTrackingTemplatePublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTrackingTemplatePublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTrackingTemplatePublicResponseObject); ok {
+		return validResponse.VisitUpdateTrackingTemplatePublicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUsageMetersPublic operation middleware
+func (sh *strictHandler) GetUsageMetersPublic(ctx echo.Context, handle HandleName) error {
+	var request GetUsageMetersPublicRequestObject
+
+	request.Handle = handle
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUsageMetersPublic(ctx.Request().Context(), request.(GetUsageMetersPublicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUsageMetersPublic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUsageMetersPublicResponseObject); ok {
+		return validResponse.VisitGetUsageMetersPublicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

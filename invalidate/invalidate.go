@@ -29,6 +29,12 @@ const (
 	Role Kind = "role"
 	// Link: a link changed or was deleted; the key is LinkKey(handle, slug).
 	Link Kind = "link"
+	// Rules: the personalization rules of a handle changed; the key is
+	// the handle.
+	Rules Kind = "rules"
+	// Origins: the context origins of a handle changed; the key is the
+	// handle.
+	Origins Kind = "origins"
 	// Handle: a handle was created or deleted, and with it all of its
 	// roles, tokens and links; the key is the handle.
 	Handle Kind = "handle"
@@ -66,7 +72,7 @@ func Parse(payload string) (Event, bool) {
 		return Event{}, false
 	}
 	switch k := Kind(kind); k {
-	case Token, Session, Role, Link, Handle, All:
+	case Token, Session, Role, Link, Rules, Origins, Handle, All:
 		return Event{Kind: k, Key: key}, true
 	}
 	return Event{}, false

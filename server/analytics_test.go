@@ -233,7 +233,7 @@ func exportRows() []apiCase {
 			if err != nil || len(rows) != 6 {
 				t.Fatalf("%d rows, %v", len(rows), err)
 			}
-			if strings.Join(rows[0], ",") != "clickId,occurredAt,slug,destination,referrer,device,browser,os,country,bot,visitorHash" {
+			if strings.Join(rows[0], ",") != "clickId,occurredAt,slug,destination,referrer,device,browser,os,country,bot,visitorHash,ruleId,variantId" {
 				t.Fatalf("header %v", rows[0])
 			}
 			// Every click has the same time (the test clock stands still), so

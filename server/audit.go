@@ -26,3 +26,14 @@ func toAPIAuditEvent(e *tenx.AuditEvent) gen.AuditEvent {
 	return gen.AuditEvent{Id: e.ID, Action: e.Action, CreatedAt: e.CreatedAt.UTC(), ActorUserId: optional(e.ActorUserID),
 		ActorTokenId: optional(e.ActorTokenID), TargetId: optional(e.TargetID), Ip: optional(e.IP)}
 }
+
+// ListAuditEventsPublic pages through the handle's audit trail (PAT,
+// audit.read).
+func (s *Server) ListAuditEventsPublic(ctx context.Context, req gen.ListAuditEventsPublicRequestObject) (gen.ListAuditEventsPublicResponseObject, error) {
+	out, err := s.ListAuditEvents(ctx, gen.ListAuditEventsRequestObject{Handle: req.Handle,
+		Params: gen.ListAuditEventsParams(req.Params)})
+	if err != nil {
+		return nil, err
+	}
+	return gen.ListAuditEventsPublic200JSONResponse{Body: gen.AuditEventList(out.(gen.ListAuditEvents200JSONResponse))}, nil
+}

@@ -15,9 +15,10 @@ import (
 // handler.
 type visitKey struct{}
 
-// visitHeaders are the request details a click event is enriched from.
+// visitHeaders are the request details a click event is enriched from,
+// and the query a routing rule's source and campaign come from.
 type visitHeaders struct {
-	userAgent, referer, proxyCountry string
+	userAgent, referer, proxyCountry, rawQuery string
 }
 
 // withVisit is a strict middleware that, for followLink only, gives the
@@ -30,7 +31,7 @@ func (s *Server) withVisit(f gen.StrictHandlerFunc, operationID string) gen.Stri
 	}
 	return func(c echo.Context, req any) (any, error) {
 		r := c.Request()
-		v := visitHeaders{userAgent: r.UserAgent(), referer: r.Referer()}
+		v := visitHeaders{userAgent: r.UserAgent(), referer: r.Referer(), rawQuery: r.URL.RawQuery}
 		if s.fromTrustedProxy(r.RemoteAddr) {
 			v.proxyCountry = r.Header.Get("Cf-Ipcountry")
 		}
@@ -83,9 +84,17 @@ func (s *Server) visit(ctx context.Context, handle, slug string) (*tenx.Link, st
 		}
 	}
 	h, _ := ctx.Value(visitKey{}).(visitHeaders)
-	v := &tenx.Visit{Handle: handle, Slug: slug, Destination: l.DestinationURL, UserAgent: h.userAgent,
+	v := &tenx.Visit{Handle: handle, Slug: slug, UserAgent: h.userAgent,
 		Referer: h.referer, IP: tenx.ClientIPFromContext(ctx), ProxyCountry: h.proxyCountry, Counted: counted}
-	dest := l.DestinationURL
+	d, err := s.route(ctx, l, v, h.rawQuery)
+	if err != nil {
+		return nil, "", err
+	}
+	if d.Rule != nil {
+		v.RuleID, v.VariantID = d.Rule.RuleID, d.Rule.Variant.ID
+	}
+	v.Destination = d.Destination
+	dest := d.Destination
 	if l.Attribution && s.ClickSigner != nil {
 		v.ID = tenx.NewClickID()
 		dest = withCtx(dest, s.ClickSigner.Sign(tenx.ClickRef{ClickID: v.ID, Handle: handle, Slug: slug}))

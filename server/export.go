@@ -41,7 +41,7 @@ const exportPage = 2000
 
 // csvHeader names the export's columns.
 var csvHeader = []string{"clickId", "occurredAt", "slug", "destination", "referrer", "device", "browser", "os",
-	"country", "bot", "visitorHash"}
+	"country", "bot", "visitorHash", "ruleId", "variantId"}
 
 // csvExport is the export's response: it writes to the connection itself,
 // a page of events at a time.
@@ -104,7 +104,8 @@ func (e *csvExport) abort(msg string, err error) {
 
 func csvRow(c *tenx.Click) []string {
 	return []string{c.ID, c.OccurredAt.UTC().Format(time.RFC3339Nano), cell(c.Slug), cell(c.Destination),
-		cell(c.Referrer), c.Device, cell(c.Browser), cell(c.OS), c.Country, strconv.FormatBool(c.Bot), c.VisitorHash}
+		cell(c.Referrer), c.Device, cell(c.Browser), cell(c.OS), c.Country, strconv.FormatBool(c.Bot), c.VisitorHash,
+		cell(c.RuleID), cell(c.VariantID)}
 }
 
 // cell defuses spreadsheet formulas: a cell that starts with =, +, -, @

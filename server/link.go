@@ -167,13 +167,15 @@ func (s *Server) toAPILink(l *tenx.Link) gen.Link {
 	return gen.Link{Slug: l.Slug, Url: s.shortURL(l.Handle, l.Slug), DestinationUrl: l.DestinationURL, Title: l.Title,
 		Tags: tags, Enabled: l.Enabled, RedirectType: gen.LinkRedirectType(l.RedirectType),
 		ScheduledStartAt: l.ScheduledStartAt, ScheduledEndAt: l.ScheduledEndAt, ExpiresAt: l.ExpiresAt,
-		MaxClicks: l.MaxClicks, Attribution: l.Attribution, ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
+		MaxClicks: l.MaxClicks, Attribution: l.Attribution, RoutingRules: toAPIRules(l.RoutingRules),
+		TrackingTemplateIds: orEmpty(l.TrackingTemplateIDs), ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
 }
 
 func fromAPILinkInput(handle, slug string, in *gen.LinkInput) *tenx.Link {
 	l := &tenx.Link{Handle: handle, Slug: slug, DestinationURL: in.DestinationUrl, Enabled: true, RedirectType: 302,
 		ScheduledStartAt: in.ScheduledStartAt, ScheduledEndAt: in.ScheduledEndAt, ExpiresAt: in.ExpiresAt,
-		MaxClicks: in.MaxClicks}
+		MaxClicks: in.MaxClicks, RoutingRules: fromAPIRuleInputs(in.RoutingRules),
+		TrackingTemplateIDs: deref(in.TrackingTemplateIds)}
 	if in.Title != nil {
 		l.Title = *in.Title
 	}

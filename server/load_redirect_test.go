@@ -57,7 +57,7 @@ func redirectServer(b *testing.B, url string) *app.App {
 	db := storetest.MustOpen(b, url, time.Now)
 	a, err := app.New(ctx, app.Config{Server: server.DefaultConfig(), Issuer: "http://tenx.test",
 		Auth:    auth.Config{Hasher: auth.FastPasswordHasher()},
-		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now}, db)
+		Limiter: ratelimit.NewMemory(nil, 0), Now: time.Now, BlobURL: b.TempDir()}, db)
 	if err != nil {
 		b.Fatal(err)
 	}

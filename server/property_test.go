@@ -52,6 +52,12 @@ var patternSamples = map[string]struct{ valid, invalid []string }{
 	"^[A-Z]{3}$": {
 		valid:   []string{"EUR", "USD"},
 		invalid: []string{"eur", "EURO", "E1R"}},
+	"^[A-Za-z0-9_-]{1,64}$": {
+		valid:   []string{"r1", "us-mobile_2", strings.Repeat("r", 64)},
+		invalid: []string{"has.dot", "a b", strings.Repeat("r", 65)}},
+	"^tpl_[A-Za-z0-9]{1,40}$": {
+		valid:   []string{"tpl_a", "tpl_Missing123"},
+		invalid: []string{"tpl_", "template1", "tpl_x-y", "tpl_" + strings.Repeat("z", 41)}},
 	"^[a-z0-9][a-z0-9_.-]{0,31}$": {
 		valid:   []string{"purchase", "sign-up", "lead.v2"},
 		invalid: []string{"Purchase", "-lead", strings.Repeat("t", 33)}},
@@ -222,7 +228,7 @@ type fixture struct {
 	pat, tokenID        string
 	// Files and deployments: a READY file with its download token, a
 	// pending file's upload token, and an ACTIVE deployment.
-	fileID, downloadToken, uploadToken, deploymentID string
+	fileID, downloadToken, uploadToken, deploymentID, templateID string
 }
 
 // call is one generated request.
@@ -302,6 +308,24 @@ func (p *propertyRun) setup() {
 		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/campaigns", token: p.fx.owner.Token,
 			body: `{"campaignId":"launch","goalType":"NEWSLETTER","primarySlug":"launch"}`}), http.StatusCreated)
 	}
+	if strings.Contains(p.path, "{templateId}") {
+		rec := e.do(request{method: "POST", path: "/v2/handles/acme/tracking-templates", token: p.fx.owner.Token,
+			body: `{"templateKey":"ga4_event","name":"GA4","config":{"measurementId":"G-ABC123","eventName":"click"}}`})
+		mustStatus(t, rec, http.StatusCreated)
+		p.fx.templateID = decode[struct{ TemplateID string }](t, rec).TemplateID
+	}
+	if strings.Contains(p.path, "{sessionId}") {
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/chain/signals", token: p.fx.owner.Token,
+			body: `{"sessionId":"s1","signals":[{"type":"view"}]}`}), http.StatusAccepted)
+	}
+	if strings.Contains(p.path, "{key}") {
+		mustStatus(t, e.do(request{method: "POST", path: "/v2/handles/acme/function-bindings", token: p.fx.owner.Token,
+			body: `{"key":"notify","targetUrl":"https://fn.example.com/notify","requiredScope":"links.read"}`}), http.StatusCreated)
+	}
+	if strings.Contains(p.path, "{ruleId}") {
+		mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/personalization-rules/r1", token: p.fx.owner.Token,
+			body: `{"variant":{"id":"v1","destinationUrl":"https://example.com/r1"}}`}), http.StatusCreated)
+	}
 	p.fx.pat = e.MustCreatePAT(t, p.fx.owner, "acme", scopes...)
 	p.fx.tokenID = strings.TrimPrefix(strings.SplitN(p.fx.pat, ".", 2)[0], "patv1_")
 	p.setupFiles()
@@ -375,7 +399,7 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken}
+		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify", "sessionId": "s1"}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

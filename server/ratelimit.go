@@ -61,7 +61,9 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 		state += ", " + r.Header()
 	}
 	h[headerRateLimit] = []string{state}
-	return refusal(results[len(results)-1])
+	last := results[len(results)-1]
+	s.usage.count(p.Handle, p.TokenID, s.now(), !last.Allowed)
+	return refusal(last)
 }
 
 // refusal is rate_limited when res was refused.

@@ -10,7 +10,7 @@ import (
 var unknownRoutes = []string{
 	"/v2", "/v2/", "/v2/anything", "/v2/anything/else", "/v2/a/b/c/d/e/f",
 	"/v2/handles/acme/webhooks", "/v2/handles/acme/webhooks/sub_1/deliveries",
-	"/v2/handles/acme/links/new-launch/route-preview", "/v2/handles/acme/tokens/tok_1/rotate/x",
+	"/v2/handles/acme/links/new-launch/route-preview/x", "/v2/handles/acme/tokens/tok_1/rotate/x",
 	"/v2/public/handles/acme/webhooks", "/v2/public/handles/h/webhooks",
 	"/v2/public/handles/acme/analytics/x", "/v2/public/handles/acme/links/new-launch/x",
 	"/v2/public/handles/acme/tokens", "/v2/public/conversions/x",

@@ -131,6 +131,20 @@ type Deps struct {
 	Files       tenx.FileService
 	Deployments tenx.DeploymentService
 	Blobs       tenx.BlobStore
+	// Personalization holds the handle-wide routing rules; Classifier
+	// tells the redirect a visitor's country and device when a rule asks.
+	Personalization tenx.PersonalizationService
+	Classifier      tenx.VisitClassifier
+	// Tracking holds the tracking templates links may carry.
+	Tracking tenx.TrackingTemplateService
+	// Functions holds the handle's function bindings.
+	Functions tenx.FunctionBindingService
+	// Usage stores request counts and reads the usage meters.
+	Usage tenx.UsageService
+	// Chain stores chain signals under their limits.
+	Chain tenx.ChainService
+	// Origins holds the context origins of the runtime routes' CORS.
+	Origins tenx.OriginService
 }
 
 // Server implements the generated strict server interface.
@@ -148,6 +162,7 @@ type Server struct {
 	signer           urlSigner
 	site             *siteCache
 	mcp              *mcp.Handler
+	usage            usageMeter
 }
 
 var _ gen.StrictServerInterface = (*Server)(nil)
@@ -205,7 +220,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
-	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.serveCustomDomain, s.enforceContract)
+	e.Use(withRequestID, noStore, s.accessLog, rejectAmbiguousFraming, s.recoverPanic, cors(s.cfg.CORSOrigins), s.withDeadline, s.runtimeCORS, s.serveCustomDomain, s.enforceContract)
 	gen.RegisterHandlers(e, gen.NewStrictHandler(s, []gen.StrictMiddlewareFunc{s.throttleAuth, s.withVisit}))
 	mountPages(e)
 	s.mountSite(e)

@@ -248,7 +248,7 @@ func (db *DB) FindClicks(ctx context.Context, f tenx.ClickFilter) ([]*tenx.Click
 	}
 	var rows []clickRow
 	err = query(ctx, db.db, &rows, `SELECT id, handle, slug, occurred_at, destination, referrer, device, browser, os,
-		country, visitor_hash, bot FROM clicks WHERE `+where+` ORDER BY occurred_at, id LIMIT ?`, append(args, limit+1)...)
+		country, visitor_hash, bot, rule_id, variant_id FROM clicks WHERE `+where+` ORDER BY occurred_at, id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", translate(err, "find clicks", "click")
 	}
@@ -274,12 +274,14 @@ type clickRow struct {
 	Country     string `db:"country"`
 	VisitorHash string `db:"visitor_hash"`
 	Bot         bool   `db:"bot"`
+	RuleID      string `db:"rule_id"`
+	VariantID   string `db:"variant_id"`
 }
 
 func (r clickRow) toClick() *tenx.Click {
 	return &tenx.Click{ID: r.ID, Handle: r.Handle, Slug: r.Slug, OccurredAt: fromMillis(r.OccurredAt),
 		Destination: r.Destination, Referrer: r.Referrer, Device: r.Device, Browser: r.Browser, OS: r.OS,
-		Country: r.Country, VisitorHash: r.VisitorHash, Bot: r.Bot, Counted: true}
+		Country: r.Country, VisitorHash: r.VisitorHash, Bot: r.Bot, Counted: true, RuleID: r.RuleID, VariantID: r.VariantID}
 }
 
 // conversionRow is a row of conversions.

@@ -72,11 +72,11 @@ func insertClicks(ctx context.Context, tx *sqlx.Tx, clicks []*tenx.Click) ([]*te
 		var args []any
 		for _, c := range chunk {
 			args = append(args, c.ID, c.Handle, c.Slug, toMillis(c.OccurredAt), c.Destination, c.Referrer,
-				c.Device, c.Browser, c.OS, c.Country, c.VisitorHash, c.Bot)
+				c.Device, c.Browser, c.OS, c.Country, c.VisitorHash, c.Bot, c.RuleID, c.VariantID)
 		}
 		var ids []string
 		err := query(ctx, tx, &ids, `INSERT INTO clicks (id, handle, slug, occurred_at, destination, referrer,
-			device, browser, os, country, visitor_hash, bot) VALUES `+placeholders(len(chunk), 12)+`
+			device, browser, os, country, visitor_hash, bot, rule_id, variant_id) VALUES `+placeholders(len(chunk), 14)+`
 			ON CONFLICT (id) DO NOTHING RETURNING id`, args...)
 		if err != nil {
 			return nil, err

@@ -50,6 +50,8 @@ type DB struct {
 	bus     *invalidate.Bus
 	pending sync.Map // *sqlx.Tx -> *[]invalidate.Event, see note
 	links   *cache.Map[linkKey, *tenx.Link]
+	rules   *cache.Map[string, []tenx.RoutingRule] // enabled personalization rules by handle
+	origins *cache.Map[string, bool]               // whether some handle lists a context origin
 	pages   *linkPages
 	dsn     string // Postgres, for the invalidation listener; holds secrets
 }
@@ -104,6 +106,8 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 	db.SetPool(DefaultSQLitePool())
 	db.bus = invalidate.NewLocal()
 	db.subscribeLinks()
+	db.subscribeRules()
+	db.subscribeOrigins()
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -130,7 +134,8 @@ func open(dialect, driver, dsn string, clock tenx.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return &DB{db: sdb, w: sdb, dialect: dialect, clock: clock, links: newLinkCache(), pages: newLinkPages()}, nil
+	return &DB{db: sdb, w: sdb, dialect: dialect, clock: clock, links: newLinkCache(), rules: newRuleCache(), origins: newOriginCache(),
+		pages: newLinkPages()}, nil
 }
 
 // redact hides the part of a url that may hold a password.

@@ -26,6 +26,8 @@ type linkRow struct {
 	ExpiresAt        sql.NullInt64 `db:"expires_at"`
 	MaxClicks        sql.NullInt64 `db:"max_clicks"`
 	Attribution      bool          `db:"attribution"`
+	RoutingRules     string        `db:"routing_rules"`
+	Templates        string        `db:"tracking_templates"`
 	ClickCount       int64         `db:"click_count"`
 	CreatedAt        int64         `db:"created_at"`
 	UpdatedAt        int64         `db:"updated_at"`
@@ -43,6 +45,8 @@ func toLinkRow(l *tenx.Link) linkRow {
 		ScheduledEndAt:   toNullMillis(l.ScheduledEndAt),
 		ExpiresAt:        toNullMillis(l.ExpiresAt),
 		Attribution:      l.Attribution,
+		RoutingRules:     encodeRules(l.RoutingRules),
+		Templates:        encodeIDs(l.TrackingTemplateIDs),
 	}
 	if l.MaxClicks != nil {
 		r.MaxClicks = sql.NullInt64{Int64: *l.MaxClicks, Valid: true}
@@ -53,20 +57,22 @@ func toLinkRow(l *tenx.Link) linkRow {
 // toLink returns the link carrying tags, which must be sorted.
 func (r linkRow) toLink(tags []string) *tenx.Link {
 	l := &tenx.Link{
-		Handle:           r.Handle,
-		Slug:             r.Slug,
-		DestinationURL:   r.DestinationURL,
-		Title:            r.Title,
-		Tags:             tags,
-		Enabled:          r.Enabled,
-		RedirectType:     r.RedirectType,
-		ScheduledStartAt: fromNullMillis(r.ScheduledStartAt),
-		ScheduledEndAt:   fromNullMillis(r.ScheduledEndAt),
-		ExpiresAt:        fromNullMillis(r.ExpiresAt),
-		Attribution:      r.Attribution,
-		ClickCount:       r.ClickCount,
-		CreatedAt:        fromMillis(r.CreatedAt),
-		UpdatedAt:        fromMillis(r.UpdatedAt),
+		Handle:              r.Handle,
+		Slug:                r.Slug,
+		DestinationURL:      r.DestinationURL,
+		Title:               r.Title,
+		Tags:                tags,
+		Enabled:             r.Enabled,
+		RedirectType:        r.RedirectType,
+		ScheduledStartAt:    fromNullMillis(r.ScheduledStartAt),
+		ScheduledEndAt:      fromNullMillis(r.ScheduledEndAt),
+		ExpiresAt:           fromNullMillis(r.ExpiresAt),
+		Attribution:         r.Attribution,
+		RoutingRules:        decodeRules(r.RoutingRules),
+		TrackingTemplateIDs: decodeIDs(r.Templates),
+		ClickCount:          r.ClickCount,
+		CreatedAt:           fromMillis(r.CreatedAt),
+		UpdatedAt:           fromMillis(r.UpdatedAt),
 	}
 	if r.MaxClicks.Valid {
 		l.MaxClicks = &r.MaxClicks.Int64
@@ -78,7 +84,7 @@ func (r linkRow) toLink(tags []string) *tenx.Link {
 }
 
 const linkColumns = `handle, slug, destination_url, title, enabled, redirect_type,
-	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, attribution, click_count, created_at, updated_at`
+	scheduled_start_at, scheduled_end_at, expires_at, max_clicks, attribution, routing_rules, tracking_templates, click_count, created_at, updated_at`
 
 // findLinks lists the links of f.Handle in slug order (byte order, so
 // "Z" comes before "a"). Q matches case-insensitively, and literally: % and
@@ -201,6 +207,9 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 	var created bool
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		row.CreatedAt, row.UpdatedAt = toMillis(now), toMillis(now)
+		if err := checkTemplatesExist(ctx, tx, row.Handle, l.TrackingTemplateIDs); err != nil {
+			return err
+		}
 		var err error
 		if created, err = insertLink(ctx, tx, &row); err != nil {
 			return err
@@ -230,11 +239,11 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 // two creations of one slug in the database.
 func insertLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) (bool, error) {
 	err := get(ctx, tx, &row.ClickCount, `
-		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (handle, slug) DO NOTHING
 		RETURNING click_count`,
 		row.Handle, row.Slug, row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, 0, row.CreatedAt, row.UpdatedAt)
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.RoutingRules, row.Templates, 0, row.CreatedAt, row.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -250,11 +259,11 @@ func updateLink(ctx context.Context, tx *sqlx.Tx, row *linkRow) error {
 	}
 	err := get(ctx, tx, &kept, `
 		UPDATE links SET destination_url = ?, title = ?, enabled = ?, redirect_type = ?,
-			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, attribution = ?, updated_at = ?
+			scheduled_start_at = ?, scheduled_end_at = ?, expires_at = ?, max_clicks = ?, attribution = ?, routing_rules = ?, tracking_templates = ?, updated_at = ?
 		WHERE handle = ? AND slug = ?
 		RETURNING click_count, created_at`,
 		row.DestinationURL, row.Title, row.Enabled, row.RedirectType,
-		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.UpdatedAt,
+		row.ScheduledStartAt, row.ScheduledEndAt, row.ExpiresAt, row.MaxClicks, row.Attribution, row.RoutingRules, row.Templates, row.UpdatedAt,
 		row.Handle, row.Slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted between our insert and update.

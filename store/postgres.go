@@ -53,10 +53,12 @@ func openPostgres(rawURL string, clock func() time.Time) (*DB, error) {
 	}
 	pc.Dialer(dialer{newNetDialer()})
 	sdb := sqlx.NewDb(sql.OpenDB(&connector{pq: pc}), "postgres")
-	db := &DB{db: sdb, w: sdb, dialect: DialectPostgres, clock: clock, links: newLinkCache(), pages: newLinkPages(),
-		bus: invalidate.NewShared(), dsn: dsn}
+	db := &DB{db: sdb, w: sdb, dialect: DialectPostgres, clock: clock, links: newLinkCache(), rules: newRuleCache(),
+		origins: newOriginCache(), pages: newLinkPages(), bus: invalidate.NewShared(), dsn: dsn}
 	db.SetPool(DefaultPostgresPool())
 	db.subscribeLinks()
+	db.subscribeRules()
+	db.subscribeOrigins()
 	return db, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -186,6 +187,9 @@ func seed(ctx context.Context, a *app.App, db *store.DB) ([]route, error) {
 			return nil, err
 		}
 	}
+	if err := seedRouted(ctx, db, u.ID); err != nil {
+		return nil, err
+	}
 	patH := http.Header{"X-Api-Key": {pat}}
 	jwtH := http.Header{"Authorization": {"Bearer " + g.AccessToken}}
 	return []route{
@@ -193,9 +197,42 @@ func seed(ctx context.Context, a *app.App, db *store.DB) ([]route, error) {
 		{name: "pat-link-get", path: "/v2/public/handles/bench/links/slug-07", header: patH, status: 200},
 		{name: "jwt-links-list", path: "/v2/handles/bench/links", header: jwtH, status: 200},
 		{name: "redirect", path: "/bench/slug-07", status: 302},
+		{name: "redirect-routed", path: "/routed/slug-07?utm_campaign=launch", header: visitorH, status: 302},
 		{name: "healthz", path: "/healthz", status: 200},
 	}, nil
 }
+
+// visitorH is a phone's visit from a newsletter, so that the routed
+// redirect's rules ask every fact (country, device, source, campaign).
+var visitorH = http.Header{"User-Agent": {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 " +
+	"(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"}, "Referer": {"https://news.example/issue-12"}}
+
+// seedRouted creates the handle "routed" whose link slug-07 has 10 routing
+// rules and whose 10 personalization rules apply after them; no rule
+// matches visitorH, so a visit tries all twenty (the worst case) before it
+// goes to the link's destination.
+func seedRouted(ctx context.Context, db *store.DB, owner string) error {
+	if err := db.CreateHandle(ctx, &tenx.Handle{Name: "routed", OwnerID: owner}); err != nil {
+		return err
+	}
+	miss := func(id string, i int) tenx.RoutingRule {
+		return tenx.RoutingRule{RuleID: id, Enabled: true, Priority: i, When: tenx.RuleConditions{
+			CountryIn: []string{"ZZ", "US"}, DeviceIn: []string{tenx.DeviceMobile}, SourceIn: []string{"news.example"},
+			CampaignIn: []string{fmt.Sprintf("spring-%d", i)}},
+			Variant: tenx.Variant{ID: id, DestinationURL: "https://example.com/" + id}}
+	}
+	l := &tenx.Link{Handle: "routed", Slug: "slug-07", DestinationURL: "https://example.com/7", Enabled: true, RedirectType: 302}
+	for i := range 10 {
+		l.RoutingRules = append(l.RoutingRules, miss(fmt.Sprintf("link-%d", i), i))
+		if _, err := db.PutPersonalizationRule(ctx, "routed", ptr(miss(fmt.Sprintf("handle-%d", i), i))); err != nil {
+			return err
+		}
+	}
+	_, err := db.UpsertLink(ctx, l)
+	return err
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // listen serves h on a loopback port until the fixture closes.
 func listen(f *fixture, h http.Handler) (string, error) {
@@ -234,7 +271,8 @@ func bareServer(ctx context.Context, tenxURL string, routes []route) (*echo.Echo
 			return nil, fmt.Errorf("%s: tenx answered %d, want %d: %s", r.name, resp.StatusCode, r.status, body)
 		}
 		status, ct, loc := resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Location")
-		e.GET(r.path, func(c echo.Context) error {
+		path, _, _ := strings.Cut(r.path, "?") // Echo routes paths; the query is the client's
+		e.GET(path, func(c echo.Context) error {
 			if loc != "" {
 				c.Response().Header().Set("Location", loc)
 			}

@@ -25,10 +25,6 @@ var pendingRoutes = []pendingRoute{
 	{10, "POST", "/v2/public/handles/acme/webhooks", true},
 	{10, "GET", "/v2/public/handles/acme/webhooks", true},
 	{10, "POST", "/v2/handles/acme/webhooks", false},
-	{13, "GET", "/v2/public/handles/acme/function-bindings", true},
-	{13, "GET", "/v2/public/handles/acme/tracking-templates", true},
-	{13, "POST", "/v2/public/handles/acme/chain/signals", true},
-	{13, "GET", "/v2/public/handles/acme/personalization-rules", true},
 }
 
 // probeScopes grant every scope of the catalogue, so a pending route that

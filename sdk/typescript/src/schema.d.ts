@@ -599,6 +599,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session (JWT, CREATOR+)
+         * @description At most 200 signals per session (409 `conflict` once a batch would pass it), 60 per session per minute and 120 per client IP per minute (429 `rate_limited` with `Retry-After`); a refused batch stores nothing. Windows slide: a signal counts for 60 seconds from its arrival. `value` is at most 256 characters.
+         */
+        post: operations["submitChainSignals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session (PAT, `chain.signal.write`)
+         * @description See submitChainSignals.
+         */
+        post: operations["submitChainSignalsPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/chain/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                sessionId: components["parameters"]["ChainSessionId"];
+            };
+            cookie?: never;
+        };
+        /** A session's signals, oldest first (JWT, CREATOR+) */
+        get: operations["getChainSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/chain/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit chain signals of a session from a browser (public)
+         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+         */
+        post: operations["submitChainSignalsAnonymous"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles/{handle}/site-deployments": {
         parameters: {
             query?: never;
@@ -1119,6 +1203,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/function-bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's function bindings (JWT, CREATOR+) */
+        get: operations["listFunctionBindings"];
+        put?: never;
+        /**
+         * Create a function binding (JWT, OPERATOR+)
+         * @description `requiredScope` must be a concrete scope of the catalogue; `targetUrl` an absolute https URL. 409 `conflict` when the key is taken or past 100 bindings.
+         */
+        post: operations["createFunctionBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/function-bindings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                key: components["parameters"]["BindingKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a function binding (JWT, OPERATOR+)
+         * @description See createFunctionBinding.
+         */
+        put: operations["updateFunctionBinding"];
+        post?: never;
+        /** Delete a function binding (JWT, OPERATOR+) */
+        delete: operations["deleteFunctionBinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/function-bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's function bindings (any valid PAT of the handle) */
+        get: operations["listFunctionBindingsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/handles": {
         parameters: {
             query?: never;
@@ -1314,6 +1464,11 @@ export interface paths {
          *     as a click event off the request path, enriched from `User-Agent`,
          *     `Referer` and, from a trusted proxy, `CF-IPCountry`. A link with
          *     `attribution` gets `ctx=<signed click id>` added to its destination.
+         *     The destination is the variant of the first matching rule among
+         *     the link's `routingRules`, then the handle's enabled
+         *     personalization rules, else `destinationUrl` (`utm_source` and
+         *     `utm_campaign` of this URL's query are the visit's source and
+         *     campaign); the click records the rule and variant.
          */
         get: operations["followLink"];
         put?: never;
@@ -1377,6 +1532,48 @@ export interface paths {
          * @description `tools` counts the tools the calling token's scopes allow.
          */
         get: operations["getMCPHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/context-origins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's context origins (JWT, CREATOR+) */
+        get: operations["getContextOrigins"];
+        /**
+         * Replace the handle's context origins (JWT, OWNER)
+         * @description At most 50 exact origins (`https://shop.example.com`, `http://localhost:3000`): a scheme, a host and an optional port; no path, no wildcard. A preflight of a runtime route from a listed origin is answered with that origin in `Access-Control-Allow-Origin` (never `*`, and no credentials); any other origin gets no CORS headers.
+         */
+        put: operations["putContextOrigins"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/context-origins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's context origins (PAT, `personalization.read`) */
+        get: operations["getContextOriginsPublic"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1559,6 +1756,135 @@ export interface paths {
          * @description Stores nothing: the HTML is the Markdown rendered and sanitised exactly as /p/{handle}/{slug} serves it (raw HTML and scripts removed).
          */
         post: operations["previewPagePublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/personalization-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's personalization rules (JWT, CREATOR+) */
+        get: operations["listPersonalizationRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/personalization-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        /** One personalization rule (JWT, CREATOR+) */
+        get: operations["getPersonalizationRule"];
+        /**
+         * Create or replace a personalization rule (JWT, OPERATOR+; never a PAT)
+         * @description Answers 201 when the rule was created and 200 when it was replaced; 409 `conflict` past 100 rules. A PAT of any scope gets 403 `insufficient_scope`.
+         */
+        put: operations["putPersonalizationRule"];
+        post?: never;
+        /** Delete a personalization rule (JWT, OPERATOR+; never a PAT) */
+        delete: operations["deletePersonalizationRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/personalization-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's personalization rules (PAT, `personalization.read`) */
+        get: operations["listPersonalizationRulesPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/personalization-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        /** One personalization rule (PAT, `personalization.read`) */
+        get: operations["getPersonalizationRulePublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/links/{slug}/route-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where a visit with these facts would go (JWT, CREATOR+)
+         * @description Runs the redirects own rule engine: the links `routingRules`, then the handles enabled personalization rules, then `destinationUrl`. An omitted `country` is `ZZ` and an omitted `device` is `UNKNOWN`, as for a visit that tells neither.
+         */
+        post: operations["previewRoute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/links/{slug}/route-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where a visit with these facts would go (PAT, `links.read`)
+         * @description See previewRoute.
+         */
+        post: operations["previewRoutePublic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1936,6 +2262,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/public/handles/{handle}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** The handle's audit trail, newest first (PAT, `audit.read`) */
+        get: operations["listAuditEventsPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/public/handles/{handle}/tokens/self": {
         parameters: {
             query?: never;
@@ -1947,6 +2292,152 @@ export interface paths {
         };
         /** Describe the calling personal access token (any scope) */
         get: operations["getTokenSelf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/tracking-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's tracking templates (JWT, CREATOR+) */
+        get: operations["listTrackingTemplates"];
+        put?: never;
+        /**
+         * Create a tracking template (JWT, CREATOR+)
+         * @description `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+         */
+        post: operations["createTrackingTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/tracking-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        /** One tracking template (JWT, CREATOR+) */
+        get: operations["getTrackingTemplate"];
+        /**
+         * Replace a tracking template (JWT, CREATOR+)
+         * @description See createTrackingTemplate for `config`.
+         */
+        put: operations["updateTrackingTemplate"];
+        post?: never;
+        /**
+         * Delete a tracking template (JWT, CREATOR+)
+         * @description 409 `conflict` while a link lists it in `trackingTemplateIds`.
+         */
+        delete: operations["deleteTrackingTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/tracking-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's tracking templates (PAT, `tracking.templates.read`) */
+        get: operations["listTrackingTemplatesPublic"];
+        put?: never;
+        /**
+         * Create a tracking template (PAT, `tracking.templates.write`)
+         * @description `config` is checked per `templateKey`: `meta_pixel` needs `pixelId` (digits) and `eventName`; `gtm_event` needs `containerId` (`GTM-...`) and `eventName`; `ga4_event` needs `measurementId` (`G-...`) and `eventName`; `custom_webhook` needs an https `url`. Other keys are refused. A handle holds at most 100 templates (409 `conflict`).
+         */
+        post: operations["createTrackingTemplatePublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/tracking-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        /** One tracking template (PAT, `tracking.templates.read`) */
+        get: operations["getTrackingTemplatePublic"];
+        /**
+         * Replace a tracking template (PAT, `tracking.templates.write`)
+         * @description See createTrackingTemplate for `config`.
+         */
+        put: operations["updateTrackingTemplatePublic"];
+        post?: never;
+        /**
+         * Delete a tracking template (PAT, `tracking.templates.write`)
+         * @description 409 `conflict` while a link lists it in `trackingTemplateIds`.
+         */
+        delete: operations["deleteTrackingTemplatePublic"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/usage-meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The handle's usage today (JWT, CREATOR+)
+         * @description Today is the UTC day. Requests count the PAT requests on the handle's routes that reached the rate limiter (`rateLimitedToday` of them were refused with 429); each instance stores its counts every 5 seconds and before answering this, so another instance's last seconds may be missing. `clicksToday` are visits of the handle's short links (up to a second behind); `storageBytes` are its files and retained deployments now.
+         */
+        get: operations["getUsageMeters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/usage-meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The handle's usage today (PAT, `usage.read`)
+         * @description See getUsageMeters.
+         */
+        get: operations["getUsageMetersPublic"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2257,6 +2748,34 @@ export interface components {
         SiteStructurePublish: {
             version: number;
         };
+        ChainSignal: {
+            type: string;
+            value?: string;
+        };
+        ChainSignalsInput: {
+            sessionId: string;
+            signals: components["schemas"]["ChainSignal"][];
+        };
+        ChainSignalsPublicInput: {
+            handle: string;
+            sessionId: string;
+            signals: components["schemas"]["ChainSignal"][];
+        };
+        ChainAccepted: {
+            sessionId: string;
+            accepted: number;
+            /** @description Signals the session holds now (at most 200). */
+            sessionTotal: number;
+        };
+        ChainSession: {
+            sessionId: string;
+            signals: {
+                type: string;
+                value: string;
+                /** Format: date-time */
+                receivedAt: string;
+            }[];
+        };
         /** @description Exactly one of `inlineHtml` and `files`. */
         DeploymentCreate: {
             /** @description The site's one page, served as `index.html`. */
@@ -2434,6 +2953,35 @@ export interface components {
             files: components["schemas"]["File"][];
             nextToken?: string;
         };
+        FunctionBindingCreate: {
+            key: string;
+            description?: string;
+            /** @description An absolute https URL. */
+            targetUrl: string;
+            /** @description A concrete scope of the catalogue (x-scopes). */
+            requiredScope: string;
+        };
+        FunctionBindingUpdate: {
+            description?: string;
+            /** @description An absolute https URL. */
+            targetUrl: string;
+            /** @description A concrete scope of the catalogue (x-scopes). */
+            requiredScope: string;
+        };
+        FunctionBinding: {
+            key: string;
+            description: string;
+            targetUrl: string;
+            requiredScope: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FunctionBindingList: {
+            functionBindings: components["schemas"]["FunctionBinding"][];
+            nextToken?: string;
+        };
         /** @enum {string} */
         Role: "CREATOR" | "OPERATOR" | "OWNER";
         HandleCreate: {
@@ -2502,6 +3050,10 @@ export interface components {
              * @default false
              */
             attribution?: boolean;
+            /** @description Rules tried at each visit before the handle's personalization rules; the first that matches picks the destination (see previewRoute). */
+            routingRules?: components["schemas"]["RoutingRuleInput"][];
+            /** @description The handle's tracking templates this link uses (each must exist). */
+            trackingTemplateIds?: string[];
         };
         Link: {
             slug: string;
@@ -2522,6 +3074,9 @@ export interface components {
             /** Format: int64 */
             maxClicks?: number;
             attribution: boolean;
+            /** @description In the order they are tried. */
+            routingRules: components["schemas"]["RoutingRule"][];
+            trackingTemplateIds: string[];
             /**
              * Format: int64
              * @description Visits counted; up to a second behind (a link with maxClicks is counted at once).
@@ -2555,6 +3110,9 @@ export interface components {
             version: string;
             /** @description How many tools the calling token may call. */
             tools: number;
+        };
+        ContextOrigins: {
+            origins: string[];
         };
         PageCreate: {
             /** @description Names the page: /p/{handle}/{slug}. */
@@ -2607,6 +3165,95 @@ export interface components {
         PagePreview: {
             /** @description Sanitised HTML: no script, no raw HTML, no event handlers. */
             html: string;
+        };
+        /** @description Conditions are AND-ed; an omitted or empty list is no condition. Values match case-insensitively. */
+        RuleConditions: {
+            /** @description ISO 3166-1 alpha-2 codes; `ZZ` is unknown. */
+            countryIn?: string[];
+            deviceIn?: ("MOBILE" | "TABLET" | "DESKTOP" | "BOT" | "UNKNOWN")[];
+            /** @description `utm_source` of the visit, else the referrer's host. */
+            sourceIn?: string[];
+            /** @description `utm_campaign` of the visit. */
+            campaignIn?: string[];
+        };
+        RuleVariant: {
+            /** @description Recorded on the click it chose. */
+            id: string;
+            /** @description An absolute http(s) URL. */
+            destinationUrl: string;
+        };
+        RoutingRuleInput: {
+            ruleId: string;
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @description Lower is tried first; ties in ruleId order.
+             * @default 0
+             */
+            priority?: number;
+            when?: components["schemas"]["RuleConditions"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        PersonalizationRuleInput: {
+            /** @description Optional; must equal the path's ruleId. */
+            ruleId?: string;
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @description Lower is tried first; ties in ruleId order.
+             * @default 0
+             */
+            priority?: number;
+            when?: components["schemas"]["RuleConditions"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        RoutingRule: {
+            ruleId: string;
+            enabled: boolean;
+            priority: number;
+            when: components["schemas"]["RuleMatch"];
+            variant: components["schemas"]["RuleVariant"];
+        };
+        /** @description A rule's conditions as stored (normalised; empty lists are no condition). */
+        RuleMatch: {
+            countryIn: string[];
+            deviceIn: string[];
+            sourceIn: string[];
+            campaignIn: string[];
+        };
+        PersonalizationRuleList: {
+            personalizationRules: components["schemas"]["RoutingRule"][];
+            nextToken?: string;
+        };
+        RoutePreviewInput: {
+            /** @description ISO code; omitted is `ZZ` (unknown). */
+            country?: string;
+            /**
+             * @description Omitted is `UNKNOWN`.
+             * @enum {string}
+             */
+            device?: "MOBILE" | "TABLET" | "DESKTOP" | "BOT" | "UNKNOWN";
+            /** @description `utm_source`, or the referrer's host. */
+            source?: string;
+            /** @description `utm_campaign`. */
+            campaign?: string;
+        };
+        RoutePreview: {
+            /**
+             * @description Whose rule won; `DEFAULT` is the link's destinationUrl.
+             * @enum {string}
+             */
+            from: "LINK" | "PERSONALIZATION" | "DEFAULT";
+            rule?: components["schemas"]["RoutingRule"];
+            destination: string;
+            /** @description The rules tried before the winner (all of them when none won), and why each did not match. */
+            misses: components["schemas"]["RouteMiss"][];
+        };
+        RouteMiss: {
+            ruleId: string;
+            /** @enum {string} */
+            from: "LINK" | "PERSONALIZATION";
+            reason: string;
         };
         ProfileInput: {
             displayName?: string;
@@ -2766,6 +3413,58 @@ export interface components {
         AuditEventList: {
             events: components["schemas"]["AuditEvent"][];
             nextToken?: string;
+        };
+        TrackingTemplateInput: {
+            /** @enum {string} */
+            templateKey: "meta_pixel" | "gtm_event" | "ga4_event" | "custom_webhook";
+            name: string;
+            /** @description Per templateKey; see createTrackingTemplate. */
+            config: {
+                [key: string]: string;
+            };
+        };
+        TrackingTemplate: {
+            templateId: string;
+            /** @enum {string} */
+            templateKey: "meta_pixel" | "gtm_event" | "ga4_event" | "custom_webhook";
+            name: string;
+            config: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TrackingTemplateList: {
+            trackingTemplates: components["schemas"]["TrackingTemplate"][];
+            nextToken?: string;
+        };
+        UsageMeters: {
+            handle: string;
+            /**
+             * Format: date
+             * @description The UTC day counted.
+             */
+            day: string;
+            /** Format: int64 */
+            requestsToday: number;
+            /** Format: int64 */
+            rateLimitedToday: number;
+            /** Format: int64 */
+            clicksToday: number;
+            /** Format: int64 */
+            storageBytes: number;
+            tokens: components["schemas"]["TokenUsage"][];
+        };
+        TokenUsage: {
+            tokenId: string;
+            /** @description The token's name; empty once it is deleted. */
+            name: string;
+            /** Format: int64 */
+            requestsToday: number;
+            /** Format: int64 */
+            rateLimitedToday: number;
         };
         User: {
             /** @example usr_4fH2kQ9sLm0pXc7RtY1a */
@@ -2935,14 +3634,18 @@ export interface components {
         AnalyticsFunnelParam: boolean;
         ExportFormat: "csv";
         CampaignId: string;
+        ChainSessionId: string;
         DeploymentId: string;
         /** @description A lower-case host name, e.g. `links.example.com`. */
         DomainName: components["schemas"]["DomainName"];
         FileId: string;
+        BindingKey: string;
         Slug: string;
         /** @description The session id `initialize` answered. */
         MCPSessionId: string;
+        RuleId: string;
         TokenId: string;
+        TemplateId: string;
     };
     requestBodies: never;
     headers: {
@@ -4045,6 +4748,139 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    submitChainSignals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitChainSignalsPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getChainSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                sessionId: components["parameters"]["ChainSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitChainSignalsAnonymous: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainSignalsPublicInput"];
+            };
+        };
+        responses: {
+            /** @description The signals were stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listDeployments: {
         parameters: {
             query?: {
@@ -4966,6 +5802,173 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listFunctionBindings: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bindings, by key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionBindingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createFunctionBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionBindingCreate"];
+            };
+        };
+        responses: {
+            /** @description The binding. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionBinding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateFunctionBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                key: components["parameters"]["BindingKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionBindingUpdate"];
+            };
+        };
+        responses: {
+            /** @description The binding. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionBinding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteFunctionBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                key: components["parameters"]["BindingKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The binding was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listFunctionBindingsPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bindings, by key; each names the scope its invocation needs. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionBindingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listHandles: {
         parameters: {
             query?: never;
@@ -5673,6 +6676,100 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getContextOrigins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The origins. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putContextOrigins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContextOrigins"];
+            };
+        };
+        responses: {
+            /** @description The origins as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getContextOriginsPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The origins. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContextOrigins"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listPages: {
         parameters: {
             query?: {
@@ -6129,6 +7226,281 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PagePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPersonalizationRules: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalizationRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putPersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalizationRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule was replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description The rule was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deletePersonalizationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPersonalizationRulesPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalizationRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPersonalizationRulePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                ruleId: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The winning rule (if any), the destination, and why each rule before it did not match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewRoutePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The winning rule (if any), the destination, and why each rule before it did not match. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePreview"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6785,6 +8157,41 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listAuditEventsPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getTokenSelf: {
         parameters: {
             query?: never;
@@ -6805,6 +8212,402 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenSelf"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrackingTemplates: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTrackingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrackingTemplatesPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates, oldest first. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTrackingTemplatePublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template was deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUsageMeters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMeters"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUsageMetersPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meters. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMeters"];
                 };
             };
             400: components["responses"]["BadRequest"];

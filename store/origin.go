@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tenx"
+	"tenx/cache"
+	"tenx/invalidate"
+)
+
+var _ tenx.OriginService = (*DB)(nil)
+
+// FindContextOrigins returns the handle's origins, sorted.
+func (db *DB) FindContextOrigins(ctx context.Context, handle string) ([]string, error) {
+	out := []string{}
+	err := query(ctx, db.db, &out, `SELECT origin FROM context_origins WHERE handle = ? ORDER BY origin`, handle)
+	return out, translate(err, "find context origins", "context origins")
+}
+
+// ReplaceContextOrigins replaces the handle's origins in one transaction
+// with its audit row, and invalidates the origin cache.
+func (db *DB) ReplaceContextOrigins(ctx context.Context, handle string, origins []string) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := exec(ctx, tx, `DELETE FROM context_origins WHERE handle = ?`, handle); err != nil {
+			return err
+		}
+		for _, o := range origins {
+			if _, err := exec(ctx, tx, `INSERT INTO context_origins (handle, origin) VALUES (?, ?)`, handle, o); err != nil {
+				return err
+			}
+		}
+		if err := record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: "context_origins.replaced"}); err != nil {
+			return err
+		}
+		return db.note(ctx, tx, invalidate.Event{Kind: invalidate.Origins, Key: handle})
+	})
+	if isForeignKeyViolation(err) {
+		return tenx.Errorf(tenx.ENOTFOUND, "handle not found")
+	}
+	return translate(err, "replace context origins", "context origins")
+}
+
+// The answer for each origin a browser presents is cached (unknown ones
+// too: a page on any site can send preflights); any change of any
+// handle's origins clears the cache here and on other instances.
+const maxCachedOrigins = 10000
+
+func newOriginCache() *cache.Map[string, bool] { return cache.New[string, bool](maxCachedOrigins) }
+
+// subscribeOrigins keeps the origin cache in step with the Bus.
+func (db *DB) subscribeOrigins() {
+	db.bus.Subscribe(func(e invalidate.Event) {
+		switch e.Kind {
+		case invalidate.Origins, invalidate.Handle, invalidate.All:
+			db.origins.Clear()
+		}
+	})
+}
+
+// OriginAllowed reports whether some handle lists origin.
+func (db *DB) OriginAllowed(ctx context.Context, origin string) (bool, error) {
+	now := db.now()
+	if ok, hit := db.origins.Get(origin, now); hit {
+		return ok, nil
+	}
+	epoch := db.origins.Epoch()
+	var n int
+	if err := get(ctx, db.db, &n, `SELECT COUNT(*) FROM context_origins WHERE origin = ?`, origin); err != nil {
+		return false, translate(err, "find context origin", "context origin")
+	}
+	db.origins.Put(origin, n > 0, now.Add(db.bus.TTL(linkShortTTL)), now, epoch)
+	return n > 0, nil
+}
