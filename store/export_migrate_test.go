@@ -17,3 +17,17 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	}
 	return nil
 }
+
+// MigrationVersions lists the versions of every migration this tenx knows,
+// SQL files and Go migrations alike, in order.
+func (db *DB) MigrationVersions(ctx context.Context) ([]int64, error) {
+	p, err := db.provider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var versions []int64
+	for _, s := range p.ListSources() {
+		versions = append(versions, s.Version)
+	}
+	return versions, nil
+}
