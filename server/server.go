@@ -67,6 +67,9 @@ type Config struct {
 	// deployments together (default 5 GiB; negative is none).
 	FileMaxBytes int64
 	HandleQuota  int64
+	// WebhookAllowHTTP accepts http endpoint URLs (TENX_WEBHOOK_ALLOW_HTTP);
+	// otherwise they must be https.
+	WebhookAllowHTTP bool
 }
 
 // DefaultConfig returns the documented defaults.
@@ -130,6 +133,8 @@ type Deps struct {
 	Files       tenx.FileService
 	Deployments tenx.DeploymentService
 	Blobs       tenx.BlobStore
+	// Webhooks stores webhook subscriptions and their deliveries.
+	Webhooks tenx.WebhookService
 }
 
 // Server implements the generated strict server interface.

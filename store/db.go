@@ -20,6 +20,7 @@ import (
 	"tenx"
 	"tenx/cache"
 	"tenx/invalidate"
+	"tenx/queue"
 )
 
 // The dialects Open understands, as reported by DB.Dialect.
@@ -52,6 +53,9 @@ type DB struct {
 	links   *cache.Map[linkKey, *tenx.Link]
 	pages   *linkPages
 	dsn     string // Postgres, for the invalidation listener; holds secrets
+	path    string // SQLite, for the job queue's own connections
+	// jobs queues background jobs inside write transactions (emit).
+	jobs *queue.Inserter
 }
 
 var (
@@ -101,6 +105,11 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.w.SetMaxOpenConns(1)
+	db.path = path
+	if db.jobs, err = queue.NewInserter(queue.DialectSQLite, db.w.DB); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	db.SetPool(DefaultSQLitePool())
 	db.bus = invalidate.NewLocal()
 	db.subscribeLinks()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"hash/fnv"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"tenx/queue"
 )
 
 // migrations holds the numbered, forward-only SQL migrations of each dialect.
@@ -89,7 +92,7 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(db.riverMigration())}
 	dialect := goose.DialectSQLite3
 	if db.dialect == DialectPostgres {
 		dialect = goose.DialectPostgres
@@ -104,6 +107,22 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// riverMigration is migration 00020: River's own tables (the job queue
+// of package queue), installed in the same locked run as ours, so that
+// `tenx migrate` and the refusal of a newer schema cover them too. On
+// Postgres River's migrations add an enum value and then use it, which
+// one transaction cannot do: River applies each of its versions in a
+// transaction of its own and records them, so a run cut short resumes.
+func (db *DB) riverMigration() *goose.Migration {
+	if db.dialect == DialectPostgres {
+		return goose.NewGoMigration(20, &goose.GoFunc{Mode: goose.TransactionDisabled,
+			RunDB: func(ctx context.Context, sdb *sql.DB) error { return queue.MigrateDB(ctx, queue.DialectPostgres, sdb) }}, nil)
+	}
+	return goose.NewGoMigration(20, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+		return queue.Migrate(ctx, queue.DialectSQLite, tx)
+	}}, nil)
 }
 
 // migrationLocker returns an advisory lock keyed by the current schema:
