@@ -472,16 +472,52 @@ func (e WebhookDeliveryStatus) Valid() bool {
 
 // Defines values for WebhookEventType.
 const (
-	Asterisk                                                                                                                                                                      WebhookEventType = "*"
-	LinkCreatedLinkUpdatedLinkDeletedLinkClickedTokenCreatedTokenRevokedFileUploadedDeploymentActivatedPagePublishedCampaignPublishedConversionRecordedWebhookTestWebhookDisabled WebhookEventType = "[link.created link.updated link.deleted link.clicked token.created token.revoked file.uploaded deployment.activated page.published campaign.published conversion.recorded webhook.test webhook.disabled]"
+	WebhookEventTypeAsterisk            WebhookEventType = "*"
+	WebhookEventTypeCampaignPublished   WebhookEventType = "campaign.published"
+	WebhookEventTypeConversionRecorded  WebhookEventType = "conversion.recorded"
+	WebhookEventTypeDeploymentActivated WebhookEventType = "deployment.activated"
+	WebhookEventTypeFileUploaded        WebhookEventType = "file.uploaded"
+	WebhookEventTypeLinkClicked         WebhookEventType = "link.clicked"
+	WebhookEventTypeLinkCreated         WebhookEventType = "link.created"
+	WebhookEventTypeLinkDeleted         WebhookEventType = "link.deleted"
+	WebhookEventTypeLinkUpdated         WebhookEventType = "link.updated"
+	WebhookEventTypePagePublished       WebhookEventType = "page.published"
+	WebhookEventTypeTokenCreated        WebhookEventType = "token.created"
+	WebhookEventTypeTokenRevoked        WebhookEventType = "token.revoked"
+	WebhookEventTypeWebhookDisabled     WebhookEventType = "webhook.disabled"
+	WebhookEventTypeWebhookTest         WebhookEventType = "webhook.test"
 )
 
 // Valid indicates whether the value is a known member of the WebhookEventType enum.
 func (e WebhookEventType) Valid() bool {
 	switch e {
-	case Asterisk:
+	case WebhookEventTypeAsterisk:
 		return true
-	case LinkCreatedLinkUpdatedLinkDeletedLinkClickedTokenCreatedTokenRevokedFileUploadedDeploymentActivatedPagePublishedCampaignPublishedConversionRecordedWebhookTestWebhookDisabled:
+	case WebhookEventTypeCampaignPublished:
+		return true
+	case WebhookEventTypeConversionRecorded:
+		return true
+	case WebhookEventTypeDeploymentActivated:
+		return true
+	case WebhookEventTypeFileUploaded:
+		return true
+	case WebhookEventTypeLinkClicked:
+		return true
+	case WebhookEventTypeLinkCreated:
+		return true
+	case WebhookEventTypeLinkDeleted:
+		return true
+	case WebhookEventTypeLinkUpdated:
+		return true
+	case WebhookEventTypePagePublished:
+		return true
+	case WebhookEventTypeTokenCreated:
+		return true
+	case WebhookEventTypeTokenRevoked:
+		return true
+	case WebhookEventTypeWebhookDisabled:
+		return true
+	case WebhookEventTypeWebhookTest:
 		return true
 	default:
 		return false
@@ -1748,7 +1784,7 @@ type WebhookCreated struct {
 	FailingSince *time.Time `json:"failingSince,omitempty"`
 	Handle       string     `json:"handle"`
 
-	// Secret Signs every delivery (Standard Webhooks); shown only here.
+	// Secret Signs every delivery (Standard Webhooks); shown only in this answer.
 	//
 	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 	Secret string `json:"secret"`
@@ -1767,8 +1803,8 @@ type WebhookDelivery struct {
 	DeliveryId string `json:"deliveryId"`
 	EventId    string `json:"eventId"`
 
-	// EventType An event type, or `*` for every type.
-	EventType WebhookEventType `json:"eventType"`
+	// EventType Example: link.created
+	EventType string `json:"eventType"`
 
 	// NextRetryAt When the next attempt is due, while PENDING.
 	NextRetryAt    *time.Time            `json:"nextRetryAt,omitempty"`

@@ -246,7 +246,7 @@ func toAPIWebhook(w *tenx.Webhook) gen.Webhook {
 
 func toAPIDelivery(d *tenx.WebhookDelivery) gen.WebhookDelivery {
 	out := gen.WebhookDelivery{DeliveryId: d.ID, SubscriptionId: d.WebhookID, EventId: d.EventID,
-		EventType: gen.WebhookEventType(d.EventType), Status: gen.WebhookDeliveryStatus(d.Status),
+		EventType: d.EventType, Status: gen.WebhookDeliveryStatus(d.Status),
 		NextRetryAt: utcPtr(d.NextRetryAt), Attempts: make([]gen.WebhookAttempt, 0, len(d.Attempts)),
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	for _, a := range d.Attempts {
