@@ -106,8 +106,11 @@ type WebhookAttempt struct {
 	Duration   time.Duration
 	Error      string
 	// Response is the start of the response body (at most 64 KiB read,
-	// WebhookResponseKeep kept).
+	// 4 KiB kept).
 	Response string
+	// RetryAt is when the next attempt was scheduled; nil when this one
+	// ended its run.
+	RetryAt *time.Time
 }
 
 // WebhookAttempts is how many attempts a delivery run makes.

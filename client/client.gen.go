@@ -1751,6 +1751,9 @@ type WebhookAttempt struct {
 	// Error Why the attempt failed: a timeout, a refused connection or address, or `HTTP <status>`.
 	Error *string `json:"error,omitempty"`
 
+	// NextRetryAt When the attempt after this one was scheduled; absent when this one ended the run.
+	NextRetryAt *time.Time `json:"nextRetryAt,omitempty"`
+
 	// Response The start of the response body (the first 4 KiB of at most 64 KiB read).
 	Response *string `json:"response,omitempty"`
 

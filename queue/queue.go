@@ -132,9 +132,16 @@ func (i *Inserter) InsertDeliveries(ctx context.Context, tx *sql.Tx, ds []Delive
 		return nil
 	}
 	params := make([]river.InsertManyParams, len(ds))
+	now := time.Now()
 	for n, d := range ds {
-		params[n] = river.InsertManyParams{Args: d.DeliveryArgs,
-			InsertOpts: &river.InsertOpts{MaxAttempts: crashAttempts, ScheduledAt: d.At, Queue: deliveryQueue}}
+		opts := &river.InsertOpts{MaxAttempts: crashAttempts, Queue: deliveryQueue}
+		// A job with a time is "scheduled", and River's scheduler makes it
+		// available within 5 s of its time; one already due is available at
+		// once.
+		if d.At.After(now) {
+			opts.ScheduledAt = d.At
+		}
+		params[n] = river.InsertManyParams{Args: d.DeliveryArgs, InsertOpts: opts}
 	}
 	if _, err := i.client.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue deliveries: %w", err)

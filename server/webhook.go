@@ -251,7 +251,7 @@ func toAPIDelivery(d *tenx.WebhookDelivery) gen.WebhookDelivery {
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	for _, a := range d.Attempts {
 		api := gen.WebhookAttempt{Attempt: a.Attempt, At: a.At.UTC(), DurationMs: a.Duration.Milliseconds(),
-			Error: optional(a.Error), Response: optional(a.Response)}
+			Error: optional(a.Error), Response: optional(a.Response), NextRetryAt: utcPtr(a.RetryAt)}
 		if a.StatusCode != 0 {
 			code := a.StatusCode
 			api.StatusCode = &code

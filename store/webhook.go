@@ -213,18 +213,19 @@ func (r deliveryRow) toDelivery() *tenx.WebhookDelivery {
 
 // attemptRow is a row of webhook_attempts.
 type attemptRow struct {
-	DeliveryID string `db:"delivery_id"`
-	Attempt    int    `db:"attempt"`
-	At         int64  `db:"at"`
-	StatusCode int    `db:"status_code"`
-	DurationMS int64  `db:"duration_ms"`
-	Error      string `db:"error"`
-	Response   string `db:"response"`
+	DeliveryID string        `db:"delivery_id"`
+	Attempt    int           `db:"attempt"`
+	At         int64         `db:"at"`
+	StatusCode int           `db:"status_code"`
+	DurationMS int64         `db:"duration_ms"`
+	Error      string        `db:"error"`
+	Response   string        `db:"response"`
+	RetryAt    sql.NullInt64 `db:"retry_at"`
 }
 
 func (r attemptRow) toAttempt() tenx.WebhookAttempt {
 	return tenx.WebhookAttempt{Attempt: r.Attempt, At: fromMillis(r.At), StatusCode: r.StatusCode,
-		Duration: time.Duration(r.DurationMS) * time.Millisecond, Error: r.Error, Response: r.Response}
+		Duration: time.Duration(r.DurationMS) * time.Millisecond, Error: r.Error, Response: r.Response, RetryAt: fromNullMillis(r.RetryAt)}
 }
 
 // FindWebhookDeliveries lists a subscription's deliveries, newest first,
@@ -265,7 +266,7 @@ func (db *DB) withAttempts(ctx context.Context, rows []deliveryRow) ([]*tenx.Web
 		return out, nil
 	}
 	var attempts []attemptRow
-	err := query(ctx, db.db, &attempts, `SELECT delivery_id, attempt, at, status_code, duration_ms, error, response
+	err := query(ctx, db.db, &attempts, `SELECT delivery_id, attempt, at, status_code, duration_ms, error, response, retry_at
 		FROM webhook_attempts WHERE delivery_id IN `+placeholders(1, len(ids))+` ORDER BY delivery_id, attempt`, ids...)
 	for _, a := range attempts {
 		byID[a.DeliveryID].Attempts = append(byID[a.DeliveryID].Attempts, a.toAttempt())

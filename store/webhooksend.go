@@ -57,7 +57,7 @@ func (db *DB) RecordWebhookAttempt(ctx context.Context, deliveryID string, o ten
 		if err != nil || d.Attempts >= o.Attempt.Attempt {
 			return err
 		}
-		if err := insertAttempt(ctx, tx, deliveryID, o.Attempt); err != nil {
+		if err := insertAttempt(ctx, tx, deliveryID, o); err != nil {
 			return err
 		}
 		if err := db.advanceDelivery(ctx, tx, now, deliveryID, o); err != nil {
@@ -68,10 +68,11 @@ func (db *DB) RecordWebhookAttempt(ctx context.Context, deliveryID string, o ten
 	return translate(err, "record delivery attempt", "delivery")
 }
 
-func insertAttempt(ctx context.Context, tx *sqlx.Tx, deliveryID string, a tenx.WebhookAttempt) error {
-	_, err := exec(ctx, tx, `INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, deliveryID, a.Attempt, toMillis(a.At), a.StatusCode, a.Duration.Milliseconds(),
-		a.Error, a.Response)
+func insertAttempt(ctx context.Context, tx *sqlx.Tx, deliveryID string, o tenx.WebhookOutcome) error {
+	a := o.Attempt
+	_, err := exec(ctx, tx, `INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, duration_ms, error, response,
+		retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, deliveryID, a.Attempt, toMillis(a.At), a.StatusCode,
+		a.Duration.Milliseconds(), a.Error, a.Response, toNullMillis(o.RetryAt))
 	return err
 }
 

@@ -106,7 +106,9 @@ func (w *Worker) Register(ws *river.Workers) { river.AddWorker(ws, w) }
 
 // Timeout gives River's job more than the attempt's own timeout, so the
 // attempt is always logged.
-func (w *Worker) Timeout(*river.Job[queue.DeliveryArgs]) time.Duration { return w.cfg.Timeout + 30*time.Second }
+func (w *Worker) Timeout(*river.Job[queue.DeliveryArgs]) time.Duration {
+	return w.cfg.Timeout + 30*time.Second
+}
 
 // Work makes one attempt of a delivery and logs it. A delivery deleted
 // meanwhile, or an attempt already logged, does nothing; an error here
@@ -233,12 +235,13 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// keep cuts a response to ResponseKeep bytes of valid UTF-8.
+// keep cuts a response to ResponseKeep bytes of valid UTF-8 without NUL,
+// which Postgres text cannot hold.
 func keep(b []byte) string {
 	if len(b) > ResponseKeep {
 		b = b[:ResponseKeep]
 	}
-	return strings.ToValidUTF8(string(b), string(utf8.RuneError))
+	return strings.ReplaceAll(strings.ToValidUTF8(string(b), string(utf8.RuneError)), "\x00", string(utf8.RuneError))
 }
 
 // retryableError says whether an attempt that got no answer is retried:

@@ -56,5 +56,6 @@ CREATE TABLE webhook_attempts (
     duration_ms INTEGER NOT NULL,
     error       TEXT NOT NULL,
     response    TEXT NOT NULL,
+    retry_at    BIGINT, -- when the next attempt was scheduled; NULL: none
     PRIMARY KEY (delivery_id, attempt)
 );
