@@ -22,9 +22,6 @@ type pendingRoute struct {
 // pendingRoutes must answer 404 not_found until their issue lands; the
 // test fails when one answers anything else, so the list stays true.
 var pendingRoutes = []pendingRoute{
-	{10, "POST", "/v2/public/handles/acme/webhooks", true},
-	{10, "GET", "/v2/public/handles/acme/webhooks", true},
-	{10, "POST", "/v2/handles/acme/webhooks", false},
 	{13, "GET", "/v2/public/handles/acme/function-bindings", true},
 	{13, "GET", "/v2/public/handles/acme/tracking-templates", true},
 	{13, "POST", "/v2/public/handles/acme/chain/signals", true},
