@@ -40,6 +40,7 @@ func main() {
 	events := flag.Int("events", 10000, "events to deliver per database")
 	writers := flag.Int("writers", 8, "goroutines committing changes")
 	workers := flag.Int("workers", 20, "River workers delivering")
+	rate := flag.Int("rate", 0, "changes committed per second (0: as fast as the writers can)")
 	flag.Parse()
 	fmt.Printf("%-9s %7s %9s %10s %10s %10s\n", "database", "events", "seconds", "events/s", "p50", "p99")
 	dbs := []string{"sqlite"}
@@ -47,7 +48,7 @@ func main() {
 		dbs = append(dbs, "postgres")
 	}
 	for _, d := range dbs {
-		if err := bench(ctx, d, *events, *writers, *workers); err != nil {
+		if err := bench(ctx, d, *events, *writers, *workers, *rate); err != nil {
 			fmt.Fprintln(os.Stderr, "webhookbench:", d+":", err)
 			os.Exit(1)
 		}
@@ -78,7 +79,7 @@ func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func bench(ctx context.Context, dialect string, n, writers, workers int) error {
+func bench(ctx context.Context, dialect string, n, writers, workers, rate int) error {
 	dbURL, cleanup, err := databaseURL(dialect)
 	if err != nil {
 		return err
@@ -110,7 +111,7 @@ func bench(ctx context.Context, dialect string, n, writers, workers int) error {
 	}
 	defer runner.Stop(context.Background())
 	start := time.Now()
-	committed, err := commit(ctx, db, n, writers)
+	committed, err := commit(ctx, db, n, writers, rate)
 	if err != nil {
 		return err
 	}
@@ -146,9 +147,16 @@ func fixture(ctx context.Context, db *store.DB, url string) error {
 	return db.CreateWebhook(ctx, &tenx.Webhook{Handle: "bench", EndpointURL: url, EventTypes: []string{tenx.EventLinkCreated}})
 }
 
-// commit creates n links from writers goroutines and returns when each
-// one's transaction had committed (UpsertLink returned).
-func commit(ctx context.Context, db *store.DB, n, writers int) (map[string]time.Time, error) {
+// commit creates n links from writers goroutines, at most rate a second
+// when rate > 0, and returns when each one's transaction had committed
+// (UpsertLink returned).
+func commit(ctx context.Context, db *store.DB, n, writers, rate int) (map[string]time.Time, error) {
+	var tick <-chan time.Time
+	if rate > 0 {
+		t := time.NewTicker(time.Second / time.Duration(rate))
+		defer t.Stop()
+		tick = t.C
+	}
 	var mu sync.Mutex
 	at := make(map[string]time.Time, n)
 	next := make(chan int)
@@ -173,6 +181,9 @@ func commit(ctx context.Context, db *store.DB, n, writers int) (map[string]time.
 		}()
 	}
 	for i := range n {
+		if tick != nil {
+			<-tick
+		}
 		select {
 		case next <- i:
 		case err := <-errc:
