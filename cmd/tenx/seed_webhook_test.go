@@ -125,7 +125,9 @@ func TestSeparateWorker(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- run(ctx, []string{"worker"}, mapEnv(env), strings.NewReader(""), io.Discard, io.Discard) }()
+		go func() {
+			done <- run(ctx, []string{"worker"}, mapEnv(env), strings.NewReader(""), io.Discard, io.Discard)
+		}()
 		recv.waitFor(t, queued.EventId)
 		cancel()
 		if err := <-done; err != nil {
