@@ -63,27 +63,9 @@ func driver(dialect string, db *sql.DB) (riverdriver.Driver[*sql.Tx], error) {
 	return nil, fmt.Errorf("queue: unsupported dialect %q", dialect)
 }
 
-// Migrate installs River's schema, up to RiverSchemaVersion, in the
-// migration's transaction tx.
-func Migrate(ctx context.Context, dialect string, tx *sql.Tx) error {
-	d, err := driver(dialect, nil)
-	if err != nil {
-		return err
-	}
-	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return fmt.Errorf("river migrations: %w", err)
-	}
-	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp,
-		&rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}); err != nil {
-		return fmt.Errorf("river migrations: %w", err)
-	}
-	return nil
-}
-
-// MigrateDB installs River's schema, up to RiverSchemaVersion, each of
+// Migrate installs River's schema, up to RiverSchemaVersion, each of
 // River's versions in a transaction of its own on db.
-func MigrateDB(ctx context.Context, dialect string, db *sql.DB) error {
+func Migrate(ctx context.Context, dialect string, db *sql.DB) error {
 	d, err := driver(dialect, db)
 	if err != nil {
 		return err
@@ -93,6 +75,27 @@ func MigrateDB(ctx context.Context, dialect string, db *sql.DB) error {
 		return fmt.Errorf("river migrations: %w", err)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp,
+		&rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
+}
+
+// MigrateTx installs River's schema, up to RiverSchemaVersion, in tx. It
+// is for SQLite, whose migrations run on one connection that Migrate would
+// wait on; River deprecates it because some of its Postgres migrations
+// cannot share a transaction, which SQLite's do not have.
+func MigrateTx(ctx context.Context, dialect string, tx *sql.Tx) error {
+	d, err := driver(dialect, nil)
+	if err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	//lint:ignore SA1019 one transaction is right on SQLite (see above)
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp,
 		&rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}

@@ -112,17 +112,18 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 // riverMigration is migration 00020: River's own tables (the job queue
 // of package queue), installed in the same locked run as ours, so that
 // `tenx migrate` and the refusal of a newer schema cover them too. On
-// Postgres River's migrations add an enum value and then use it, which
-// one transaction cannot do: River applies each of its versions in a
-// transaction of its own and records them, so a run cut short resumes.
+// Postgres River applies each of its versions in a transaction of its own
+// and records it (one transaction cannot add an enum value and use it), so
+// a run cut short resumes where it stopped. On SQLite, whose migrations run
+// on the store's one writer connection, they run in goose's transaction.
 func (db *DB) riverMigration() *goose.Migration {
-	if db.dialect == DialectPostgres {
-		return goose.NewGoMigration(20, &goose.GoFunc{Mode: goose.TransactionDisabled,
-			RunDB: func(ctx context.Context, sdb *sql.DB) error { return queue.MigrateDB(ctx, queue.DialectPostgres, sdb) }}, nil)
+	if db.dialect == DialectSQLite {
+		return goose.NewGoMigration(20, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return queue.MigrateTx(ctx, queue.DialectSQLite, tx)
+		}}, nil)
 	}
-	return goose.NewGoMigration(20, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
-		return queue.Migrate(ctx, queue.DialectSQLite, tx)
-	}}, nil)
+	return goose.NewGoMigration(20, &goose.GoFunc{Mode: goose.TransactionDisabled,
+		RunDB: func(ctx context.Context, sdb *sql.DB) error { return queue.Migrate(ctx, queue.DialectPostgres, sdb) }}, nil)
 }
 
 // migrationLocker returns an advisory lock keyed by the current schema:
