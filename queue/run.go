@@ -18,7 +18,7 @@ type Config struct {
 	// database/sql and SQLite drivers have no LISTEN, so it bounds the
 	// delay between a commit and its delivery (default 200ms).
 	PollInterval time.Duration
-	// Logger logs River's warnings (default: discard).
+	// Logger logs River's warnings and errors (default: discard).
 	Logger *slog.Logger
 	// Register adds the job workers; at least one is needed.
 	Register func(*river.Workers)
@@ -43,6 +43,9 @@ func Start(ctx context.Context, dialect string, db *sql.DB, cfg Config) (*Runner
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	// River reports every job count and start at info; tenx's log keeps
+	// its warnings and errors.
+	cfg.Logger = slog.New(warnings{cfg.Logger.Handler()})
 	d, err := driver(dialect, db)
 	if err != nil {
 		return nil, err
@@ -83,3 +86,14 @@ func (r *Runner) Stop(ctx context.Context) error {
 	defer cancel()
 	return r.client.StopAndCancel(cctx)
 }
+
+// warnings passes on records at warn level and above.
+type warnings struct{ slog.Handler }
+
+func (w warnings) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+func (w warnings) WithAttrs(as []slog.Attr) slog.Handler { return warnings{w.Handler.WithAttrs(as)} }
+
+func (w warnings) WithGroup(name string) slog.Handler { return warnings{w.Handler.WithGroup(name)} }
