@@ -235,13 +235,18 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// keep cuts a response to ResponseKeep bytes of valid UTF-8 without NUL,
-// which Postgres text cannot hold.
+// keep cuts a response to at most ResponseKeep bytes of valid UTF-8
+// without NUL, which Postgres text cannot hold.
 func keep(b []byte) string {
-	if len(b) > ResponseKeep {
-		b = b[:ResponseKeep]
+	s := strings.ReplaceAll(strings.ToValidUTF8(string(b), "\uFFFD"), "\x00", "\uFFFD")
+	if len(s) <= ResponseKeep {
+		return s
 	}
-	return strings.ReplaceAll(strings.ToValidUTF8(string(b), string(utf8.RuneError)), "\x00", string(utf8.RuneError))
+	cut := ResponseKeep
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // retryableError says whether an attempt that got no answer is retried:
