@@ -223,6 +223,7 @@ type fixture struct {
 	// Files and deployments: a READY file with its download token, a
 	// pending file's upload token, and an ACTIVE deployment.
 	fileID, downloadToken, uploadToken, deploymentID string
+	webhookID, deliveryID                            string
 }
 
 // call is one generated request.
@@ -319,6 +320,9 @@ func (p *propertyRun) setupFiles() {
 	if strings.Contains(p.path, "{deploymentId}") {
 		p.fx.deploymentID = e.MustDeployInline(t, p.fx.owner, "acme", "<h1>hi</h1>")
 	}
+	if strings.Contains(p.path, "{webhookId}") {
+		p.fx.webhookID, p.fx.deliveryID = e.MustTestWebhook(t, p.fx.owner, "acme")
+	}
 }
 
 // namesUsers reports whether the request body can name another user.
@@ -375,7 +379,7 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken}
+		"downloadToken": p.fx.downloadToken, "webhookId": p.fx.webhookID, "deliveryId": p.fx.deliveryID}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

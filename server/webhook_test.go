@@ -148,3 +148,24 @@ func webhookAccessRows() []apiCase {
 			status: 404, code: "not_found"},
 	}
 }
+
+// MustTestWebhook subscribes an endpoint to handle's events, sends it a
+// test event (queued: no worker runs here), and returns the ids of the
+// subscription and of the delivery.
+func (e *env) MustTestWebhook(tb testing.TB, by user, handle string) (string, string) {
+	tb.Helper()
+	rec := e.do(request{method: "POST", path: "/v2/handles/" + handle + "/webhooks", token: by.Token,
+		body: `{"endpointUrl":"https://hooks.example.com/","eventTypes":["*"]}`})
+	mustStatus(tb, rec, http.StatusCreated)
+	w := decode[webhookBody](tb, rec)
+	mustStatus(tb, e.do(request{method: "POST", path: "/v2/handles/" + handle + "/webhooks/" + w.SubscriptionID + "/test",
+		token: by.Token}), http.StatusAccepted)
+	rec = e.do(request{method: "GET", path: "/v2/handles/" + handle + "/webhooks/" + w.SubscriptionID + "/deliveries",
+		token: by.Token})
+	mustStatus(tb, rec, http.StatusOK)
+	ds := decode[struct{ Deliveries []deliveryBody }](tb, rec).Deliveries
+	if len(ds) != 1 {
+		tb.Fatalf("deliveries %+v", ds)
+	}
+	return w.SubscriptionID, ds[0].DeliveryID
+}
