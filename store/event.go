@@ -20,17 +20,49 @@ import (
 // event exists and is delivered exactly when its change commits. payload
 // is marshalled to the event's JSON payload.
 func (db *DB) emit(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
-	e, err := insertEvent(ctx, tx, now, handle, typ, payload)
+	es, err := db.emitMany(ctx, tx, now, []pendingEvent{{handle, typ, payload}})
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	err = query(ctx, tx, &ids, `SELECT id FROM webhooks WHERE handle = ? AND enabled = ?
-		AND (event_types LIKE ? OR event_types LIKE '%,*,%') ORDER BY id`, handle, true, "%,"+typ+",%")
-	if err != nil {
-		return nil, err
+	return es[0], nil
+}
+
+// pendingEvent is an event to emit.
+type pendingEvent struct {
+	handle, typ string
+	payload     any
+}
+
+// emitMany emits events as emit does, looking up each (handle, type)'s
+// subscriptions once and queueing every delivery in one insert: the click
+// writer emits a batch at a time.
+func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending []pendingEvent) ([]*tenx.Event, error) {
+	subs := map[[2]string][]string{}
+	events := make([]*tenx.Event, 0, len(pending))
+	var jobs []queue.Delivery
+	for _, p := range pending {
+		e, err := insertEvent(ctx, tx, now, p.handle, p.typ, p.payload)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+		key := [2]string{p.handle, p.typ}
+		ids, ok := subs[key]
+		if !ok {
+			err = query(ctx, tx, &ids, `SELECT id FROM webhooks WHERE handle = ? AND enabled = ?
+				AND (event_types LIKE ? OR event_types LIKE '%,*,%') ORDER BY id`, p.handle, true, "%,"+p.typ+",%")
+			if err != nil {
+				return nil, err
+			}
+			subs[key] = ids
+		}
+		more, err := insertDeliveries(ctx, tx, now, e.ID, ids)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, more...)
 	}
-	return e, db.queueDeliveries(ctx, tx, now, e.ID, ids)
+	return events, db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
 }
 
 // emitTo stores an event and queues its delivery to the subscription
@@ -58,9 +90,16 @@ func insertEvent(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ st
 // queueDeliveries creates a pending delivery of the event to each
 // subscription and queues its first attempt.
 func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) error {
-	if len(webhookIDs) == 0 {
-		return nil
+	jobs, err := insertDeliveries(ctx, tx, now, eventID, webhookIDs)
+	if err != nil {
+		return err
 	}
+	return db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
+}
+
+// insertDeliveries creates a pending delivery of the event to each
+// subscription and returns the jobs of their first attempts.
+func insertDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) ([]queue.Delivery, error) {
 	jobs := make([]queue.Delivery, 0, len(webhookIDs))
 	for _, wid := range webhookIDs {
 		id := newID("dlv_")
@@ -68,11 +107,11 @@ func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, e
 			(id, webhook_id, event_id, status, attempts, run_start, next_retry_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)`, id, wid, eventID, tenx.DeliveryPending, toMillis(now), toMillis(now), toMillis(now))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		jobs = append(jobs, queue.Delivery{DeliveryArgs: queue.DeliveryArgs{DeliveryID: id, Attempt: 1}})
 	}
-	return db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
+	return jobs, nil
 }
 
 // clickWatchers returns the handles among clicks' that have an enabled
@@ -123,17 +162,17 @@ func (db *DB) emitClicks(ctx context.Context, tx *sqlx.Tx, now time.Time, clicks
 	if err != nil || len(watched) == 0 {
 		return err
 	}
+	var pending []pendingEvent
 	for _, c := range clicks {
 		if !watched[c.Handle] {
 			continue
 		}
 		p := clickPayload{ClickID: c.ID, Slug: c.Slug, OccurredAt: c.OccurredAt.UTC(), Destination: c.Destination,
 			Referrer: c.Referrer, Device: c.Device, Browser: c.Browser, OS: c.OS, Country: c.Country, Bot: c.Bot}
-		if _, err := db.emit(ctx, tx, now, c.Handle, tenx.EventLinkClicked, p); err != nil {
-			return err
-		}
+		pending = append(pending, pendingEvent{c.Handle, tenx.EventLinkClicked, p})
 	}
-	return nil
+	_, err = db.emitMany(ctx, tx, now, pending)
+	return err
 }
 
 // linkPayload is the payload of link.created and link.updated.
