@@ -5,7 +5,7 @@ PKGS := ./...
 # module proxy no longer serves, so it cannot share our go.mod as a tool line.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test gen gen-check lint lint-spec spec-diff sdk sdk-check bench bench-load build fuzz
+.PHONY: run test gen gen-check lint lint-spec spec-diff sdk sdk-check bench bench-load bench-webhooks build fuzz
 
 run: ## serve on the embedded SQLite database in ./data
 	$(GO) run ./cmd/tenx serve
@@ -48,6 +48,9 @@ bench: ## benchmarks of the request path and the rate limiter
 BENCHLOAD_FLAGS ?=
 bench-load: ## loopback load run of the read path against a bare Echo server (SQLite, and Postgres with TENX_TEST_POSTGRES_URL)
 	$(GO) run ./cmd/benchload $(BENCHLOAD_FLAGS)
+
+bench-webhooks: ## 10,000 webhook events delivered to a local receiver (SQLite, and Postgres with TENX_TEST_POSTGRES_URL): events/s, p50/p99 commit to delivery
+	$(GO) run ./cmd/webhookbench
 
 # A count, not a duration: Go 1.26's fuzz coordinator can report a spurious
 # "context deadline exceeded" when a -fuzztime duration expires under load

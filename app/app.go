@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -17,9 +18,11 @@ import (
 	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/purge"
+	"tenx/queue"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
+	"tenx/webhook"
 )
 
 // Config is everything New needs besides the database.
@@ -53,6 +56,11 @@ type Config struct {
 	BlobURL string
 	// Purge tunes the purge job.
 	Purge purge.Config
+	// Webhooks tunes webhook delivery; its Now and Logger are filled from
+	// Now and Logger, and its AllowHTTP from Server.WebhookAllowHTTP.
+	Webhooks webhook.Config
+	// Queue tunes the background workers StartWorkers starts.
+	Queue queue.Config
 }
 
 // App is a built tenx: its server, database and auth services, and the
@@ -71,11 +79,19 @@ type App struct {
 
 	stopUsage chan struct{}
 	usageDone chan struct{}
+	webhooks  webhook.Config
+	queue     queue.Config
+	workers   *queue.Runner
+	pool      *sql.DB // the workers' own connections
 }
 
 // usageFlushEvery is how often the usage counts of PAT requests are
 // stored.
 const usageFlushEvery = 5 * time.Second
+
+// workerConns is how many database connections the background workers
+// hold: River's fetch, completion and maintenance loops, and a few spare.
+const workerConns = 4
 
 // New wires the auth services and the server on db.
 func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
@@ -114,7 +130,7 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		Auth: as.Authenticator, Sessions: as.Sessions, PATs: as.PATs, Keys: as.Keys,
 		Limiter: cfg.Limiter, Logger: cfg.Logger, Now: cfg.Now, Metrics: observer(cfg.Metrics),
 		Domains: db, DomainHosts: store.NewDomainCache(db, time.Second, 0, cfg.Now), DNS: cfg.DNS,
-		Plans: db, Payments: cfg.Payments, Admin: db}
+		Plans: db, Payments: cfg.Payments, Admin: db, Webhooks: db}
 	deps.Analytics, deps.ClickSigner = db, click.NewSigner(secret, cfg.Now)
 	ccfg := cfg.Clicks
 	ccfg.Now, ccfg.Logger = cfg.Now, cfg.Logger
@@ -130,7 +146,12 @@ func New(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	pcfg := cfg.Purge
 	pcfg.Now, pcfg.Logger = cfg.Now, cfg.Logger
 	a := &App{Server: srv, DB: db, Auth: as, Clicks: pipeline, Blobs: blobs, Purger: purge.New(pcfg, db, blobs),
-		stopUsage: make(chan struct{}), usageDone: make(chan struct{})}
+		stopUsage: make(chan struct{}), usageDone: make(chan struct{}),
+		webhooks: cfg.Webhooks, queue: cfg.Queue}
+	a.webhooks.Now, a.webhooks.Logger, a.webhooks.AllowHTTP = cfg.Now, cfg.Logger, cfg.Server.WebhookAllowHTTP
+	if a.queue.Logger == nil {
+		a.queue.Logger = cfg.Logger
+	}
 	go a.flushUsage(cfg.Logger)
 	if cfg.Metrics != nil {
 		a.export(cfg.Metrics)
@@ -151,12 +172,45 @@ func (a *App) Listen(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// StartWorkers starts the background workers (webhook deliveries, on
+// River) on connections of their own, until Close. cmd/tenx serve starts
+// them unless TENX_WORKERS=off, and tenx worker runs nothing else.
+func (a *App) StartWorkers(ctx context.Context) error {
+	if a.workers != nil {
+		return errors.New("workers already started")
+	}
+	pool, err := a.DB.QueuePool(workerConns)
+	if err != nil {
+		return err
+	}
+	qcfg := a.queue
+	qcfg.Register = webhook.New(a.webhooks, a.DB).Register
+	r, err := queue.Start(ctx, a.DB.Dialect(), pool, qcfg)
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	a.workers, a.pool = r, pool
+	return nil
+}
+
+// StopWorkers stops the background workers: running attempts get until
+// ctx ends to finish (else they run again later); nothing if none run.
+func (a *App) StopWorkers(ctx context.Context) error {
+	if a.workers == nil {
+		return nil
+	}
+	err := errors.Join(a.workers.Stop(ctx), a.pool.Close())
+	a.workers, a.pool = nil, nil
+	return err
+}
+
 // Close writes the clicks still buffered (until ctx ends), stops the click
-// writer and pruner, and stops what Listen started; the database and the
+// writer and pruner and the background workers, and stops what Listen started; the database and the
 // blob store are the caller's to close. Call it after the HTTP server has
 // drained.
 func (a *App) Close(ctx context.Context) error {
-	errs := []error{a.Clicks.Close(ctx)}
+	errs := []error{a.Clicks.Close(ctx), a.StopWorkers(ctx)}
 	if a.stopUsage != nil {
 		close(a.stopUsage)
 		<-a.usageDone

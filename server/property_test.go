@@ -229,6 +229,7 @@ type fixture struct {
 	// Files and deployments: a READY file with its download token, a
 	// pending file's upload token, and an ACTIVE deployment.
 	fileID, downloadToken, uploadToken, deploymentID, templateID string
+	webhookID, deliveryID                                        string
 }
 
 // call is one generated request.
@@ -343,6 +344,9 @@ func (p *propertyRun) setupFiles() {
 	if strings.Contains(p.path, "{deploymentId}") {
 		p.fx.deploymentID = e.MustDeployInline(t, p.fx.owner, "acme", "<h1>hi</h1>")
 	}
+	if strings.Contains(p.path, "{webhookId}") {
+		p.fx.webhookID, p.fx.deliveryID = e.MustTestWebhook(t, p.fx.owner, "acme")
+	}
 }
 
 // namesUsers reports whether the request body can name another user.
@@ -399,7 +403,8 @@ func (p *propertyRun) validParams(explore bool) map[string]map[string]string {
 	existing := map[string]string{"handle": "acme", "slug": "launch", "tokenId": p.fx.tokenID,
 		"handleName": "acme", "userId": p.fx.owner.ID, "domain": "links.example.com", "campaignId": "launch",
 		"fileId": p.fx.fileID, "deploymentId": p.fx.deploymentID, "uploadToken": p.fx.uploadToken,
-		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify", "sessionId": "s1"}
+		"downloadToken": p.fx.downloadToken, "ruleId": "r1", "templateId": p.fx.templateID, "key": "notify", "sessionId": "s1",
+		"webhookId": p.fx.webhookID, "deliveryId": p.fx.deliveryID}
 	g := p.gen(true)
 	for _, prm := range p.parameters() {
 		if out[prm.In] == nil {

@@ -9,9 +9,9 @@ import (
 // prefix the API and its pages own, at every depth and on both planes.
 var unknownRoutes = []string{
 	"/v2", "/v2/", "/v2/anything", "/v2/anything/else", "/v2/a/b/c/d/e/f",
-	"/v2/handles/acme/webhooks", "/v2/handles/acme/webhooks/sub_1/deliveries",
+	"/v2/handles/acme/webhooks/whk_1/x", "/v2/handles/acme/webhooks/whk_1/deliveries/dlv_1",
 	"/v2/handles/acme/links/new-launch/route-preview/x", "/v2/handles/acme/tokens/tok_1/rotate/x",
-	"/v2/public/handles/acme/webhooks", "/v2/public/handles/h/webhooks",
+	"/v2/public/handles/acme/webhooks/whk_1/test/x", "/v2/public/handles/h/webhooks/whk_1/deliveries/dlv_1",
 	"/v2/public/handles/acme/analytics/x", "/v2/public/handles/acme/links/new-launch/x",
 	"/v2/public/handles/acme/tokens", "/v2/public/conversions/x",
 	"/v2/account", "/v2/account/domains/links.example.com/x", "/v2/billing", "/v2/billing/summary/x",

@@ -63,6 +63,7 @@ func (o specOperation) concretePath(handle string) string {
 	return strings.NewReplacer("{handle}", handle, "{slug}", "launch", "{tokenId}", "tok_unknown",
 		"{handleName}", handle, "{userId}", "usr_unknown", "{domain}", "unknown.example.com",
 		"{campaignId}", "launch", "{fileId}", "fil_unknown", "{deploymentId}", "dep_unknown",
+		"{webhookId}", "whk_unknown", "{deliveryId}", "dlv_unknown",
 		"{uploadToken}", "u.upl_unknown.1.sig", "{downloadToken}", "d.fil_unknown.1.sig", "{ruleId}", "r_unknown", "{templateId}", "tpl_unknown", "{key}", "no-such-key", "{sessionId}", "s_unknown").Replace(o.path)
 }
 

@@ -68,6 +68,9 @@ type Config struct {
 	// deployments together (default 5 GiB; negative is none).
 	FileMaxBytes int64
 	HandleQuota  int64
+	// WebhookAllowHTTP accepts http endpoint URLs (TENX_WEBHOOK_ALLOW_HTTP);
+	// otherwise they must be https.
+	WebhookAllowHTTP bool
 }
 
 // DefaultConfig returns the documented defaults.
@@ -145,6 +148,8 @@ type Deps struct {
 	Chain tenx.ChainService
 	// Origins holds the context origins of the runtime routes' CORS.
 	Origins tenx.OriginService
+	// Webhooks stores webhook subscriptions and their deliveries.
+	Webhooks tenx.WebhookService
 }
 
 // Server implements the generated strict server interface.

@@ -313,8 +313,13 @@ func (db *DB) RecordConversion(ctx context.Context, c *tenx.Conversion) (bool, e
 			return err
 		}
 		created = n == 1
-		return get(ctx, tx, &row, `SELECT id, handle, slug, click_id, type, value_micros, currency, created_at
+		err = get(ctx, tx, &row, `SELECT id, handle, slug, click_id, type, value_micros, currency, created_at
 			FROM conversions WHERE click_id = ? AND type = ?`, c.ClickID, c.Type)
+		if err != nil || !created {
+			return err
+		}
+		_, err = db.emit(ctx, tx, now, row.Handle, tenx.EventConversionRecorded, toConversionPayload(row))
+		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tenx.Errorf(tenx.ECONFLICT, "conversion changed concurrently; retry")

@@ -265,6 +265,10 @@ func (db *DB) PublishSiteStructure(ctx context.Context, handle, id string, versi
 		if err != nil {
 			return err
 		}
+		if _, err := db.emit(ctx, tx, now, handle, tenx.EventCampaignPublished,
+			map[string]any{"campaignId": id, "version": version}); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: auditCampaignPublished,
 			TargetID: id + "@" + strconv.Itoa(version)})
 	})

@@ -51,17 +51,9 @@ func (db *DB) RecordClicks(ctx context.Context, clicks []*tenx.Click) error {
 		if err := countClicks(ctx, tx, fresh); err != nil {
 			return err
 		}
-		return clicksRecorded(ctx, tx, now, fresh)
+		return db.emitClicks(ctx, tx, now, fresh)
 	})
 	return translate(err, "record clicks", "click")
-}
-
-// clicksRecorded runs in the transaction of every batch of new clicks,
-// after they are stored: the place for what must commit with them, such as
-// the link.clicked events of a transactional outbox. It has nothing to do
-// yet.
-func clicksRecorded(_ context.Context, _ *sqlx.Tx, _ time.Time, _ []*tenx.Click) error {
-	return nil
 }
 
 // insertClicks inserts the clicks and returns those that were not stored

@@ -20,6 +20,7 @@ import (
 	"tenx"
 	"tenx/cache"
 	"tenx/invalidate"
+	"tenx/queue"
 )
 
 // The dialects Open understands, as reported by DB.Dialect.
@@ -54,6 +55,9 @@ type DB struct {
 	origins *cache.Map[string, bool]               // whether some handle lists a context origin
 	pages   *linkPages
 	dsn     string // Postgres, for the invalidation listener; holds secrets
+	path    string // SQLite, for the job queue's own connections
+	// jobs queues background jobs inside write transactions (emit).
+	jobs *queue.Inserter
 }
 
 var (
@@ -103,6 +107,11 @@ func openSQLite(ctx context.Context, path string, clock tenx.Clock) (*DB, error)
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db.w.SetMaxOpenConns(1)
+	db.path = path
+	if db.jobs, err = queue.NewInserter(queue.DialectSQLite, db.w.DB); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	db.SetPool(DefaultSQLitePool())
 	db.bus = invalidate.NewLocal()
 	db.subscribeLinks()

@@ -143,17 +143,20 @@ func (db *DB) CreateDeployment(ctx context.Context, d *tenx.Deployment, quota in
 			return err
 		}
 		*d = *row.toDeployment(files)
-		return recordDeployment(ctx, tx, now, d)
+		return db.recordDeployment(ctx, tx, now, d)
 	})
 	return translate(err, "create deployment", "deployment")
 }
 
-func recordDeployment(ctx context.Context, tx *sqlx.Tx, now time.Time, d *tenx.Deployment) error {
+func (db *DB) recordDeployment(ctx context.Context, tx *sqlx.Tx, now time.Time, d *tenx.Deployment) error {
 	if err := record(ctx, tx, now, tenx.AuditEvent{Handle: d.Handle, Action: tenx.AuditDeploymentCreated, TargetID: d.ID}); err != nil {
 		return err
 	}
 	if d.Status != tenx.DeploymentActive {
 		return nil
+	}
+	if _, err := db.emit(ctx, tx, now, d.Handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": d.ID}); err != nil {
+		return err
 	}
 	return record(ctx, tx, now, tenx.AuditEvent{Handle: d.Handle, Action: tenx.AuditDeploymentActivated, TargetID: d.ID})
 }
@@ -232,6 +235,9 @@ func (db *DB) ActivateDeployment(ctx context.Context, handle, id string) (*tenx.
 			return err
 		}
 		d.Status, d.ActivatedAt = tenx.DeploymentActive, &now
+		if _, err := db.emit(ctx, tx, now, handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": id}); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditDeploymentActivated, TargetID: id})
 	})
 	if err != nil {

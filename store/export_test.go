@@ -30,3 +30,20 @@ func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
 	})
 	return translate(err, "create audit event", "audit event")
 }
+
+// EmitInTx emits an event of handle in a transaction and then returns
+// fail from it (nil commits), as a change that fails after its event.
+func (db *DB) EmitInTx(ctx context.Context, handle, typ string, fail error) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := db.emit(ctx, tx, now, handle, typ, map[string]string{}); err != nil {
+			return err
+		}
+		return fail
+	})
+}
+
+// CountRows counts the rows of a table (events, river_job, ...).
+func (db *DB) CountRows(ctx context.Context, table string) (n int, err error) {
+	err = get(ctx, db.db, &n, `SELECT count(*) FROM `+table)
+	return n, err
+}

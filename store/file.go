@@ -149,7 +149,7 @@ func (db *DB) MarkFileReady(ctx context.Context, handle, id string) (*tenx.File,
 			toMillis(now), row.UploadID); err != nil {
 			return err
 		}
-		return readyFile(ctx, tx, &row, now)
+		return db.readyFile(ctx, tx, &row, now)
 	})
 	if err != nil {
 		return nil, translate(err, "mark file ready", "file")
@@ -158,7 +158,7 @@ func (db *DB) MarkFileReady(ctx context.Context, handle, id string) (*tenx.File,
 }
 
 // readyFile moves a pending file to READY and records file.uploaded.
-func readyFile(ctx context.Context, tx *sqlx.Tx, row *fileRow, now time.Time) error {
+func (db *DB) readyFile(ctx context.Context, tx *sqlx.Tx, row *fileRow, now time.Time) error {
 	n, err := exec(ctx, tx, `UPDATE files SET status = 'READY', uploaded_at = ? WHERE id = ? AND status = 'PENDING'`,
 		toMillis(now), row.ID)
 	if err != nil {
@@ -168,6 +168,9 @@ func readyFile(ctx context.Context, tx *sqlx.Tx, row *fileRow, now time.Time) er
 		return tenx.Errorf(tenx.ENOTFOUND, "file not found")
 	}
 	row.Status, row.UploadedAt = tenx.FileReady, sql.NullInt64{Int64: toMillis(now), Valid: true}
+	if _, err := db.emit(ctx, tx, now, row.Handle, tenx.EventFileUploaded, map[string]string{"fileId": row.ID}); err != nil {
+		return err
+	}
 	return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditFileUploaded, TargetID: row.ID})
 }
 

@@ -222,6 +222,13 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 		if err := replaceTags(ctx, tx, row.Handle, row.Slug, tags); err != nil {
 			return err
 		}
+		typ := tenx.EventLinkUpdated
+		if created {
+			typ = tenx.EventLinkCreated
+		}
+		if _, err := db.emit(ctx, tx, now, row.Handle, typ, toLinkPayload(row, tags)); err != nil {
+			return err
+		}
 		return db.note(ctx, tx, linkEvent(row.Handle, row.Slug))
 	})
 	if isForeignKeyViolation(err) {
@@ -288,12 +295,15 @@ func replaceTags(ctx context.Context, tx *sqlx.Tx, handle, slug string, tags []s
 
 // DeleteLink removes the link and its tags; ENOTFOUND for an unknown slug.
 func (db *DB) DeleteLink(ctx context.Context, handle, slug string) error {
-	err := db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		n, err := exec(ctx, tx, `DELETE FROM links WHERE handle = ? AND slug = ?`, handle, slug)
 		if err == nil && n == 0 {
 			return sql.ErrNoRows
 		}
 		if err != nil {
+			return err
+		}
+		if _, err := db.emit(ctx, tx, now, handle, tenx.EventLinkDeleted, map[string]string{"slug": slug}); err != nil {
 			return err
 		}
 		return db.note(ctx, tx, linkEvent(handle, slug))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"hash/fnv"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"tenx/queue"
 )
 
 // migrations holds the numbered, forward-only SQL migrations of each dialect.
@@ -89,7 +92,7 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(db.riverMigration())}
 	dialect := goose.DialectSQLite3
 	if db.dialect == DialectPostgres {
 		dialect = goose.DialectPostgres
@@ -104,6 +107,26 @@ func (db *DB) provider(ctx context.Context) (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// riverMigrationVersion numbers River's migration among ours.
+const riverMigrationVersion = 80
+
+// riverMigration is migration 00080 (riverMigrationVersion): River's own tables (the job queue
+// of package queue), installed in the same locked run as ours, so that
+// `tenx migrate` and the refusal of a newer schema cover them too. On
+// Postgres River applies each of its versions in a transaction of its own
+// and records it (one transaction cannot add an enum value and use it), so
+// a run cut short resumes where it stopped. On SQLite, whose migrations run
+// on the store's one writer connection, they run in goose's transaction.
+func (db *DB) riverMigration() *goose.Migration {
+	if db.dialect == DialectSQLite {
+		return goose.NewGoMigration(riverMigrationVersion, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return queue.MigrateTx(ctx, queue.DialectSQLite, tx)
+		}}, nil)
+	}
+	return goose.NewGoMigration(riverMigrationVersion, &goose.GoFunc{Mode: goose.TransactionDisabled,
+		RunDB: func(ctx context.Context, sdb *sql.DB) error { return queue.Migrate(ctx, queue.DialectPostgres, sdb) }}, nil)
 }
 
 // migrationLocker returns an advisory lock keyed by the current schema:

@@ -14,6 +14,7 @@ import (
 	"github.com/lib/pq"
 
 	"tenx/invalidate"
+	"tenx/queue"
 )
 
 // A Postgres that is hung rather than down accepts connections and then
@@ -55,6 +56,10 @@ func openPostgres(rawURL string, clock func() time.Time) (*DB, error) {
 	sdb := sqlx.NewDb(sql.OpenDB(&connector{pq: pc}), "postgres")
 	db := &DB{db: sdb, w: sdb, dialect: DialectPostgres, clock: clock, links: newLinkCache(), rules: newRuleCache(),
 		origins: newOriginCache(), pages: newLinkPages(), bus: invalidate.NewShared(), dsn: dsn}
+	if db.jobs, err = queue.NewInserter(queue.DialectPostgres, sdb.DB); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	db.SetPool(DefaultPostgresPool())
 	db.subscribeLinks()
 	db.subscribeRules()

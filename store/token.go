@@ -97,6 +97,9 @@ func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
 		if err := db.note(ctx, tx, tokenEvent(row.ID)); err != nil { // an unknown id cached as such
 			return err
 		}
+		if _, err := db.emit(ctx, tx, now, row.Handle, tenx.EventTokenCreated, toTokenPayload(row)); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditTokenCreated, TargetID: row.ID})
 	})
 	return db.finishTokenWrite(err, "create token", row, t)
@@ -179,6 +182,9 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 			return err
 		}
 		if err := db.note(ctx, tx, tokenEvent(id)); err != nil {
+			return err
+		}
+		if _, err := db.emit(ctx, tx, now, handle, tenx.EventTokenRevoked, map[string]string{"tokenId": id}); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRevoked, TargetID: id})

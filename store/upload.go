@@ -99,7 +99,7 @@ func (db *DB) CompleteUpload(ctx context.Context, id string) error {
 			return err
 		}
 		if row.FileID.Valid {
-			return readyFile(ctx, tx, &fileRow{ID: row.FileID.String, Handle: row.Handle}, now)
+			return db.readyFile(ctx, tx, &fileRow{ID: row.FileID.String, Handle: row.Handle}, now)
 		}
 		n, err := exec(ctx, tx, `UPDATE site_deployment_files SET uploaded = ? WHERE deployment_id = ? AND path = ?`,
 			true, row.DeploymentID.String, row.Path.String)

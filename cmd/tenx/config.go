@@ -39,6 +39,7 @@ type config struct {
 	DBMaxConns      int           // 0: the store's default
 	DBConnLifetime  time.Duration // how long a pooled connection is reused
 	Control         controlConfig // config_control.go
+	Webhooks        webhookConfig // config_webhook.go
 
 	// Click analytics: the MaxMind-format country database, and how long
 	// raw click events are kept.
@@ -97,6 +98,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, errors.New("TENX_REFRESH_GRACE must be a duration between 0s and 1m"))
 	}
 	errs = append(errs, c.loadPool(env)...)
+	errs = append(errs, c.loadWebhooks(env)...)
 	if c.MaxBodyBytes, err = strconv.ParseInt(env("TENX_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("TENX_MAX_BODY_BYTES must be an integer of at least 1024"))
 	}
@@ -266,6 +268,7 @@ func (c config) LogValue() slog.Value {
 		slog.Int64("file_max_bytes", c.FileMaxBytes),
 		slog.Int64("handle_quota_bytes", c.HandleQuota),
 		slog.Int("site_keep_deployments", c.KeepDeployments),
+		slog.Any("webhooks", c.Webhooks),
 	)
 }
 

@@ -37,6 +37,7 @@ func defaultConfig() config {
 		FileMaxBytes:       250 << 20,
 		HandleQuota:        5 << 30,
 		KeepDeployments:    10,
+		Webhooks:           webhookConfig{Workers: true},
 	}
 }
 
@@ -49,6 +50,12 @@ func TestLoadConfig(t *testing.T) {
 		edit func(*config)
 	}{
 		{name: "defaults", edit: func(*config) {}},
+		{
+			name: "webhooks and workers",
+			env: map[string]string{"TENX_WEBHOOK_ALLOW_HTTP": "true", "TENX_WEBHOOK_ALLOW_PRIVATE": "true",
+				"TENX_WORKERS": "off"},
+			edit: func(c *config) { c.Webhooks = webhookConfig{AllowHTTP: true, AllowPrivate: true} },
+		},
 		{
 			name: "metrics and pool",
 			env: map[string]string{"TENX_METRICS_ADDR": "127.0.0.1:9090", "TENX_DB_MAX_CONNS": "50",
@@ -145,6 +152,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "signup", env: map[string]string{"TENX_SIGNUP": "maybe"}, want: []string{"TENX_SIGNUP"}},
 		{name: "log level", env: map[string]string{"TENX_LOG_LEVEL": "loud"}, want: []string{"TENX_LOG_LEVEL"}},
 		{name: "auto migrate", env: map[string]string{"TENX_AUTO_MIGRATE": "perhaps"}, want: []string{"TENX_AUTO_MIGRATE"}},
+		{name: "webhooks", env: map[string]string{"TENX_WEBHOOK_ALLOW_HTTP": "yes", "TENX_WEBHOOK_ALLOW_PRIVATE": "2",
+			"TENX_WORKERS": "maybe"}, want: []string{"TENX_WEBHOOK_ALLOW_HTTP", "TENX_WEBHOOK_ALLOW_PRIVATE", "TENX_WORKERS"}},
 		{name: "database", env: map[string]string{"TENX_DATABASE_URL": "mysql://x"}, want: []string{"TENX_DATABASE_URL"}},
 		{name: "public url scheme", env: map[string]string{"TENX_PUBLIC_URL": "ftp://x"}, want: []string{"TENX_PUBLIC_URL"}},
 		{name: "public url relative", env: map[string]string{"TENX_PUBLIC_URL": "/api"}, want: []string{"TENX_PUBLIC_URL"}},

@@ -28,7 +28,9 @@ func main() {
 const usage = `usage: tenx <command>
 
 commands:
-  serve                         serve the API (migrates first unless TENX_AUTO_MIGRATE=false)
+  serve                         serve the API (migrates first unless TENX_AUTO_MIGRATE=false), and run the
+                                background workers (webhook deliveries) unless TENX_WORKERS=off
+  worker                        run only the background workers (beside API instances with TENX_WORKERS=off)
   migrate                       apply pending database migrations
   user create --email E [--admin]
                                 create a user; the password is read from stdin
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "worker":
+		return worker(ctx, cfg, log)
 	case "user":
 		return userCommand(ctx, cfg, args[1:], stdin, stdout, stderr)
 	}

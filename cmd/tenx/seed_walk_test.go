@@ -37,6 +37,8 @@ func TestSeedExamplesPostgres(t *testing.T) {
 }
 
 func walkSeeds(t *testing.T, env map[string]string) {
+	// The webhook examples deliver to a receiver on loopback over http.
+	env["TENX_WEBHOOK_ALLOW_HTTP"], env["TENX_WEBHOOK_ALLOW_PRIVATE"] = "true", "true"
 	srv := mustServe(t, env)
 	sh := newCurlShell(t, srv.URL)
 	const password = "a long password"
@@ -50,6 +52,7 @@ func walkSeeds(t *testing.T, env map[string]string) {
 	ciLinks := seedBootstrapPAT(t, sh)
 	seedTokenGuide(t, sh, srv.URL, jwt, ciLinks.Token)
 	seedControlPlane(t, srv.URL, jwt, ciLinks.Token)
+	seedWebhooks(t, srv.URL, jwt)
 	checkPendingRoutes(t, srv.URL, jwt)
 }
 

@@ -22,6 +22,7 @@ import (
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
+	"tenx/webhook"
 )
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
@@ -104,6 +105,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 		defer stop()
 	}
+	if cfg.Webhooks.Workers {
+		if err := a.StartWorkers(ctx); err != nil {
+			return errors.Join(err, a.Close(ctx))
+		}
+		log.Info("background workers started")
+	}
 	// The purge job stops before the database closes.
 	pctx, stopPurge := context.WithCancel(ctx)
 	purged := make(chan struct{})
@@ -117,6 +124,31 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return errors.Join(err, a.Close(flushCtx))
+}
+
+// worker runs the background workers (webhook deliveries) without the
+// API, until ctx ends: beside API instances that run with TENX_WORKERS=off.
+func worker(ctx context.Context, cfg config, log *slog.Logger) error {
+	log.Info("starting tenx worker", "version", version, "config", cfg)
+	db, err := openStore(ctx, cfg, cfg.AutoMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := app.New(ctx, appConfig(cfg, log), db)
+	if err != nil {
+		return err
+	}
+	defer a.Blobs.Close()
+	if err := a.StartWorkers(ctx); err != nil {
+		return errors.Join(err, a.Close(ctx))
+	}
+	log.Info("background workers started")
+	<-ctx.Done()
+	log.Info("stopping background workers")
+	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return a.Close(stopCtx)
 }
 
 // openGeoIP opens TENX_GEOIP_DB when it is set.
@@ -141,12 +173,14 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 	scfg.PATPerMinute.Rate, scfg.HandleBurst.Rate, scfg.UserPerMinute.Rate = cfg.PATPerMinute, cfg.HandleBurst, cfg.UserPerMinute
 	scfg.AuthFailuresPerIP.Rate = cfg.AuthFailures
 	scfg.FileMaxBytes, scfg.HandleQuota = cfg.FileMaxBytes, cfg.HandleQuota
+	scfg.WebhookAllowHTTP = cfg.Webhooks.AllowHTTP
 	hasher := auth.DefaultPasswordHasher().Bound(cfg.HashConcurrency, auth.DefaultHashWait)
 	return app.Config{Server: scfg, Auth: auth.Config{AccessTTL: cfg.AccessTTL, Hasher: hasher, RefreshGrace: cfg.RefreshGrace},
 		Limiter: newLimiter(cfg, log), Logger: log, Now: time.Now,
 		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now),
 		Clicks:  click.Config{Retention: time.Duration(cfg.ClickRetentionDays) * 24 * time.Hour},
-		BlobURL: cfg.BlobURL, Purge: purge.Config{KeepDeployments: cfg.KeepDeployments}}
+		BlobURL: cfg.BlobURL, Purge: purge.Config{KeepDeployments: cfg.KeepDeployments},
+		Webhooks: webhook.Config{AllowPrivate: cfg.Webhooks.AllowPrivate}}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

@@ -28,6 +28,7 @@ function showHandle(handle) {
   selectLinks(handle);
 }
 import "./files.js";
+import "./webhooks.js";
 
 // ---------------------------------------------------------------------
 // Views.

@@ -2463,6 +2463,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/handles/{handle}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's webhook subscriptions, newest first (JWT, OPERATOR+) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an endpoint to the handle's events (JWT, OPERATOR+)
+         * @description Answers 201 with the subscription and its signing `secret` (`whsec_` and
+         *     base64), which no other answer shows again. `endpointUrl` must be https
+         *     (http only when the operator sets `TENX_WEBHOOK_ALLOW_HTTP=true`); where
+         *     it may connect (no loopback, private, link-local, CGNAT or metadata
+         *     address) is checked at each delivery, after DNS resolution. `eventTypes`
+         *     names event types or `"*"` for all.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /** One webhook subscription (JWT, OPERATOR+) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook subscription and its delivery log (JWT, OPERATOR+) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription (enabled, eventTypes, endpointUrl, description) (JWT, OPERATOR+)
+         * @description Enabling a subscription that tenx disabled after 24 hours of failed
+         *     deliveries clears `disabledReason` and its failures.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v2/handles/{handle}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a webhook.test event to this subscription (JWT, OPERATOR+)
+         * @description Queues a `webhook.test` event to this subscription only, whatever its
+         *     event types. A disabled subscription is 409 `conflict`.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The deliveries of a subscription, newest first, with their attempts (JWT, OPERATOR+)
+         * @description Each delivery is one event sent to this subscription: its status
+         *     (`PENDING` while attempts remain, then `SUCCEEDED` or `FAILED`), the
+         *     time of its next retry, and each attempt with its status code, duration,
+         *     error and the start of the response (responses are read up to 64 KiB;
+         *     the first 4 KiB are kept).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/handles/{handle}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again (JWT, OPERATOR+)
+         * @description Starts a new run of up to 5 attempts of a delivery that has ended
+         *     (`SUCCEEDED` or `FAILED`); a delivery still `PENDING` is 409 `conflict`.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        /** List the handle's webhook subscriptions, newest first (PAT, `webhooks.read`) */
+        get: operations["listWebhooksPublic"];
+        put?: never;
+        /**
+         * Subscribe an endpoint to the handle's events (PAT, `webhooks.write`)
+         * @description Answers 201 with the subscription and its signing `secret` (`whsec_` and
+         *     base64), which no other answer shows again. `endpointUrl` must be https
+         *     (http only when the operator sets `TENX_WEBHOOK_ALLOW_HTTP=true`); where
+         *     it may connect (no loopback, private, link-local, CGNAT or metadata
+         *     address) is checked at each delivery, after DNS resolution. `eventTypes`
+         *     names event types or `"*"` for all.
+         */
+        post: operations["createWebhookPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /** One webhook subscription (PAT, `webhooks.read`) */
+        get: operations["getWebhookPublic"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook subscription and its delivery log (PAT, `webhooks.write`) */
+        delete: operations["deleteWebhookPublic"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription (enabled, eventTypes, endpointUrl, description) (PAT, `webhooks.write`)
+         * @description Enabling a subscription that tenx disabled after 24 hours of failed
+         *     deliveries clears `disabledReason` and its failures.
+         */
+        patch: operations["updateWebhookPublic"];
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a webhook.test event to this subscription (PAT, `webhooks.write`)
+         * @description Queues a `webhook.test` event to this subscription only, whatever its
+         *     event types. A disabled subscription is 409 `conflict`.
+         */
+        post: operations["testWebhookPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The deliveries of a subscription, newest first, with their attempts (PAT, `webhooks.read`)
+         * @description Each delivery is one event sent to this subscription: its status
+         *     (`PENDING` while attempts remain, then `SUCCEEDED` or `FAILED`), the
+         *     time of its next retry, and each attempt with its status code, duration,
+         *     error and the start of the response (responses are read up to 64 KiB;
+         *     the first 4 KiB are kept).
+         */
+        get: operations["listWebhookDeliveriesPublic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/public/handles/{handle}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again (PAT, `webhooks.write`)
+         * @description Starts a new run of up to 5 attempts of a delivery that has ended
+         *     (`SUCCEEDED` or `FAILED`); a delivery still `PENDING` is 409 `conflict`.
+         */
+        post: operations["redeliverWebhookDeliveryPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3479,6 +3739,122 @@ export interface components {
             /** @description Pass as `nextToken` for the next page; absent on the last page. */
             nextToken?: string;
         };
+        /**
+         * @description An event type, or `*` for every type.
+         * @enum {string}
+         */
+        WebhookEventType: "*" | "link.created" | "link.updated" | "link.deleted" | "link.clicked" | "token.created" | "token.revoked" | "file.uploaded" | "deployment.activated" | "page.published" | "campaign.published" | "conversion.recorded" | "webhook.test" | "webhook.disabled";
+        WebhookCreate: {
+            /**
+             * @description Where events are POSTed: https (http only when the operator allows it).
+             * @example https://hooks.example.com/tenx
+             */
+            endpointUrl: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description?: string;
+        };
+        WebhookPatch: {
+            endpointUrl?: string;
+            eventTypes?: components["schemas"]["WebhookEventType"][];
+            enabled?: boolean;
+            description?: string;
+        };
+        Webhook: {
+            /** @example whk_3kTMd9bq0XvYw2sLr8aQ */
+            subscriptionId: string;
+            handle: string;
+            endpointUrl: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string;
+            enabled: boolean;
+            /** @description Why tenx disabled the subscription (its deliveries failed for 24 hours straight). */
+            disabledReason?: string;
+            /**
+             * Format: date-time
+             * @description When the current run of failed attempts began.
+             */
+            failingSince?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookCreated: {
+            /** @example whk_3kTMd9bq0XvYw2sLr8aQ */
+            subscriptionId: string;
+            handle: string;
+            endpointUrl: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string;
+            enabled: boolean;
+            /** @description Why tenx disabled the subscription (its deliveries failed for 24 hours straight). */
+            disabledReason?: string;
+            /**
+             * Format: date-time
+             * @description When the current run of failed attempts began.
+             */
+            failingSince?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description Signs every delivery (Standard Webhooks); shown only in this answer.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
+            nextToken?: string;
+        };
+        WebhookTestQueued: {
+            /** @example evt_3kTMd9bq0XvYw2sLr8aQ */
+            eventId: string;
+        };
+        WebhookAttempt: {
+            /** @description 1 for the first attempt; redeliveries continue the count. */
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            /** @description The HTTP status of the answer; absent when none came. */
+            statusCode?: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** @description Why the attempt failed: a timeout, a refused connection or address, or `HTTP <status>`. */
+            error?: string;
+            /** @description The start of the response body (the first 4 KiB of at most 64 KiB read). */
+            response?: string;
+            /**
+             * Format: date-time
+             * @description When the attempt after this one was scheduled; absent when this one ended the run.
+             */
+            nextRetryAt?: string;
+        };
+        WebhookDelivery: {
+            /** @example dlv_3kTMd9bq0XvYw2sLr8aQ */
+            deliveryId: string;
+            subscriptionId: string;
+            eventId: string;
+            /** @example link.created */
+            eventType: string;
+            /** @enum {string} */
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
+            /**
+             * Format: date-time
+             * @description When the next attempt is due, while PENDING.
+             */
+            nextRetryAt?: string;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            nextToken?: string;
+        };
     };
     responses: {
         /** @description `validation_error` (with `field`) or `invalid_payload` (not JSON), or an operation-specific code. */
@@ -3646,6 +4022,8 @@ export interface components {
         RuleId: string;
         TokenId: string;
         TemplateId: string;
+        WebhookId: string;
+        DeliveryId: string;
     };
     requestBodies: never;
     headers: {
@@ -8646,6 +9024,536 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with its secret (shown this once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description The subscription as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test event is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestQueued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new run of attempts is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooksPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of subscriptions. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhookPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with its secret (shown this once). */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhookPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhookPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription was deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWebhookPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description The subscription as changed. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testWebhookPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test event is queued. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestQueued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhookDeliveriesPublic: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The opaque `nextToken` of the previous page. */
+                nextToken?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    redeliverWebhookDeliveryPublic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: components["parameters"]["HandleName"];
+                webhookId: components["parameters"]["WebhookId"];
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new run of attempts is queued. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"tenx"
+	"tenx/queue"
+)
+
+// emit is the transactional outbox of webhooks: it stores the event of a
+// change inside the change's own transaction, beside its audit row (see
+// record), and queues one delivery job per enabled subscription of the
+// handle that wants the event's type, in the same transaction, so that an
+// event exists and is delivered exactly when its change commits. payload
+// is marshalled to the event's JSON payload.
+func (db *DB) emit(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
+	es, err := db.emitMany(ctx, tx, now, []pendingEvent{{handle, typ, payload}})
+	if err != nil {
+		return nil, err
+	}
+	return es[0], nil
+}
+
+// pendingEvent is an event to emit.
+type pendingEvent struct {
+	handle, typ string
+	payload     any
+}
+
+// emitMany emits events as emit does, looking up each (handle, type)'s
+// subscriptions once and queueing every delivery in one insert: the click
+// writer emits a batch at a time.
+func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending []pendingEvent) ([]*tenx.Event, error) {
+	subs := map[[2]string][]string{}
+	events := make([]*tenx.Event, 0, len(pending))
+	var jobs []queue.Delivery
+	for _, p := range pending {
+		e, err := insertEvent(ctx, tx, now, p.handle, p.typ, p.payload)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+		key := [2]string{p.handle, p.typ}
+		ids, ok := subs[key]
+		if !ok {
+			err = query(ctx, tx, &ids, `SELECT id FROM webhooks WHERE handle = ? AND enabled = ?
+				AND (event_types LIKE ? OR event_types LIKE '%,*,%') ORDER BY id`, p.handle, true, "%,"+p.typ+",%")
+			if err != nil {
+				return nil, err
+			}
+			subs[key] = ids
+		}
+		more, err := insertDeliveries(ctx, tx, now, e.ID, ids)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, more...)
+	}
+	return events, db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
+}
+
+// emitTo stores an event and queues its delivery to the subscription
+// webhookID only, whatever the types it wants (webhook.test).
+func (db *DB) emitTo(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ, webhookID string, payload any) (*tenx.Event, error) {
+	e, err := insertEvent(ctx, tx, now, handle, typ, payload)
+	if err != nil {
+		return nil, err
+	}
+	return e, db.queueDeliveries(ctx, tx, now, e.ID, []string{webhookID})
+}
+
+// insertEvent stores an event of the handle.
+func insertEvent(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("event payload: %w", err)
+	}
+	e := &tenx.Event{ID: newID("evt_"), Type: typ, Handle: handle, OccurredAt: now, Payload: body}
+	_, err = exec(ctx, tx, `INSERT INTO events (id, handle, type, payload, occurred_at) VALUES (?, ?, ?, ?, ?)`,
+		e.ID, handle, typ, string(body), toMillis(now))
+	return e, err
+}
+
+// queueDeliveries creates a pending delivery of the event to each
+// subscription and queues its first attempt.
+func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) error {
+	jobs, err := insertDeliveries(ctx, tx, now, eventID, webhookIDs)
+	if err != nil {
+		return err
+	}
+	return db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
+}
+
+// insertDeliveries creates a pending delivery of the event to each
+// subscription and returns the jobs of their first attempts.
+func insertDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) ([]queue.Delivery, error) {
+	jobs := make([]queue.Delivery, 0, len(webhookIDs))
+	for _, wid := range webhookIDs {
+		id := newID("dlv_")
+		_, err := exec(ctx, tx, `INSERT INTO webhook_deliveries
+			(id, webhook_id, event_id, status, attempts, run_start, next_retry_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)`, id, wid, eventID, tenx.DeliveryPending, toMillis(now), toMillis(now), toMillis(now))
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, queue.Delivery{DeliveryArgs: queue.DeliveryArgs{DeliveryID: id, Attempt: 1}})
+	}
+	return jobs, nil
+}
+
+// clickWatchers returns the handles among clicks' that have an enabled
+// subscription wanting link.clicked: one indexed query per batch, so the
+// click path pays nothing more when nobody subscribes.
+func clickWatchers(ctx context.Context, tx *sqlx.Tx, clicks []*tenx.Click) (map[string]bool, error) {
+	seen := map[string]bool{}
+	var handles []any
+	for _, c := range clicks {
+		if !seen[c.Handle] {
+			seen[c.Handle] = true
+			handles = append(handles, c.Handle)
+		}
+	}
+	var watching []string
+	err := query(ctx, tx, &watching, `SELECT DISTINCT handle FROM webhooks
+		WHERE handle IN `+placeholders(1, len(handles))+` AND enabled = ?
+		AND (event_types LIKE '%,link.clicked,%' OR event_types LIKE '%,*,%')`, append(handles, true)...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(watching))
+	for _, h := range watching {
+		out[h] = true
+	}
+	return out, nil
+}
+
+// clickPayload is the payload of a link.clicked event: the click as
+// analytics stores it, without the visitor hash.
+type clickPayload struct {
+	ClickID     string    `json:"clickId"`
+	Slug        string    `json:"slug"`
+	OccurredAt  time.Time `json:"occurredAt"`
+	Destination string    `json:"destination"`
+	Referrer    string    `json:"referrer"`
+	Device      string    `json:"device"`
+	Browser     string    `json:"browser"`
+	OS          string    `json:"os"`
+	Country     string    `json:"country"`
+	Bot         bool      `json:"bot"`
+}
+
+// emitClicks emits a link.clicked event for each click of a handle that a
+// subscription watches.
+func (db *DB) emitClicks(ctx context.Context, tx *sqlx.Tx, now time.Time, clicks []*tenx.Click) error {
+	watched, err := clickWatchers(ctx, tx, clicks)
+	if err != nil || len(watched) == 0 {
+		return err
+	}
+	var pending []pendingEvent
+	for _, c := range clicks {
+		if !watched[c.Handle] {
+			continue
+		}
+		p := clickPayload{ClickID: c.ID, Slug: c.Slug, OccurredAt: c.OccurredAt.UTC(), Destination: c.Destination,
+			Referrer: c.Referrer, Device: c.Device, Browser: c.Browser, OS: c.OS, Country: c.Country, Bot: c.Bot}
+		pending = append(pending, pendingEvent{c.Handle, tenx.EventLinkClicked, p})
+	}
+	_, err = db.emitMany(ctx, tx, now, pending)
+	return err
+}
+
+// linkPayload is the payload of link.created and link.updated.
+type linkPayload struct {
+	Slug           string   `json:"slug"`
+	DestinationURL string   `json:"destinationUrl"`
+	Title          string   `json:"title"`
+	Enabled        bool     `json:"enabled"`
+	RedirectType   int      `json:"redirectType"`
+	Tags           []string `json:"tags"`
+}
+
+func toLinkPayload(r linkRow, tags []string) linkPayload {
+	if tags == nil {
+		tags = []string{}
+	}
+	return linkPayload{Slug: r.Slug, DestinationURL: r.DestinationURL, Title: r.Title, Enabled: r.Enabled,
+		RedirectType: int(r.RedirectType), Tags: tags}
+}
+
+// tokenPayload is the payload of token.created: never the secret.
+type tokenPayload struct {
+	TokenID string   `json:"tokenId"`
+	Name    string   `json:"name"`
+	Scopes  []string `json:"scopes"`
+}
+
+func toTokenPayload(r tokenRow) tokenPayload {
+	p := tokenPayload{TokenID: r.ID, Name: r.Name, Scopes: []string{}}
+	_ = json.Unmarshal([]byte(r.Scopes), &p.Scopes) // stored by toTokenRow from a []string
+	return p
+}
+
+// conversionPayload is the payload of conversion.recorded.
+type conversionPayload struct {
+	ConversionID string  `json:"conversionId"`
+	Slug         string  `json:"slug"`
+	ClickID      string  `json:"clickId"`
+	Type         string  `json:"type"`
+	Value        *string `json:"value"`
+	Currency     string  `json:"currency"`
+}
+
+func toConversionPayload(r conversionRow) conversionPayload {
+	p := conversionPayload{ConversionID: r.ID, Slug: r.Slug, ClickID: r.ClickID, Type: r.Type, Currency: r.Currency}
+	if r.ValueMicros.Valid {
+		v := strconv.FormatFloat(float64(r.ValueMicros.Int64)/1e6, 'f', -1, 64)
+		p.Value = &v
+	}
+	return p
+}
