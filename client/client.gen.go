@@ -2171,6 +2171,9 @@ type Conflict = Error
 // Forbidden defines model for Forbidden.
 type Forbidden = Error
 
+// ForbiddenOrigin defines model for ForbiddenOrigin.
+type ForbiddenOrigin = Error
+
 // Gone defines model for Gone.
 type Gone = Error
 
@@ -3852,7 +3855,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3861,7 +3864,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3874,7 +3877,10 @@ type ClientInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3887,7 +3893,10 @@ type ClientInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6780,7 +6789,7 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 
 // SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6799,7 +6808,7 @@ func (c *RawClient) SubmitChainSignalsAnonymousWithBody(ctx context.Context, con
 
 // SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6822,7 +6831,10 @@ func (c *RawClient) SubmitChainSignalsAnonymous(ctx context.Context, body Submit
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6845,7 +6857,10 @@ func (c *RawClient) RecordConversionWithBody(ctx context.Context, contentType st
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -16757,7 +16772,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -16766,7 +16781,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -16779,7 +16794,10 @@ type ClientWithResponsesInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -16792,7 +16810,10 @@ type ClientWithResponsesInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -28129,6 +28150,8 @@ type SubmitChainSignalsAnonymousResponse struct {
 	JSON202 *ChainAccepted
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ForbiddenOrigin
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -28153,6 +28176,11 @@ func (r SubmitChainSignalsAnonymousResponse) GetJSON202() *ChainAccepted {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r SubmitChainSignalsAnonymousResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON403() *ForbiddenOrigin {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -28230,6 +28258,8 @@ type RecordConversionResponse struct {
 	JSON201 *Conversion
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ForbiddenOrigin
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -28255,6 +28285,11 @@ func (r RecordConversionResponse) GetJSON201() *Conversion {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r RecordConversionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RecordConversionResponse) GetJSON403() *ForbiddenOrigin {
+	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -36533,7 +36568,7 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 
 // SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36548,7 +36583,7 @@ func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithBodyWithResponse(ct
 
 // SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36567,7 +36602,10 @@ func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithResponse(ctx contex
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36586,7 +36624,10 @@ func (c *ClientWithResponses) RecordConversionWithBodyWithResponse(ctx context.C
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -49127,6 +49168,13 @@ func ParseSubmitChainSignalsAnonymousResponse(rsp *http.Response) (*SubmitChainS
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenOrigin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49235,6 +49283,13 @@ func ParseRecordConversionResponse(rsp *http.Response) (*RecordConversionRespons
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenOrigin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
