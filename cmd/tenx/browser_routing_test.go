@@ -16,7 +16,8 @@ import (
 // the second (it wins, and the first says why it did not match), create
 // and delete a personalization rule, refuse a tracking template with a bad
 // config, create it with a good one, and see the 409 when deleting it
-// while a link uses it. Screenshots go to .ci/out/.
+// while a link uses it; a CREATOR is told that writing rules needs the
+// OPERATOR role. Screenshots go to .ci/out/.
 func TestBrowserRouting(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -118,5 +119,29 @@ func TestBrowserRouting(t *testing.T) {
 	b.wantText("templates-error", "conflict")
 	b.wantText("templates-error", "take it off the link first")
 	b.shot("routing-template-conflict.png")
+
+	// A CREATOR reads the rules but cannot write them, and is told why.
+	creator := gen.Credentials{Email: "creator@example.com", Password: "creator-password-1"}
+	call(t, "POST", base+"/v2/auth/signup", "", creator, http.StatusCreated, nil)
+	var creatorLogin gen.AccessToken
+	call(t, "POST", base+"/v2/auth/login", "", creator, http.StatusOK, &creatorLogin)
+	call(t, "PUT", base+"/v2/handles/ci-route/collaborators", login.AccessToken,
+		gen.CollaboratorsReplace{Collaborators: []gen.CollaboratorInput{{UserId: creatorLogin.User.Id, Role: "CREATOR"}}},
+		http.StatusOK, nil)
+	b.do("sign in as the CREATOR",
+		chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("signin-form")),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("signin-form").reset()`),
+		chromedp.SendKeys(chromedp.ID("signin-email"), string(creator.Email)),
+		chromedp.SendKeys(chromedp.ID("signin-password"), creator.Password+kb.Enter))
+	b.waitJS("signed in as the CREATOR", `document.getElementById("account-email").textContent === "creator@example.com" &&
+		!document.getElementById("links-panel").hidden`)
+	b.waitJS("the rules read", `document.getElementById("rules-status").textContent.includes("no personalization rules")`)
+	b.do("a CREATOR saves a rule",
+		chromedp.SendKeys(chromedp.ID("rules-rule-id"), "spain"),
+		chromedp.SendKeys(chromedp.ID("rules-destination"), "https://example.com/es"),
+		chromedp.Click(chromedp.ID("rules-save")))
+	b.waitJS("the refusal", `!document.getElementById("rules-error").hidden`)
+	b.wantText("rules-error", "needs the OPERATOR or OWNER role")
+	b.wantText("rules-error", "insufficient_role")
 	b.checkConsole()
 }
