@@ -3855,7 +3855,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3864,7 +3864,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6789,7 +6789,7 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 
 // SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes any type of body and a specified content type.
 //
@@ -6808,7 +6808,7 @@ func (c *RawClient) SubmitChainSignalsAnonymousWithBody(ctx context.Context, con
 
 // SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -16772,7 +16772,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -16781,7 +16781,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -36568,7 +36568,7 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 
 // SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36583,7 +36583,7 @@ func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithBodyWithResponse(ct
 
 // SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -113,6 +113,8 @@ func TestRuntimeOriginPerHandle(t *testing.T) {
 		mustRefuseOrigin(t, post(chain, "https://shop.example.com", signals("beta", "s2")), "beta")
 		mustError(t, e.do(request{method: "GET", path: "/v2/handles/beta/chain/s2", token: owner.Token}), 404, "not_found")
 		mustAllowOrigin(t, mustCode(t, post(chain, "", signals("beta", "s3")), http.StatusAccepted), "")
+		mustRefuseOrigin(t, post(chain, "https://shop.example.com", signals("nobody", "s4")), "nobody")
+		mustError(t, post(chain, "", signals("nobody", "s4")), 404, "not_found")
 
 		mustSeedClicks(t, e, owner)
 		ctx := mustClickCtx(t, e)

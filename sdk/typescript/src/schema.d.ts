@@ -677,7 +677,7 @@ export interface paths {
         put?: never;
         /**
          * Submit chain signals of a session from a browser (public)
-         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden`.
+         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
          */
         post: operations["submitChainSignalsAnonymous"];
         delete?: never;
