@@ -73,6 +73,8 @@ func TestBrowserRouting(t *testing.T) {
 	b.waitJS("us-mobile wins", `document.getElementById("preview-winner")?.textContent.includes("us-mobile, to https://example.com/us")`)
 	b.waitJS("why germany did not match", `document.querySelector('#preview-misses li[data-rule="germany"]')?.textContent.includes("did not match")`)
 	b.shot("routing-preview.png")
+	b.do("scroll to the preview", chromedp.ScrollIntoView(chromedp.ID("preview-result")))
+	b.shotViewport("routing-preview-viewport.png")
 
 	b.do("a bad device",
 		chromedp.SendKeys(chromedp.ID("routing-rule-id"), "watch"),
