@@ -26,6 +26,9 @@ const (
 	EINTERNAL           = "internal_error"
 	EUNAVAILABLE        = "unavailable"
 	EMETHODNOTALLOWED   = "method_not_allowed"
+	// EFORBIDDEN refuses a browser request from an origin the target
+	// handle does not list (the public runtime routes).
+	EFORBIDDEN = "forbidden"
 
 	EINVALIDCREDENTIALS   = "invalid_credentials"
 	EREFRESHMISSING       = "refresh_token_missing"

@@ -2380,6 +2380,9 @@ type Conflict = Error
 // Forbidden defines model for Forbidden.
 type Forbidden = Error
 
+// ForbiddenOrigin defines model for ForbiddenOrigin.
+type ForbiddenOrigin = Error
+
 // Gone defines model for Gone.
 type Gone = Error
 
@@ -4195,7 +4198,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4204,7 +4207,7 @@ type ClientInterface interface {
 
 	// SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4217,7 +4220,10 @@ type ClientInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4230,7 +4236,10 @@ type ClientInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -7403,7 +7412,7 @@ func (c *RawClient) SetUserPlan(ctx context.Context, userId UserId, body SetUser
 
 // SubmitChainSignalsAnonymousWithBody Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7422,7 +7431,7 @@ func (c *RawClient) SubmitChainSignalsAnonymousWithBody(ctx context.Context, con
 
 // SubmitChainSignalsAnonymous Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7445,7 +7454,10 @@ func (c *RawClient) SubmitChainSignalsAnonymous(ctx context.Context, body Submit
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -7468,7 +7480,10 @@ func (c *RawClient) RecordConversionWithBody(ctx context.Context, contentType st
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -18522,7 +18537,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18531,7 +18546,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 	//
-	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+	// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18544,7 +18559,10 @@ type ClientWithResponsesInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18557,7 +18575,10 @@ type ClientWithResponsesInterface interface {
 	// its destination: a signed click id, valid 30 days. A forged, altered
 	// or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 	// and `type`: the first answers 201, a repeat 200 with the conversion
-	// first recorded. Rate limited per client IP.
+	// first recorded. Rate limited per client IP. The handle is the one
+	// the ctx names: a browser on one of that handle's context origins
+	// may call it (CORS); a request whose `Origin` is not one of them is
+	// 403 `forbidden`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -30921,6 +30942,8 @@ type SubmitChainSignalsAnonymousResponse struct {
 	JSON202 *ChainAccepted
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ForbiddenOrigin
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -30945,6 +30968,11 @@ func (r SubmitChainSignalsAnonymousResponse) GetJSON202() *ChainAccepted {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r SubmitChainSignalsAnonymousResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitChainSignalsAnonymousResponse) GetJSON403() *ForbiddenOrigin {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -31022,6 +31050,8 @@ type RecordConversionResponse struct {
 	JSON201 *Conversion
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ForbiddenOrigin
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -31047,6 +31077,11 @@ func (r RecordConversionResponse) GetJSON201() *Conversion {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r RecordConversionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RecordConversionResponse) GetJSON403() *ForbiddenOrigin {
+	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -40476,7 +40511,7 @@ func (c *ClientWithResponses) SetUserPlanWithResponse(ctx context.Context, userI
 
 // SubmitChainSignalsAnonymousWithBodyWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -40491,7 +40526,7 @@ func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithBodyWithResponse(ct
 
 // SubmitChainSignalsAnonymousWithResponse Submit chain signals of a session from a browser (public)
 //
-// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+// Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -40510,7 +40545,10 @@ func (c *ClientWithResponses) SubmitChainSignalsAnonymousWithResponse(ctx contex
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -40529,7 +40567,10 @@ func (c *ClientWithResponses) RecordConversionWithBodyWithResponse(ctx context.C
 // its destination: a signed click id, valid 30 days. A forged, altered
 // or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
 // and `type`: the first answers 201, a repeat 200 with the conversion
-// first recorded. Rate limited per client IP.
+// first recorded. Rate limited per client IP. The handle is the one
+// the ctx names: a browser on one of that handle's context origins
+// may call it (CORS); a request whose `Origin` is not one of them is
+// 403 `forbidden`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -54232,6 +54273,13 @@ func ParseSubmitChainSignalsAnonymousResponse(rsp *http.Response) (*SubmitChainS
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenOrigin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -54340,6 +54388,13 @@ func ParseRecordConversionResponse(rsp *http.Response) (*RecordConversionRespons
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ForbiddenOrigin
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

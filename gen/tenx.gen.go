@@ -2377,6 +2377,9 @@ type Conflict = Error
 // Forbidden defines model for Forbidden.
 type Forbidden = Error
 
+// ForbiddenOrigin defines model for ForbiddenOrigin.
+type ForbiddenOrigin = Error
+
 // Gone defines model for Gone.
 type Gone = Error
 
@@ -7521,6 +7524,8 @@ type ForbiddenJSONResponse struct {
 
 	Headers ForbiddenResponseHeaders
 }
+
+type ForbiddenOriginJSONResponse Error
 
 type GoneJSONResponse Error
 
@@ -21754,6 +21759,20 @@ func (response SubmitChainSignalsAnonymous400JSONResponse) VisitSubmitChainSigna
 	return err
 }
 
+type SubmitChainSignalsAnonymous403JSONResponse struct{ ForbiddenOriginJSONResponse }
+
+func (response SubmitChainSignalsAnonymous403JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SubmitChainSignalsAnonymous404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response SubmitChainSignalsAnonymous404JSONResponse) VisitSubmitChainSignalsAnonymousResponse(w http.ResponseWriter) error {
@@ -21893,6 +21912,20 @@ func (response RecordConversion400JSONResponse) VisitRecordConversionResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversion403JSONResponse struct{ ForbiddenOriginJSONResponse }
+
+func (response RecordConversion403JSONResponse) VisitRecordConversionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }

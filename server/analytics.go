@@ -133,13 +133,17 @@ func deref[T any](p *T) T {
 }
 
 // RecordConversion records a conversion against the click its ctx names
-// (public, limited per client IP by throttleAuth).
+// (public, limited per client IP by throttleAuth); a browser must be on
+// one of the ctx's handle's context origins.
 func (s *Server) RecordConversion(ctx context.Context, req gen.RecordConversionRequestObject) (gen.RecordConversionResponseObject, error) {
 	if s.ClickSigner == nil {
 		return nil, tenx.Errorf(tenx.EINVALIDCTX, "this instance signs no click references")
 	}
 	ref, err := s.ClickSigner.Verify(req.Body.Ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRuntimeOrigin(ctx, ref.Handle); err != nil {
 		return nil, err
 	}
 	c := &tenx.Conversion{Handle: ref.Handle, Slug: ref.Slug, ClickID: ref.ClickID, Type: tenx.DefaultConversionType,

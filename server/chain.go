@@ -30,9 +30,13 @@ func (s *Server) SubmitChainSignalsPublic(ctx context.Context, req gen.SubmitCha
 	return gen.SubmitChainSignalsPublic202JSONResponse{Body: out}, nil
 }
 
-// SubmitChainSignalsAnonymous stores a batch from a browser (no credential).
+// SubmitChainSignalsAnonymous stores a batch from a browser (no credential)
+// on one of the handle's context origins, or from a server (no Origin).
 func (s *Server) SubmitChainSignalsAnonymous(ctx context.Context, req gen.SubmitChainSignalsAnonymousRequestObject) (gen.SubmitChainSignalsAnonymousResponseObject, error) {
 	if err := s.checkServable(ctx, req.Body.Handle); err != nil {
+		return nil, err
+	}
+	if err := s.checkRuntimeOrigin(ctx, req.Body.Handle); err != nil {
 		return nil, err
 	}
 	out, err := s.submitChainSignals(ctx, req.Body.Handle, req.Body.SessionId, req.Body.Signals)

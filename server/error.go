@@ -28,6 +28,7 @@ var statusOf = map[string]int{
 	tenx.EACCOUNTDISABLED:      http.StatusForbidden,
 	tenx.EHANDLESUSPENDED:      http.StatusForbidden,
 	tenx.EFEATURELOCKED:        http.StatusForbidden,
+	tenx.EFORBIDDEN:            http.StatusForbidden,
 	tenx.EVALIDATION:           http.StatusBadRequest,
 	tenx.EINVALIDPAYLOAD:       http.StatusBadRequest,
 	tenx.EINVALIDCOLLABORATORS: http.StatusBadRequest,

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,13 +47,24 @@ func (s *Server) PutContextOrigins(ctx context.Context, req gen.PutContextOrigin
 // handles' context origins may call.
 var runtimeCORSPaths = map[string]bool{"/v2/public/chain/signals": true, "/v2/public/conversions": true}
 
-// runtimeCORS answers CORS for the public runtime routes: a preflight
-// from an origin that some handle lists gets that origin back (never *,
-// and no credentials: these routes take none), and so does the request;
-// any other origin gets no CORS headers, and its preflight goes on to the
-// contract, which answers 404 as for any method a route does not have.
-// The handle is in the body (or the signed ctx), which a preflight does
-// not carry, so the origin is checked against every handle's list.
+// runtimeOriginKey is the context key of a runtime request's *runtimeOrigin.
+type runtimeOriginKey struct{}
+
+// runtimeOrigin is the Origin of a public runtime request, carried from
+// runtimeCORS to the handler, which alone knows the target handle.
+type runtimeOrigin struct {
+	origin  string
+	refused atomic.Bool
+}
+
+// runtimeCORS answers CORS for the public runtime routes. A preflight
+// carries no body, so it cannot name the handle: one from an origin that
+// some handle lists gets that origin back (never *, and no credentials:
+// these routes take none); any other origin gets no CORS headers, and its
+// preflight goes on to the contract, which answers 404 as for any method
+// a route does not have. The request itself carries the origin to the
+// handler (checkRuntimeOrigin), which refuses it unless the target handle
+// lists it; a refused request gets no CORS headers either.
 func (s *Server) runtimeCORS(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -65,17 +78,45 @@ func (s *Server) runtimeCORS(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return next(c)
-		}
-		h.Set(echo.HeaderAccessControlAllowOrigin, origin)
 		if r.Method == http.MethodOptions && r.Header.Get(echo.HeaderAccessControlRequestMethod) != "" {
+			if !ok {
+				return next(c)
+			}
+			h.Set(echo.HeaderAccessControlAllowOrigin, origin)
 			h.Set(echo.HeaderAccessControlAllowMethods, http.MethodPost)
 			h.Set(echo.HeaderAccessControlAllowHeaders, echo.HeaderContentType)
 			h.Set(echo.HeaderAccessControlMaxAge, "600")
 			return c.NoContent(http.StatusNoContent)
 		}
-		h.Set(echo.HeaderAccessControlExposeHeaders, "X-Request-Id, Retry-After")
+		ro := &runtimeOrigin{origin: origin}
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), runtimeOriginKey{}, ro)))
+		if ok {
+			c.Response().Before(func() {
+				if !ro.refused.Load() {
+					h.Set(echo.HeaderAccessControlAllowOrigin, origin)
+					h.Set(echo.HeaderAccessControlExposeHeaders, "X-Request-Id, Retry-After")
+				}
+			})
+		}
 		return next(c)
 	}
+}
+
+// checkRuntimeOrigin refuses a public runtime request whose Origin the
+// target handle does not list (403 forbidden, and no CORS headers); a
+// request without Origin, from a server, passes.
+func (s *Server) checkRuntimeOrigin(ctx context.Context, handle string) error {
+	ro, _ := ctx.Value(runtimeOriginKey{}).(*runtimeOrigin)
+	if ro == nil {
+		return nil
+	}
+	list, err := s.Origins.FindContextOrigins(ctx, handle)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(list, ro.origin) {
+		return nil
+	}
+	ro.refused.Store(true)
+	return tenx.Errorf(tenx.EFORBIDDEN, "origin %q is not one of the context origins of handle %q", ro.origin, handle)
 }

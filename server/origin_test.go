@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 
@@ -72,6 +73,7 @@ func TestRuntimeCORS(t *testing.T) {
 		}
 		rec = e.do(request{method: "POST", path: "/v2/public/chain/signals", header: http.Header{"Origin": {"https://evil.example.com"}},
 			body: `{"handle":"acme","sessionId":"s1","signals":[{"type":"view"}]}`})
+		mustError(t, rec, http.StatusForbidden, "forbidden")
 		if v := rec.Header().Get("Access-Control-Allow-Origin"); v != "" {
 			t.Fatalf("unlisted origin got %q", v)
 		}
@@ -79,4 +81,73 @@ func TestRuntimeCORS(t *testing.T) {
 			body: `{"origins":[]}`}), http.StatusOK)
 		mustError(t, preflight("/v2/public/chain/signals", "https://shop.example.com"), 404, "not_found")
 	})
+}
+
+// TestRuntimeOriginPerHandle: a preflight cannot name the handle, but the
+// request does; a browser on handle A's origin cannot post chain signals
+// or conversions for handle B (403 forbidden, nothing stored, no CORS
+// header), while A's own origin and a request without Origin (a server)
+// are accepted.
+func TestRuntimeOriginPerHandle(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		e := mustOpenServerAt(t, url)
+		owner := e.MustSignup(t, "owner@example.com")
+		e.MustCreateHandle(t, owner, "acme")
+		e.MustCreateHandle(t, owner, "beta")
+		for handle, origin := range map[string]string{"acme": "https://shop.example.com", "beta": "https://beta.example.com"} {
+			mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/" + handle + "/context-origins", token: owner.Token,
+				body: `{"origins":["` + origin + `"]}`}), http.StatusOK)
+		}
+		post := func(path, origin, body string) *httpRecorder {
+			r := request{method: "POST", path: path, body: body}
+			if origin != "" {
+				r.header = http.Header{"Origin": {origin}}
+			}
+			return e.do(r)
+		}
+		signals := func(handle, session string) string {
+			return `{"handle":"` + handle + `","sessionId":"` + session + `","signals":[{"type":"view"}]}`
+		}
+		const chain = "/v2/public/chain/signals"
+		mustAllowOrigin(t, mustCode(t, post(chain, "https://shop.example.com", signals("acme", "s1")), http.StatusAccepted), "https://shop.example.com")
+		mustRefuseOrigin(t, post(chain, "https://shop.example.com", signals("beta", "s2")), "beta")
+		mustError(t, e.do(request{method: "GET", path: "/v2/handles/beta/chain/s2", token: owner.Token}), 404, "not_found")
+		mustAllowOrigin(t, mustCode(t, post(chain, "", signals("beta", "s3")), http.StatusAccepted), "")
+		mustRefuseOrigin(t, post(chain, "https://shop.example.com", signals("nobody", "s4")), "nobody")
+		mustError(t, post(chain, "", signals("nobody", "s4")), 404, "not_found")
+
+		mustSeedClicks(t, e, owner)
+		ctx := mustClickCtx(t, e)
+		const conv = "/v2/public/conversions"
+		mustRefuseOrigin(t, post(conv, "https://beta.example.com", `{"ctx":"`+ctx+`"}`), "acme")
+		mustAllowOrigin(t, mustCode(t, post(conv, "", `{"ctx":"`+ctx+`"}`), http.StatusCreated), "") // the refused one stored nothing
+		mustAllowOrigin(t, mustCode(t, post(conv, "https://shop.example.com", `{"ctx":"`+ctx+`","type":"signup"}`), http.StatusCreated),
+			"https://shop.example.com")
+	})
+}
+
+// mustClickCtx follows acme's attributed link and returns its signed ctx.
+func mustClickCtx(t *testing.T, e *env) string {
+	t.Helper()
+	loc, err := neturl.Parse(e.do(request{method: "GET", path: "/acme/launch"}).Header().Get("Location"))
+	if err != nil || loc.Query().Get("ctx") == "" {
+		t.Fatalf("no ctx in the Location (%v)", err)
+	}
+	return loc.Query().Get("ctx")
+}
+
+func mustAllowOrigin(t *testing.T, rec *httpRecorder, origin string) {
+	t.Helper()
+	if v := rec.Header().Get("Access-Control-Allow-Origin"); v != origin {
+		t.Fatalf("Access-Control-Allow-Origin %q, want %q", v, origin)
+	}
+}
+
+func mustRefuseOrigin(t *testing.T, rec *httpRecorder, handle string) {
+	t.Helper()
+	body := mustError(t, rec, http.StatusForbidden, "forbidden")
+	if !strings.Contains(body.Message, "handle \""+handle+"\"") {
+		t.Fatalf("message %q does not name handle %q", body.Message, handle)
+	}
+	mustAllowOrigin(t, rec, "")
 }

@@ -5,6 +5,8 @@
 import { $, api } from "./api.js";
 import { busy, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
 import { loadAnalytics, setupAnalytics } from "./analytics.js";
+import { asInput, closeRouting, openRouting, setupRouting } from "./routing.js";
+import { selectAutomation, setupAutomation } from "./automation.js";
 
 const slugPattern = /^[A-Za-z0-9_-]{4,24}$/;
 
@@ -22,7 +24,9 @@ export function selectLinks(handle) {
   links.handle = handle;
   links.list = [];
   stopEditing();
+  closeRouting();
   $("links-panel").hidden = !handle;
+  selectAutomation(handle);
   if (!handle) return;
   $("links-handle").textContent = "@" + handle;
   $("link-slug-preview").textContent = "/" + handle + "/slug";
@@ -97,6 +101,7 @@ function linkRow(l) {
   actions.append(
     button("Copy", "copy", () => copyURL(l)),
     button("Edit", "edit", () => startEditing(l)),
+    button("Routing", "routing", () => openRouting(links.handle, l, saveRules)),
     button(l.enabled ? "Disable" : "Enable", "toggle", (ev) => toggle(l, ev.target)),
     button("Analytics", "stats", () => loadAnalytics(links.handle, l.slug)),
   );
@@ -118,11 +123,19 @@ async function copyURL(l) {
 // body is the link as PUT takes it: every field kept, some changed.
 function body(l, changes) {
   const b = { destinationUrl: l.destinationUrl, title: l.title, tags: l.tags, enabled: l.enabled,
-    redirectType: l.redirectType, attribution: !!l.attribution };
+    redirectType: l.redirectType, attribution: !!l.attribution,
+    routingRules: (l.routingRules || []).map(asInput), trackingTemplateIds: l.trackingTemplateIds || [] };
   for (const k of ["scheduledStartAt", "scheduledEndAt", "expiresAt", "maxClicks"]) {
     if (l[k] !== undefined && l[k] !== null) b[k] = l[k];
   }
   return Object.assign(b, changes);
+}
+
+// saveRules stores the link's routing rules and returns the saved link.
+async function saveRules(l, rules) {
+  const saved = await api("PUT", base(links.handle) + "/" + encodeURIComponent(l.slug), { body: body(l, { routingRules: rules }) });
+  loadLinks();
+  return saved;
 }
 
 async function toggle(l, btn) {
@@ -198,4 +211,6 @@ export function setupLinks() {
   $("link-form").addEventListener("submit", onSave);
   $("link-cancel").addEventListener("click", stopEditing);
   setupAnalytics();
+  setupRouting();
+  setupAutomation();
 }

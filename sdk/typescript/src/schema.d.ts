@@ -283,7 +283,10 @@ export interface paths {
          *     its destination: a signed click id, valid 30 days. A forged, altered
          *     or expired ctx is 400 `invalid_ctx`. One conversion is kept per click
          *     and `type`: the first answers 201, a repeat 200 with the conversion
-         *     first recorded. Rate limited per client IP.
+         *     first recorded. Rate limited per client IP. The handle is the one
+         *     the ctx names: a browser on one of that handle's context origins
+         *     may call it (CORS); a request whose `Origin` is not one of them is
+         *     403 `forbidden`.
          */
         post: operations["recordConversion"];
         delete?: never;
@@ -674,7 +677,7 @@ export interface paths {
         put?: never;
         /**
          * Submit chain signals of a session from a browser (public)
-         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS).
+         * @description Names the handle in the body; no credential. Limits as for submitChainSignals; an unknown handle is 404. Browsers on the handle's context origins may call it (CORS); a request whose `Origin` is not one of them is 403 `forbidden` (an unknown handle lists none, so with an `Origin` it is 403 rather than 404).
          */
         post: operations["submitChainSignalsAnonymous"];
         delete?: never;
@@ -3886,6 +3889,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `forbidden`: the request carries an `Origin` that is not one of the target handle's context origins; nothing is stored and no CORS header is sent. A request without `Origin` (from a server) is not checked. */
+        ForbiddenOrigin: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `not_found`: it does not exist or the caller may not know it does. */
         NotFound: {
             headers: {
@@ -4472,6 +4484,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenOrigin"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -5251,6 +5264,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["ForbiddenOrigin"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
