@@ -19,8 +19,9 @@ export async function loadAnalytics(handle, slug) {
   $("analytics-scope").textContent = view.slug ? "/" + handle + "/" + view.slug : "@" + handle;
   $("analytics-all").hidden = !view.slug;
   $("analytics-status").textContent = "Loading analytics…";
+  const { from, to } = chartWindow(new Date());
   const path = (groupBy) => "/v2/handles/" + encodeURIComponent(handle) + "/analytics?groupBy=" + groupBy +
-    (view.slug ? "&slug=" + encodeURIComponent(view.slug) : "");
+    "&from=" + from + "&to=" + to + (view.slug ? "&slug=" + encodeURIComponent(view.slug) : "");
   try {
     const [days, countries, devices, referrers] = await Promise.all(
       ["day", "country", "device", "referrer"].map((g) => api("GET", path(g))));
@@ -37,6 +38,18 @@ export async function loadAnalytics(handle, slug) {
     $("analytics-status").textContent = "";
     showError(box, err);
   }
+}
+
+// chartDays is how many whole UTC days the view covers, today included.
+const chartDays = 31;
+
+// chartWindow is the view's window as whole UTC dates: the server's
+// default (the 30 days before the next hour) covers 30 or 31 calendar days
+// depending on the hour, so the chart asks for its days itself.
+function chartWindow(now) {
+  const day = (d) => d.toISOString().slice(0, 10);
+  const first = new Date(now.getTime() - (chartDays - 1) * 86400000);
+  return { from: day(first), to: day(now) };
 }
 
 function renderTotals(t) {
