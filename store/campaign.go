@@ -243,8 +243,8 @@ func staleVersion() error {
 		"If-Match does not name the latest version of this site structure: read it again and retry")
 }
 
-// PublishSiteStructure makes version the live one. The webhooks issue adds
-// the campaign.published event beside the audit row, in record.
+// PublishSiteStructure makes version the live one and records the
+// campaign.published event beside the audit row.
 func (db *DB) PublishSiteStructure(ctx context.Context, handle, id string, version int) (*tenx.Campaign, error) {
 	var row campaignRow
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -77,6 +78,23 @@ func TestEventsOfEachChange(t *testing.T) {
 		if err := db.CreateDeployment(ctx, inline("shop"), 0); err != nil {
 			t.Fatal(err)
 		}
+		file := &tenx.File{Handle: "shop", FileName: "a.txt", ContentType: "text/plain", SizeBytes: 1}
+		if err := db.CreateFile(ctx, file, 0); err != nil { // pending: no event yet
+			t.Fatal(err)
+		}
+		if _, err := db.MarkFileReady(ctx, "shop", file.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateCampaign(ctx, &tenx.Campaign{Handle: "shop", ID: "spring", GoalType: tenx.GoalNewsletter,
+			Status: tenx.CampaignDraft}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutSiteStructure(ctx, "shop", "spring", json.RawMessage(`{"title":"v"}`), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PublishSiteStructure(ctx, "shop", "spring", 1); err != nil {
+			t.Fatal(err)
+		}
 		clicks := []*tenx.Click{
 			{ID: "clk_1", Handle: "shop", Slug: "spring", OccurredAt: time.Now(), Device: tenx.DeviceDesktop, Country: "ZZ"},
 			{ID: "clk_2", Handle: "other", Slug: "x", OccurredAt: time.Now(), Device: tenx.DeviceDesktop, Country: "ZZ"},
@@ -90,8 +108,8 @@ func TestEventsOfEachChange(t *testing.T) {
 		if err := db.DeleteLink(ctx, "shop", "spring"); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"conversion.recorded", "deployment.activated", "link.clicked", "link.created", "link.deleted",
-			"link.updated", "page.published", "token.created", "token.revoked"}
+		want := []string{"campaign.published", "conversion.recorded", "deployment.activated", "file.uploaded", "link.clicked",
+			"link.created", "link.deleted", "link.updated", "page.published", "token.created", "token.revoked"}
 		if got := eventTypesOf(t, db, all); !slices.Equal(got, want) {
 			t.Errorf("\"*\" got %v, want %v", got, want)
 		}
