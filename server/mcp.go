@@ -51,10 +51,15 @@ func (s *Server) mountMCP(e *echo.Echo) {
 	})
 }
 
-// serveMCP hands the request to the MCP server; the SDK's plain-text
+// serveMCP hands the request to the MCP server, marked as paid for: its
+// tool calls spend no more of the token's budgets. The SDK's plain-text
 // refusals (an unknown session, a wrong Accept) leave in the error
 // envelope like every other error.
 func (s *Server) serveMCP(c echo.Context) error {
+	r := c.Request()
+	if p := tenx.PrincipalFromContext(r.Context()); p != nil {
+		c.SetRequest(r.WithContext(budgetSpent(r.Context(), p)))
+	}
 	res := c.Response()
 	catcher := &plainErrorCatcher{ResponseWriter: res.Writer}
 	res.Writer = catcher

@@ -502,9 +502,9 @@ func oneSession(ctx context.Context, m *mcpEnv, token string, i int) error {
 }
 
 // TestMCPToolCallsAreRateLimited: a tool call spends the token's budget
-// twice, once for its MCP request and once for the operation it runs; a
-// refusal of the operation is an error result rate_limited, a refusal of
-// the MCP request is 429 in the envelope.
+// once, for its MCP request (the operation it runs in process is paid
+// for); over the budget the MCP request is 429 in the envelope. A REST
+// request with the same token still pays.
 func TestMCPToolCallsAreRateLimited(t *testing.T) {
 	m := openMCP(t, storetest.SQLiteURL(t), withConfig(func(c *server.Config) { c.PATPerMinute.Rate = 5 }))
 	token := m.MustCreatePAT(t, m.owner, "acme", "links.read")
@@ -533,12 +533,16 @@ func TestMCPToolCallsAreRateLimited(t *testing.T) {
 		}
 		return rec, ""
 	}
-	if rec, e := call(); rec.Code != http.StatusOK || e != "" { // spends 3 and 4
-		t.Fatalf("first call: %d %s %s", rec.Code, e, rec.Body)
+	for i := range 2 { // initialize and the notification spent 2 of 5; these spend 3 and 4
+		if rec, e := call(); rec.Code != http.StatusOK || e != "" {
+			t.Fatalf("call %d: %d %q %s", i+1, rec.Code, e, rec.Body)
+		}
 	}
-	if rec, e := call(); rec.Code != http.StatusOK || e != "rate_limited" { // 5, then the operation is refused
-		t.Fatalf("second call: %d %q, want an error result rate_limited: %s", rec.Code, e, rec.Body)
+	if rec, e := call(); rec.Code != http.StatusOK || e != "" || !strings.Contains(rec.Header().Get("RateLimit"), ";r=0;") {
+		t.Fatalf("third call, the last of the budget: %d %q RateLimit %q %s", rec.Code, e, rec.Header().Get("RateLimit"), rec.Body)
 	}
+	mustError(t, m.do(request{method: "GET", path: "/v2/public/handles/acme/links", token: token}),
+		http.StatusTooManyRequests, "rate_limited")
 	rec, _ := call()
 	mustError(t, rec, http.StatusTooManyRequests, "rate_limited")
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"tenx"
@@ -35,6 +37,9 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 		return nil // public operations limit themselves (login)
 	}
 	ctx := c.Request().Context()
+	if paidFor(ctx, p) {
+		return nil
+	}
 	h := c.Response().Header()
 	if p.Kind != tenx.CredentialPAT {
 		res, err := s.Limiter.Allow(ctx, "user:"+p.UserID, s.limits.user)
@@ -73,4 +78,22 @@ func refusal(res ratelimit.Result) error {
 	}
 	return &tenx.Error{Code: tenx.ERATELIMITED, Message: "rate limit exceeded; retry later",
 		RetryAfterSeconds: res.RetryAfterSeconds()}
+}
+
+// spentKey marks a context whose request has already spent its caller's
+// budgets: an MCP request's tool calls are served in process as the REST
+// requests they stand for, and cost nothing beyond the MCP request.
+type spentKey struct{}
+
+// budgetSpent marks ctx as the context of a request that the PAT caller p
+// has paid for. Only this package sets the mark, so no client can.
+func budgetSpent(ctx context.Context, p *tenx.Principal) context.Context {
+	return context.WithValue(ctx, spentKey{}, p.TokenID)
+}
+
+// paidFor reports whether ctx is marked as paid for by p's token (the
+// request re-authenticates, so p is a new principal of the same token).
+func paidFor(ctx context.Context, p *tenx.Principal) bool {
+	id, _ := ctx.Value(spentKey{}).(string)
+	return id != "" && p.Kind == tenx.CredentialPAT && id == p.TokenID
 }

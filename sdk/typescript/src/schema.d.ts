@@ -1510,8 +1510,9 @@ export interface paths {
          *     `text/event-stream`, plain JSON otherwise. A session carries no
          *     authority: every request is authenticated with its own token, and
          *     each `tools/call` runs the tool's operation with that token, through
-         *     the same checks as the REST call. `tools/list` shows the tools the
-         *     token's scopes allow.
+         *     the same checks as the REST call. The MCP request spends the token's
+         *     rate budget once; the operation a tool call runs costs nothing more.
+         *     `tools/list` shows the tools the token's scopes allow.
          */
         post: operations["postMCP"];
         /** Close an MCP session (PAT, any scope) */
