@@ -42,4 +42,7 @@ type OriginService interface {
 	// OriginAllowed reports whether some handle lists origin, through a
 	// cache that every change invalidates.
 	OriginAllowed(ctx context.Context, origin string) (bool, error)
+	// HandleListsOrigin reports whether handle lists origin, through the
+	// same cache.
+	HandleListsOrigin(ctx context.Context, handle, origin string) (bool, error)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"slices"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
@@ -110,12 +109,9 @@ func (s *Server) checkRuntimeOrigin(ctx context.Context, handle string) error {
 	if ro == nil {
 		return nil
 	}
-	list, err := s.Origins.FindContextOrigins(ctx, handle)
-	if err != nil {
+	ok, err := s.Origins.HandleListsOrigin(ctx, handle, ro.origin)
+	if err != nil || ok {
 		return err
-	}
-	if slices.Contains(list, ro.origin) {
-		return nil
 	}
 	ro.refused.Store(true)
 	return tenx.Errorf(tenx.EFORBIDDEN, "origin %q is not one of the context origins of handle %q", ro.origin, handle)

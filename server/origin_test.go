@@ -123,6 +123,16 @@ func TestRuntimeOriginPerHandle(t *testing.T) {
 		mustAllowOrigin(t, mustCode(t, post(conv, "", `{"ctx":"`+ctx+`"}`), http.StatusCreated), "") // the refused one stored nothing
 		mustAllowOrigin(t, mustCode(t, post(conv, "https://shop.example.com", `{"ctx":"`+ctx+`","type":"signup"}`), http.StatusCreated),
 			"https://shop.example.com")
+
+		// The answers are cached; a change of a handle's origins is seen
+		// by the next request, both ways.
+		mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/beta/context-origins", token: owner.Token,
+			body: `{"origins":["https://beta.example.com","https://shop.example.com"]}`}), http.StatusOK)
+		mustAllowOrigin(t, mustCode(t, post(chain, "https://shop.example.com", signals("beta", "s5")), http.StatusAccepted),
+			"https://shop.example.com")
+		mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/context-origins", token: owner.Token,
+			body: `{"origins":[]}`}), http.StatusOK)
+		mustRefuseOrigin(t, post(chain, "https://shop.example.com", signals("acme", "s6")), "acme")
 	})
 }
 
