@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -34,14 +36,15 @@ type pendingEvent struct {
 }
 
 // emitMany emits events as emit does, looking up each (handle, type)'s
-// subscriptions once and queueing every delivery in one insert: the click
-// writer emits a batch at a time.
+// subscriptions once and storing the events, their deliveries and the
+// deliveries' jobs with multi-row inserts: the click writer emits a batch
+// at a time.
 func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending []pendingEvent) ([]*tenx.Event, error) {
 	subs := map[[2]string][]string{}
 	events := make([]*tenx.Event, 0, len(pending))
-	var jobs []queue.Delivery
+	var deliveries []newDelivery
 	for _, p := range pending {
-		e, err := insertEvent(ctx, tx, now, p.handle, p.typ, p.payload)
+		e, err := newEvent(now, p.handle, p.typ, p.payload)
 		if err != nil {
 			return nil, err
 		}
@@ -56,11 +59,16 @@ func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending 
 			}
 			subs[key] = ids
 		}
-		more, err := insertDeliveries(ctx, tx, now, e.ID, ids)
-		if err != nil {
-			return nil, err
+		for _, wid := range ids {
+			deliveries = append(deliveries, newDelivery{id: newID("dlv_"), webhookID: wid, eventID: e.ID})
 		}
-		jobs = append(jobs, more...)
+	}
+	if err := insertEvents(ctx, tx, events); err != nil {
+		return nil, err
+	}
+	jobs, err := insertDeliveries(ctx, tx, now, deliveries)
+	if err != nil {
+		return nil, err
 	}
 	return events, db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
 }
@@ -68,50 +76,82 @@ func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending 
 // emitTo stores an event and queues its delivery to the subscription
 // webhookID only, whatever the types it wants (webhook.test).
 func (db *DB) emitTo(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ, webhookID string, payload any) (*tenx.Event, error) {
-	e, err := insertEvent(ctx, tx, now, handle, typ, payload)
+	e, err := newEvent(now, handle, typ, payload)
 	if err != nil {
+		return nil, err
+	}
+	if err := insertEvents(ctx, tx, []*tenx.Event{e}); err != nil {
 		return nil, err
 	}
 	return e, db.queueDeliveries(ctx, tx, now, e.ID, []string{webhookID})
 }
 
-// insertEvent stores an event of the handle.
-func insertEvent(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
+// newEvent is an event of the handle with payload marshalled.
+func newEvent(now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return nil, fmt.Errorf("event payload: %w", err)
 	}
-	e := &tenx.Event{ID: newID("evt_"), Type: typ, Handle: handle, OccurredAt: now, Payload: body}
-	_, err = exec(ctx, tx, `INSERT INTO events (id, handle, type, payload, occurred_at) VALUES (?, ?, ?, ?, ?)`,
-		e.ID, handle, typ, string(body), toMillis(now))
-	return e, err
+	return &tenx.Event{ID: newID("evt_"), Type: typ, Handle: handle, OccurredAt: now, Payload: body}, nil
+}
+
+// insertEvents stores events, rowsPerInsert to an INSERT.
+func insertEvents(ctx context.Context, tx *sqlx.Tx, events []*tenx.Event) error {
+	for chunk := range slices.Chunk(events, rowsPerInsert) {
+		args := make([]any, 0, len(chunk)*5)
+		for _, e := range chunk {
+			args = append(args, e.ID, e.Handle, e.Type, string(e.Payload), toMillis(e.OccurredAt))
+		}
+		if _, err := exec(ctx, tx, `INSERT INTO events (id, handle, type, payload, occurred_at) VALUES `+
+			placeholders(len(chunk), 5), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // queueDeliveries creates a pending delivery of the event to each
 // subscription and queues its first attempt.
 func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) error {
-	jobs, err := insertDeliveries(ctx, tx, now, eventID, webhookIDs)
+	rows := make([]newDelivery, len(webhookIDs))
+	for i, wid := range webhookIDs {
+		rows[i] = newDelivery{id: newID("dlv_"), webhookID: wid, eventID: eventID}
+	}
+	jobs, err := insertDeliveries(ctx, tx, now, rows)
 	if err != nil {
 		return err
 	}
 	return db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
 }
 
-// insertDeliveries creates a pending delivery of the event to each
-// subscription and returns the jobs of their first attempts.
-func insertDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) ([]queue.Delivery, error) {
-	jobs := make([]queue.Delivery, 0, len(webhookIDs))
-	for _, wid := range webhookIDs {
-		id := newID("dlv_")
+// newDelivery is a new delivery of an event to a subscription.
+type newDelivery struct{ id, webhookID, eventID string }
+
+// insertDeliveries stores the deliveries as pending, rowsPerInsert to an
+// INSERT, and returns the jobs of their first attempts.
+func insertDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, rows []newDelivery) ([]queue.Delivery, error) {
+	jobs := make([]queue.Delivery, 0, len(rows))
+	at := toMillis(now)
+	for chunk := range slices.Chunk(rows, rowsPerInsert) {
+		args := make([]any, 0, len(chunk)*7)
+		for _, d := range chunk {
+			args = append(args, d.id, d.webhookID, d.eventID, tenx.DeliveryPending, at, at, at)
+			jobs = append(jobs, queue.Delivery{DeliveryArgs: queue.DeliveryArgs{DeliveryID: d.id, Attempt: 1}})
+		}
 		_, err := exec(ctx, tx, `INSERT INTO webhook_deliveries
-			(id, webhook_id, event_id, status, attempts, run_start, next_retry_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)`, id, wid, eventID, tenx.DeliveryPending, toMillis(now), toMillis(now), toMillis(now))
+			(id, webhook_id, event_id, status, next_retry_at, created_at, updated_at, attempts, run_start)
+			VALUES `+deliveryPlaceholders(len(chunk)), args...)
 		if err != nil {
 			return nil, err
 		}
-		jobs = append(jobs, queue.Delivery{DeliveryArgs: queue.DeliveryArgs{DeliveryID: id, Attempt: 1}})
 	}
 	return jobs, nil
+}
+
+// deliveryPlaceholders is the VALUES of n new deliveries: seven
+// parameters and, constant, no attempts and run start 0.
+func deliveryPlaceholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, 0, 0), ", n), ", ")
 }
 
 // clickWatchers returns the handles among clicks' that have an enabled
