@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -19,12 +18,7 @@ import (
 // platform admin disables that user and suspends the handle. Screenshots
 // go to .ci/out/.
 func TestBrowserControlPlane(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 	dns := dnstest.MustStart(t)
 	env, _ := sqliteEnv(t)

@@ -1,23 +1,11 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 )
-
-// needChromium skips the test without Chromium, or fails it on CI.
-func needChromium(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser tests: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser tests", chromiumPath)
-	}
-}
 
 // TestBrowserDocsTryItOut opens /docs at 127.0.0.1 while TENX_PUBLIC_URL
 // names localhost on a port where nothing listens, and runs "Try it out"

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"tenx/gen"
 )
@@ -21,31 +20,19 @@ import (
 // go to .ci/out/.
 func TestBrowserFilesAndSite(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 	env, _ := sqliteEnv(t)
 	base := mustServe(t, env).URL
 	creds := gen.Credentials{Email: "site@example.com", Password: "site-password-123"}
-	call(t, "POST", base+"/v2/auth/signup", "", creds, http.StatusCreated, nil)
-	var login gen.AccessToken
-	call(t, "POST", base+"/v2/auth/login", "", creds, http.StatusOK, &login)
-	call(t, "POST", base+"/v2/handles", login.AccessToken, gen.HandleCreate{Handle: "site-shop"}, http.StatusCreated, nil)
+	mustOwn(t, base, creds, "site-shop")
 	upload := filepath.Join(t.TempDir(), "price list.txt")
 	if err := os.WriteFile(upload, []byte("apples 3\npears 4\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	b := startBrowser(t, outDir)
-	b.do("sign in",
-		chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("signin-email"), string(creds.Email)),
-		chromedp.SendKeys(chromedp.ID("signin-password"), creds.Password+kb.Enter),
-		chromedp.WaitVisible(chromedp.ID("handle-select")))
+	b.openSignedIn(base, creds, chromedp.WaitVisible(chromedp.ID("handle-select")))
 	b.pickHandle("site-shop")
 	b.waitJS("the empty file list", `document.getElementById("files-status").textContent.includes("No files yet")`)
 

@@ -2,11 +2,9 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"tenx/gen"
 )
@@ -18,28 +16,16 @@ import (
 // working) and copy its short URL. Screenshots go to .ci/out/.
 func TestBrowserLinks(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 	env, _ := sqliteEnv(t)
 	srv := mustServe(t, env)
 	base := srv.URL
 	creds := gen.Credentials{Email: "links@example.com", Password: "links-password-1"}
-	call(t, "POST", base+"/v2/auth/signup", "", creds, http.StatusCreated, nil)
-	var login gen.AccessToken
-	call(t, "POST", base+"/v2/auth/login", "", creds, http.StatusOK, &login)
-	call(t, "POST", base+"/v2/handles", login.AccessToken, gen.HandleCreate{Handle: "ci-links"}, http.StatusCreated, nil)
+	mustOwn(t, base, creds, "ci-links")
 
 	b := startBrowser(t, outDir)
-	b.do("sign in",
-		chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("signin-email"), string(creds.Email)),
-		chromedp.SendKeys(chromedp.ID("signin-password"), creds.Password+kb.Enter),
-		chromedp.WaitVisible(chromedp.ID("links-panel")))
+	b.openSignedIn(base, creds, chromedp.WaitVisible(chromedp.ID("links-panel")))
 	b.waitJS("the empty link list", `document.getElementById("links-status").textContent.includes("no links yet")`)
 	b.waitJS("the empty chart", `document.querySelectorAll("#analytics-chart rect.bar").length === 31`)
 

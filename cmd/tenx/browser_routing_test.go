@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,30 +19,18 @@ import (
 // OPERATOR role. Screenshots go to .ci/out/.
 func TestBrowserRouting(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 	env, _ := sqliteEnv(t)
 	srv := mustServe(t, env)
 	base := srv.URL
 	creds := gen.Credentials{Email: "routing@example.com", Password: "routing-password-1"}
-	call(t, "POST", base+"/v2/auth/signup", "", creds, http.StatusCreated, nil)
-	var login gen.AccessToken
-	call(t, "POST", base+"/v2/auth/login", "", creds, http.StatusOK, &login)
-	call(t, "POST", base+"/v2/handles", login.AccessToken, gen.HandleCreate{Handle: "ci-route"}, http.StatusCreated, nil)
+	token := mustOwn(t, base, creds, "ci-route")
 	links := base + "/v2/handles/ci-route/links/"
-	call(t, "PUT", links+"launch", login.AccessToken, map[string]any{"destinationUrl": "https://example.com/launch"}, http.StatusCreated, nil)
+	call(t, "PUT", links+"launch", token, map[string]any{"destinationUrl": "https://example.com/launch"}, http.StatusCreated, nil)
 
 	b := startBrowser(t, outDir)
-	b.do("sign in",
-		chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("signin-email"), string(creds.Email)),
-		chromedp.SendKeys(chromedp.ID("signin-password"), creds.Password+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#links-body tr[data-slug="launch"] button.routing`)))
+	b.openSignedIn(base, creds, chromedp.WaitVisible(chromedp.CSS(`#links-body tr[data-slug="launch"] button.routing`)))
 
 	b.do("open the link's routing", chromedp.Click(chromedp.CSS(`#links-body tr[data-slug="launch"] button.routing`)))
 	b.waitJS("no rules yet", `document.getElementById("routing-status").textContent.includes("No routing rules")`)
@@ -61,7 +48,7 @@ func TestBrowserRouting(t *testing.T) {
 	addRule("us-mobile", "5", "US", "mobile", "https://example.com/us")
 	b.wantText("routing-body", "country is US, and device is MOBILE")
 	var saved gen.Link
-	call(t, "GET", links+"launch", login.AccessToken, nil, http.StatusOK, &saved)
+	call(t, "GET", links+"launch", token, nil, http.StatusOK, &saved)
 	if len(saved.RoutingRules) != 2 || saved.RoutingRules[1].RuleId != "us-mobile" {
 		t.Fatalf("stored routing rules %+v", saved.RoutingRules)
 	}
@@ -110,11 +97,11 @@ func TestBrowserRouting(t *testing.T) {
 	b.waitJS("the template listed", `document.getElementById("templates-body").textContent.includes("Shop pixel")`)
 
 	var list gen.TrackingTemplateList
-	call(t, "GET", base+"/v2/handles/ci-route/tracking-templates", login.AccessToken, nil, http.StatusOK, &list)
+	call(t, "GET", base+"/v2/handles/ci-route/tracking-templates", token, nil, http.StatusOK, &list)
 	if len(list.TrackingTemplates) != 1 {
 		t.Fatalf("templates %+v", list.TrackingTemplates)
 	}
-	call(t, "PUT", links+"tracked", login.AccessToken, map[string]any{"destinationUrl": "https://example.com/t",
+	call(t, "PUT", links+"tracked", token, map[string]any{"destinationUrl": "https://example.com/t",
 		"trackingTemplateIds": []string{list.TrackingTemplates[0].TemplateId}}, http.StatusCreated, nil)
 	b.do("delete the template in use", chromedp.Click(chromedp.CSS(`#templates-body button.delete`)))
 	b.waitJS("the conflict", `!document.getElementById("templates-error").hidden`)
@@ -127,7 +114,7 @@ func TestBrowserRouting(t *testing.T) {
 	call(t, "POST", base+"/v2/auth/signup", "", creator, http.StatusCreated, nil)
 	var creatorLogin gen.AccessToken
 	call(t, "POST", base+"/v2/auth/login", "", creator, http.StatusOK, &creatorLogin)
-	call(t, "PUT", base+"/v2/handles/ci-route/collaborators", login.AccessToken,
+	call(t, "PUT", base+"/v2/handles/ci-route/collaborators", token,
 		gen.CollaboratorsReplace{Collaborators: []gen.CollaboratorInput{{UserId: creatorLogin.User.Id, Role: "CREATOR"}}},
 		http.StatusOK, nil)
 	b.do("sign in as the CREATOR",

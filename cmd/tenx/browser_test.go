@@ -30,12 +30,7 @@ const chromiumPath = "/usr/bin/chromium"
 // dialog. It saves a screenshot of each state under .ci/out/.
 func TestBrowserDashboard(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 
 	env, _ := sqliteEnv(t)
@@ -407,4 +402,38 @@ func (b *browserTab) checkConsole() {
 			b.t.Errorf("browser console: %s: %s (%s:%d)", m.Type, m.Text, m.URL, m.Line+1)
 		}
 	}
+}
+
+// needChromium skips the test when Chromium is missing, and fails it
+// under CI, which must run the browser tests.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
+		}
+		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
+	}
+}
+
+// mustOwn signs up the user of creds on the server at base, signs them
+// in and creates handle; it returns their access token.
+func mustOwn(t *testing.T, base string, creds gen.Credentials, handle string) string {
+	t.Helper()
+	call(t, "POST", base+"/v2/auth/signup", "", creds, http.StatusCreated, nil)
+	var login gen.AccessToken
+	call(t, "POST", base+"/v2/auth/login", "", creds, http.StatusOK, &login)
+	call(t, "POST", base+"/v2/handles", login.AccessToken, gen.HandleCreate{Handle: handle}, http.StatusCreated, nil)
+	return login.AccessToken
+}
+
+// openSignedIn opens the dashboard at base, signs in with creds through its
+// form, and waits for what the page shows next (ready).
+func (b *browserTab) openSignedIn(base string, creds gen.Credentials, ready chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.do("sign in",
+		chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")),
+		chromedp.SendKeys(chromedp.ID("signin-email"), string(creds.Email)),
+		chromedp.SendKeys(chromedp.ID("signin-password"), creds.Password+kb.Enter),
+		ready)
 }

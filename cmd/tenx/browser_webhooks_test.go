@@ -2,12 +2,10 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"tenx/gen"
 )
@@ -20,21 +18,13 @@ import (
 // the subscription. Screenshots go to .ci/out/.
 func TestBrowserWebhooks(t *testing.T) {
 	// Not parallel: it boots a server; see TestServeSQLite.
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, and CI must run the browser test: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: install it (apt-get install chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	outDir := screenshotDir(t)
 	env, _ := sqliteEnv(t)
 	env["TENX_WEBHOOK_ALLOW_HTTP"], env["TENX_WEBHOOK_ALLOW_PRIVATE"] = "true", "true"
 	base := mustServe(t, env).URL
 	creds := gen.Credentials{Email: "hooks@example.com", Password: "hooks-password-123"}
-	call(t, "POST", base+"/v2/auth/signup", "", creds, http.StatusCreated, nil)
-	var login gen.AccessToken
-	call(t, "POST", base+"/v2/auth/login", "", creds, http.StatusOK, &login)
-	call(t, "POST", base+"/v2/handles", login.AccessToken, gen.HandleCreate{Handle: "hook-shop"}, http.StatusCreated, nil)
+	mustOwn(t, base, creds, "hook-shop")
 
 	recv := newHookReceiver(t)
 	var accept atomic.Bool
@@ -49,11 +39,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	})
 
 	b := startBrowser(t, outDir)
-	b.do("sign in",
-		chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("signin-email"), string(creds.Email)),
-		chromedp.SendKeys(chromedp.ID("signin-password"), creds.Password+kb.Enter),
-		chromedp.WaitVisible(chromedp.ID("handle-select")))
+	b.openSignedIn(base, creds, chromedp.WaitVisible(chromedp.ID("handle-select")))
 	b.pickHandle("hook-shop")
 	b.waitJS("the empty webhook list", `document.getElementById("webhooks-status").textContent.includes("No webhooks yet")`)
 
