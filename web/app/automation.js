@@ -3,7 +3,7 @@
 // with the config fields of their kind, delete: not while a link uses it).
 
 import { $, api } from "./api.js";
-import { busy, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
+import { busy, button, cell, clearBox, fieldError, idle, loadList, setInvalid, showError } from "./ui.js";
 import { ruleFromForm, ruleRow } from "./routing.js";
 
 const auto = { handle: "", seq: { rules: 0, templates: 0 } }; // seq drops answers for a handle no longer shown
@@ -32,20 +32,9 @@ export function selectAutomation(handle) {
 }
 
 // load fills a list from GET what; render gets the items under key.
-async function load(what, key, prefix, render) {
+function load(what, key, prefix, render) {
   const seq = ++auto.seq[prefix];
-  const box = $(prefix + "-error");
-  clearBox(box);
-  $(prefix + "-status").textContent = "Loading…";
-  try {
-    const data = await api("GET", base(what) + "?limit=100");
-    if (seq !== auto.seq[prefix]) return;
-    render(data[key] || []);
-  } catch (err) {
-    if (seq !== auto.seq[prefix]) return;
-    $(prefix + "-status").textContent = "";
-    showError(box, err);
-  }
+  return loadList({ prefix, path: base(what) + "?limit=100", key, current: () => seq === auto.seq[prefix], render });
 }
 
 function loadRules() {
@@ -103,20 +92,8 @@ function templateRow(t) {
   const tr = document.createElement("tr");
   tr.dataset.template = t.templateId;
   const config = Object.entries(t.config || {}).map(([k, v]) => k + ": " + v).join(", ");
-  for (const [label, text] of [["Name", t.name], ["Kind", t.templateKey], ["Config", config]]) {
-    const td = document.createElement("td");
-    td.dataset.label = label;
-    td.textContent = text;
-    tr.appendChild(td);
-  }
-  const td = document.createElement("td");
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "btn btn-quiet delete";
-  b.textContent = "Delete";
-  b.addEventListener("click", () => deleteTemplate(t, b));
-  td.appendChild(b);
-  tr.appendChild(td);
+  for (const [label, text] of [["Name", t.name], ["Kind", t.templateKey], ["Config", config]]) cell(tr, label, text);
+  cell(tr, "Actions").appendChild(button("Delete", "btn-quiet delete", (b) => deleteTemplate(t, b)));
   return tr;
 }
 

@@ -4,7 +4,7 @@
 // goes on the page with textContent.
 
 import { $, api, state } from "./api.js";
-import { busy, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
+import { busy, button, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
 
 // loadAccount fills the account page for the signed-in user.
 export async function loadAccount() {
@@ -94,22 +94,13 @@ function renderDomains(list) {
     record.append(text("p", "TXT " + d.verification.txtName, "hint"), text("code", d.verification.txtValue, "domain-txt"));
     const actions = document.createElement("td");
     actions.className = "actions";
-    if (d.status !== "ACTIVE") actions.append(button("Check DNS", "btn domain-check", () => reconcile(d.domain)));
-    actions.append(button("Remove", "btn btn-danger-quiet domain-remove", () => removeDomain(d.domain)));
+    if (d.status !== "ACTIVE") actions.append(button("Check DNS", "domain-check", () => reconcile(d.domain)));
+    actions.append(button("Remove", "btn-danger-quiet domain-remove", () => removeDomain(d.domain)));
     tr.append(name, status, record, actions);
     body.appendChild(tr);
   }
   $("domains-table").hidden = list.length === 0;
   $("domains-status").textContent = list.length === 0 ? "You have no custom domains." : "";
-}
-
-function button(label, className, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = className;
-  b.textContent = label;
-  b.addEventListener("click", () => onClick(b));
-  return b;
 }
 
 async function reconcile(domain) {

@@ -5,7 +5,7 @@
 // with textContent, never parsed as HTML.
 
 import { $, api } from "./api.js";
-import { busy, clearBox, idle, showError } from "./ui.js";
+import { busy, button, cell as td, clearBox, idle, loadList, showError } from "./ui.js";
 
 let handle = "";
 let seq = 0; // drops answers for a handle no longer shown
@@ -40,23 +40,6 @@ function size(n) {
   return (n / (1 << 20)).toFixed(1) + " MB";
 }
 
-function td(tr, label, text) {
-  const c = document.createElement("td");
-  c.dataset.label = label;
-  if (text !== undefined) c.textContent = text;
-  tr.appendChild(c);
-  return c;
-}
-
-function button(text, cls, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "btn " + (cls || "");
-  b.textContent = text;
-  b.addEventListener("click", onClick);
-  return b;
-}
-
 function note(id, text) {
   const p = $(id);
   p.textContent = text;
@@ -66,19 +49,10 @@ function note(id, text) {
 // ---------------------------------------------------------------------
 // Files.
 
-async function loadFiles() {
+function loadFiles() {
   const mine = seq;
-  clearBox($("files-error"));
-  $("files-status").textContent = "Loading files…";
-  try {
-    const data = await api("GET", base() + "/files?limit=100");
-    if (mine !== seq) return;
-    renderFiles(Array.isArray(data.files) ? data.files : []);
-  } catch (err) {
-    if (mine !== seq) return;
-    $("files-status").textContent = "";
-    showError($("files-error"), err);
-  }
+  return loadList({ prefix: "files", path: base() + "/files?limit=100", key: "files", loading: "Loading files…",
+    current: () => mine === seq, render: renderFiles });
 }
 
 function renderFiles(files) {
@@ -167,19 +141,10 @@ async function onUpload(ev) {
 // ---------------------------------------------------------------------
 // Site deployments.
 
-async function loadDeployments() {
+function loadDeployments() {
   const mine = seq;
-  clearBox($("site-error"));
-  $("site-status").textContent = "Loading deployments…";
-  try {
-    const data = await api("GET", base() + "/site-deployments?limit=20");
-    if (mine !== seq) return;
-    renderDeployments(Array.isArray(data.deployments) ? data.deployments : []);
-  } catch (err) {
-    if (mine !== seq) return;
-    $("site-status").textContent = "";
-    showError($("site-error"), err);
-  }
+  return loadList({ prefix: "site", path: base() + "/site-deployments?limit=20", key: "deployments",
+    loading: "Loading deployments…", current: () => mine === seq, render: renderDeployments });
 }
 
 function renderDeployments(list) {

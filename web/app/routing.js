@@ -4,7 +4,7 @@
 // (automation.js).
 
 import { $, api } from "./api.js";
-import { busy, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
+import { busy, button, cell, clearBox, fieldError, idle, setInvalid, showError } from "./ui.js";
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -62,20 +62,8 @@ export function ruleRow(rule, onDelete) {
   tr.dataset.rule = rule.ruleId;
   const cells = [["Rule", rule.ruleId + (rule.enabled === false ? " (disabled)" : "")], ["Priority", String(rule.priority)],
     ["When", describeWhen(rule.when)], ["Destination", rule.variant.destinationUrl]];
-  for (const [label, text] of cells) {
-    const td = document.createElement("td");
-    td.dataset.label = label;
-    td.textContent = text;
-    tr.appendChild(td);
-  }
-  const td = document.createElement("td");
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "btn btn-quiet delete";
-  b.textContent = "Delete";
-  b.addEventListener("click", () => onDelete(rule, b));
-  td.appendChild(b);
-  tr.appendChild(td);
+  for (const [label, text] of cells) cell(tr, label, text);
+  cell(tr, "Actions").appendChild(button("Delete", "btn-quiet delete", (b) => onDelete(rule, b)));
   return tr;
 }
 

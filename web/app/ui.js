@@ -2,7 +2,7 @@
 // shares. Everything that came from the API goes on the page with
 // textContent, never parsed as HTML.
 
-import { $, ApiError, state, hooks } from "./api.js";
+import { $, api, ApiError, state, hooks } from "./api.js";
 
 // ---------------------------------------------------------------------
 // Errors in words.
@@ -158,3 +158,45 @@ export function idle(button) {
   button.removeAttribute("aria-busy");
 }
 
+// ---------------------------------------------------------------------
+// Lists and tables.
+
+// loadList fills a list of the page from GET path: "<prefix>-status" says
+// loading (with the loading text), "<prefix>-error" shows a failure, and
+// render gets the array under key, unless current() says that the page
+// has moved on (another handle, a newer load) in the meantime.
+export async function loadList({ prefix, path, key, loading = "Loading…", current, render }) {
+  const box = $(prefix + "-error");
+  clearBox(box);
+  $(prefix + "-status").textContent = loading;
+  try {
+    const data = await api("GET", path);
+    if (!current()) return;
+    render(Array.isArray(data[key]) ? data[key] : []);
+  } catch (err) {
+    if (!current()) return;
+    $(prefix + "-status").textContent = "";
+    showError(box, err);
+  }
+}
+
+// cell appends a table cell labelled for the narrow layout (data-label)
+// to tr, with text when given, and returns it.
+export function cell(tr, label, text) {
+  const c = document.createElement("td");
+  c.dataset.label = label;
+  if (text !== undefined) c.textContent = text;
+  tr.appendChild(c);
+  return c;
+}
+
+// button is a button with classes "btn" and cls; a click calls
+// onClick(button).
+export function button(text, cls, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "btn " + (cls || "");
+  b.textContent = text;
+  b.addEventListener("click", () => onClick(b));
+  return b;
+}

@@ -6,7 +6,7 @@
 // as HTML.
 
 import { $, api } from "./api.js";
-import { busy, clearBox, fieldError, idle, showError } from "./ui.js";
+import { busy, button, cell as td, clearBox, fieldError, idle, loadList, showError } from "./ui.js";
 
 // The event types of the spec's WebhookEventType, besides "*".
 const eventTypes = [
@@ -39,23 +39,6 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", tim
 function when(iso) {
   const d = new Date(iso);
   return isNaN(d) ? String(iso || "") : dateFormat.format(d);
-}
-
-function td(tr, label, text) {
-  const c = document.createElement("td");
-  c.dataset.label = label;
-  if (text !== undefined) c.textContent = text;
-  tr.appendChild(c);
-  return c;
-}
-
-function button(text, cls, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "btn " + (cls || "");
-  b.textContent = text;
-  b.addEventListener("click", onClick);
-  return b;
 }
 
 function note(text) {
@@ -120,19 +103,10 @@ $("webhooks-reload").addEventListener("click", () => {
   if (shown) loadDeliveries(shown);
 });
 
-async function loadWebhooks() {
+function loadWebhooks() {
   const mine = seq;
-  clearBox($("webhooks-error"));
-  $("webhooks-status").textContent = "Loading webhooks…";
-  try {
-    const data = await api("GET", base() + "?limit=100");
-    if (mine !== seq) return;
-    renderWebhooks(Array.isArray(data.webhooks) ? data.webhooks : []);
-  } catch (err) {
-    if (mine !== seq) return;
-    $("webhooks-status").textContent = "";
-    showError($("webhooks-error"), err);
-  }
+  return loadList({ prefix: "webhooks", path: base() + "?limit=100", key: "webhooks", loading: "Loading webhooks…",
+    current: () => mine === seq, render: renderWebhooks });
 }
 
 function renderWebhooks(list) {
