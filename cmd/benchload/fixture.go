@@ -210,7 +210,8 @@ var visitorH = http.Header{"User-Agent": {"Mozilla/5.0 (iPhone; CPU iPhone OS 17
 // seedRouted creates the handle "routed" whose link slug-07 has 10 routing
 // rules and whose 10 personalization rules apply after them; no rule
 // matches visitorH, so a visit tries all twenty (the worst case) before it
-// goes to the link's destination.
+// goes to the link's destination. The handle "plain" has the same link
+// with no rule, for the comparison.
 func seedRouted(ctx context.Context, db *store.DB, owner string) error {
 	if err := db.CreateHandle(ctx, &tenx.Handle{Name: "routed", OwnerID: owner}); err != nil {
 		return err
@@ -220,6 +221,13 @@ func seedRouted(ctx context.Context, db *store.DB, owner string) error {
 			CountryIn: []string{"ZZ", "US"}, DeviceIn: []string{tenx.DeviceMobile}, SourceIn: []string{"news.example"},
 			CampaignIn: []string{fmt.Sprintf("spring-%d", i)}},
 			Variant: tenx.Variant{ID: id, DestinationURL: "https://example.com/" + id}}
+	}
+	if err := db.CreateHandle(ctx, &tenx.Handle{Name: "plain", OwnerID: owner}); err != nil {
+		return err
+	}
+	if _, err := db.UpsertLink(ctx, &tenx.Link{Handle: "plain", Slug: "slug-07", DestinationURL: "https://example.com/7",
+		Enabled: true, RedirectType: 302}); err != nil {
+		return err
 	}
 	l := &tenx.Link{Handle: "routed", Slug: "slug-07", DestinationURL: "https://example.com/7", Enabled: true, RedirectType: 302}
 	for i := range 10 {

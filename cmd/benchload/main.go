@@ -4,8 +4,10 @@
 // alternation, and prints one table row per route, database and connection
 // count: tenx's requests per second, the bare server's, their ratio, and
 // tenx's p50 and p99 latency. Then, per database and connection count, it
-// measures a links_list MCP tool call against the REST call it makes, in
-// the same run (route mcp-links-list): the MCP overhead per call.
+// measures two costs in the same way, each pair alternating in one run: a
+// redirect through 20 routing rules against the same visit to a link with
+// none (redirect-routing), and a links_list MCP tool call against the
+// REST call it makes (mcp-links-list).
 package main
 
 import (
@@ -135,39 +137,38 @@ func measure(ctx context.Context, w io.Writer, o options, database, dbURL string
 			fmt.Fprint(w, row)
 		}
 	}
-	if len(o.routes) > 0 && !slices.Contains(o.routes, mcpRouteName) {
+	if selected(o, routingRouteName) {
+		fmt.Fprintf(w, "\n"+pairRowFormat, "rules vs none", "database", "conns", "rules/s", "none/s", "ratio",
+			"rules p50", "rules p99", "none p50", "none p99", "errors")
+		if err := measureRouting(ctx, w, f, o); err != nil {
+			return err
+		}
+	}
+	if !selected(o, mcpRouteName) {
 		return nil
 	}
-	fmt.Fprintf(w, "\n"+mcpRowFormat, "MCP vs REST", "database", "conns", "mcp req/s", "rest req/s", "ratio",
+	fmt.Fprintf(w, "\n"+pairRowFormat, "MCP vs REST", "database", "conns", "mcp req/s", "rest req/s", "ratio",
 		"mcp p50", "mcp p99", "rest p50", "rest p99", "errors")
 	return measureMCP(ctx, w, f, o)
+}
+
+// selected reports whether -routes selects the comparison name (no
+// -routes selects everything).
+func selected(o options, name string) bool {
+	return len(o.routes) == 0 || slices.Contains(o.routes, name)
 }
 
 // measureRow alternates tenx and bare runs, so that a noisy neighbour
 // slows both alike, and formats the row.
 func measureRow(ctx context.Context, f *fixture, r route, conns int, o options) (string, error) {
-	var tenxRate, bareRate float64
-	var lat []time.Duration
-	errs := 0
-	for range o.rounds {
-		t := run(ctx, target{url: f.tenxURL + r.path, header: r.header, status: r.status}, conns, o.duration)
-		b := run(ctx, target{url: f.bareURL + r.path, header: r.header, status: r.status}, conns, o.duration)
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		tenxRate += t.rate() / float64(o.rounds)
-		bareRate += b.rate() / float64(o.rounds)
-		lat = append(lat, t.latencies...)
-		errs += t.errors + b.errors
+	p, err := measurePair(ctx, target{url: f.tenxURL + r.path, header: r.header, status: r.status},
+		target{url: f.bareURL + r.path, header: r.header, status: r.status}, conns, o)
+	if err != nil {
+		return "", err
 	}
-	slices.Sort(lat)
-	ratio := 0.0
-	if bareRate > 0 {
-		ratio = tenxRate / bareRate
-	}
-	return fmt.Sprintf(rowFormat, r.name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", tenxRate),
-		fmt.Sprintf("%.0f", bareRate), fmt.Sprintf("%.2fx", ratio), ms(percentile(lat, 50)), ms(percentile(lat, 99)),
-		fmt.Sprint(errs)), nil
+	return fmt.Sprintf(rowFormat, r.name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", p.aRate),
+		fmt.Sprintf("%.0f", p.bRate), fmt.Sprintf("%.2fx", p.ratio()), ms(percentile(p.aLat, 50)), ms(percentile(p.aLat, 99)),
+		fmt.Sprint(p.errors)), nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
-	"time"
 )
 
 // mcpRouteName selects the MCP comparison with -routes.
@@ -23,8 +21,8 @@ var mcpReplies = []struct{ name, accept string }{
 	{"sse", "application/json, text/event-stream"},
 }
 
-// mcpRowFormat lays out the MCP table.
-const mcpRowFormat = "%-19s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
+// pairRowFormat lays out the tables of the pair comparisons.
+const pairRowFormat = "%-19s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
 
 // measureMCP measures the MCP overhead: a links_list tool call (one
 // JSON-RPC POST in an open session, answered as JSON) against the REST
@@ -66,29 +64,13 @@ func measureMCPReplies(ctx context.Context, w io.Writer, f *fixture, o options, 
 				r.Header.Set("Mcp-Session-Id", sessions[int(id.Load())%len(sessions)])
 			},
 			check: checkToolResult}
-		var mcpRate, restRate float64
-		var mcpLat, restLat []time.Duration
-		errs := 0
-		for range o.rounds {
-			m := run(ctx, call, conns, o.duration)
-			r := run(ctx, rest, conns, o.duration)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			mcpRate += m.rate() / float64(o.rounds)
-			restRate += r.rate() / float64(o.rounds)
-			mcpLat, restLat = append(mcpLat, m.latencies...), append(restLat, r.latencies...)
-			errs += m.errors + r.errors
+		p, err := measurePair(ctx, call, rest, conns, o)
+		if err != nil {
+			return err
 		}
-		slices.Sort(mcpLat)
-		slices.Sort(restLat)
-		ratio := 0.0
-		if restRate > 0 {
-			ratio = mcpRate / restRate
-		}
-		fmt.Fprintf(w, mcpRowFormat, mcpRouteName+"/"+name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", mcpRate),
-			fmt.Sprintf("%.0f", restRate), fmt.Sprintf("%.2fx", ratio), ms(percentile(mcpLat, 50)), ms(percentile(mcpLat, 99)),
-			ms(percentile(restLat, 50)), ms(percentile(restLat, 99)), fmt.Sprint(errs))
+		fmt.Fprintf(w, pairRowFormat, mcpRouteName+"/"+name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", p.aRate),
+			fmt.Sprintf("%.0f", p.bRate), fmt.Sprintf("%.2fx", p.ratio()), ms(percentile(p.aLat, 50)), ms(percentile(p.aLat, 99)),
+			ms(percentile(p.bLat, 50)), ms(percentile(p.bLat, 99)), fmt.Sprint(p.errors))
 	}
 	return nil
 }
