@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"tenx/gen"
 	"tenx/store/storetest"
 )
 
@@ -31,7 +33,8 @@ var noRedirects = &http.Client{Timeout: 10 * time.Second,
 // A each hold on B once B has heard of it (B's caches were warm and trust
 // an entry for a minute while its listener is up); B's bus is healthy
 // throughout; and rate limits are shared. It logs the median and maximum
-// time each change took to reach B.
+// time each change took to reach B. Both run webhook workers on the one
+// queue: each event is delivered once.
 func TestTwoInstances(t *testing.T) {
 	pgURL := storetest.PostgresURL(t)
 	redisURL := os.Getenv("TENX_TEST_REDIS_URL")
@@ -43,6 +46,7 @@ func TestTwoInstances(t *testing.T) {
 	env["TENX_PUBLIC_URL"] = "https://tenx.test" // the issuer both accept
 	env["TENX_RATELIMIT_PAT_PER_MINUTE"] = "5"
 	env["TENX_RATELIMIT_USER_PER_MINUTE"], env["TENX_RATELIMIT_HANDLE_BURST"] = "100000", "100000"
+	env["TENX_WEBHOOK_ALLOW_HTTP"], env["TENX_WEBHOOK_ALLOW_PRIVATE"] = "true", "true" // the receiver is on loopback
 	a := mustServe(t, env) // first, so that it creates the signing keys
 	envB := maps(env)
 	envB["TENX_DATA_DIR"] = t.TempDir()
@@ -64,6 +68,7 @@ func TestTwoInstances(t *testing.T) {
 	t.Run("role lowered", func(t *testing.T) { roleLowered(t, a.URL, b.URL, owner.jwt, op) })
 	t.Run("link changed", func(t *testing.T) { linkChanged(t, a.URL, b.URL, owner.jwt) })
 	t.Run("rate limits shared", func(t *testing.T) { rateLimitsShared(t, a.URL, b.URL, owner.jwt) })
+	t.Run("webhooks delivered once", func(t *testing.T) { webhooksOnce(t, a.URL, b.URL, owner.jwt, pgURL) })
 
 	if v := metric(t, metricsURL, "tenx_invalidation_healthy"); v != "1" {
 		t.Errorf("B's invalidation bus: healthy = %q at the end, want 1", v)
@@ -285,4 +290,72 @@ func maps(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// webhooksOnce makes 40 link.created events, alternately on A and B, while
+// the workers of both take jobs from the one queue: each event reaches the
+// receiver once, signed, and its delivery succeeded at the first attempt.
+func webhooksOnce(t *testing.T, a, b, jwt, pgURL string) {
+	recv := newHookReceiver(t)
+	var created gen.WebhookCreated
+	call(t, "POST", a+"/v2/handles/acme/webhooks", jwt,
+		gen.WebhookCreate{EndpointUrl: recv.URL, EventTypes: []gen.WebhookEventType{"link.created"}}, http.StatusCreated, &created)
+	recv.mu.Lock()
+	recv.secret = created.Secret
+	recv.mu.Unlock()
+	const events = 40
+	for i := range events {
+		call(t, "PUT", []string{a, b}[i%2]+"/v2/handles/acme/links/hook-"+fmt.Sprint(i), jwt,
+			map[string]string{"destinationUrl": "https://example.com/"}, http.StatusCreated, nil)
+	}
+	var list gen.WebhookDeliveryList
+	succeeded := func() bool {
+		call(t, "GET", b+"/v2/handles/acme/webhooks/"+created.SubscriptionId+"/deliveries?limit=100", jwt, nil,
+			http.StatusOK, &list)
+		for _, d := range list.Deliveries {
+			if d.Status != gen.WebhookDeliveryStatusSUCCEEDED {
+				return false
+			}
+		}
+		return len(list.Deliveries) == events
+	}
+	for deadline := time.Now().Add(time.Minute); !succeeded(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) { // a hang guard, not a speed check
+			t.Fatalf("deliveries not all succeeded after a minute: %+v", list.Deliveries)
+		}
+	}
+	for _, d := range list.Deliveries {
+		if len(d.Attempts) != 1 {
+			t.Errorf("delivery %s of %s: %d attempts, want 1", d.DeliveryId, d.EventId, len(d.Attempts))
+		}
+	}
+	logWorkers(t, pgURL)
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	if len(recv.verified) != events || recv.bad != 0 {
+		t.Fatalf("the receiver verified %d events (and %d bad signatures), want %d", len(recv.verified), recv.bad, events)
+	}
+	for id, n := range recv.verified {
+		if n != 1 {
+			t.Errorf("event %s arrived %d times", id, n)
+		}
+	}
+}
+
+// logWorkers logs how many River clients (one per instance) attempted the
+// delivery jobs: which instance takes a job is the queue's choice, so the
+// count is reported, not required.
+func logWorkers(t *testing.T, pgURL string) {
+	db, err := sql.Open("postgres", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var clients, jobs int
+	err = db.QueryRowContext(t.Context(), `SELECT COUNT(DISTINCT w), COUNT(DISTINCT j.id)
+		FROM river_job j, unnest(j.attempted_by) w WHERE j.kind = 'webhook_delivery'`).Scan(&clients, &jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d delivery jobs attempted by %d River clients", jobs, clients)
 }
