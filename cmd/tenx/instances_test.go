@@ -46,8 +46,9 @@ func TestTwoInstances(t *testing.T) {
 	env["TENX_PUBLIC_URL"] = "https://tenx.test" // the issuer both accept
 	env["TENX_RATELIMIT_PAT_PER_MINUTE"] = "5"
 	env["TENX_RATELIMIT_USER_PER_MINUTE"], env["TENX_RATELIMIT_HANDLE_BURST"] = "100000", "100000"
-	env["TENX_WEBHOOK_ALLOW_HTTP"], env["TENX_WEBHOOK_ALLOW_PRIVATE"] = "true", "true" // the receiver is on loopback
-	a := mustServe(t, env)                                                             // first, so that it creates the signing keys
+	// The webhook receiver is on loopback.
+	env["TENX_WEBHOOK_ALLOW_HTTP"], env["TENX_WEBHOOK_ALLOW_PRIVATE"] = "true", "true"
+	a := mustServe(t, env) // first, so that it creates the signing keys
 	envB := maps(env)
 	envB["TENX_DATA_DIR"] = t.TempDir()
 	envB["TENX_METRICS_ADDR"] = freeAddr(t)
