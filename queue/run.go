@@ -12,7 +12,8 @@ import (
 
 // Config tunes the workers.
 type Config struct {
-	// Workers is how many jobs run at once (default 10).
+	// Workers is how many jobs run at once (default 50: a delivery mostly
+	// waits on its receiver).
 	Workers int
 	// PollInterval is how often an idle worker looks for due jobs; the
 	// database/sql and SQLite drivers have no LISTEN, so it bounds the
@@ -35,7 +36,7 @@ type Runner struct {
 // writer connection).
 func Start(ctx context.Context, dialect string, db *sql.DB, cfg Config) (*Runner, error) {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 10
+		cfg.Workers = 50
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 200 * time.Millisecond

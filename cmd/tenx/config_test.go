@@ -37,7 +37,7 @@ func defaultConfig() config {
 		FileMaxBytes:       250 << 20,
 		HandleQuota:        5 << 30,
 		KeepDeployments:    10,
-		Webhooks:           webhookConfig{Workers: true},
+		Webhooks:           webhookConfig{Workers: true, Deliverers: 50},
 	}
 }
 
@@ -53,8 +53,8 @@ func TestLoadConfig(t *testing.T) {
 		{
 			name: "webhooks and workers",
 			env: map[string]string{"TENX_WEBHOOK_ALLOW_HTTP": "true", "TENX_WEBHOOK_ALLOW_PRIVATE": "true",
-				"TENX_WORKERS": "off"},
-			edit: func(c *config) { c.Webhooks = webhookConfig{AllowHTTP: true, AllowPrivate: true} },
+				"TENX_WORKERS": "off", "TENX_WEBHOOK_WORKERS": "200"},
+			edit: func(c *config) { c.Webhooks = webhookConfig{AllowHTTP: true, AllowPrivate: true, Deliverers: 200} },
 		},
 		{
 			name: "metrics and pool",
@@ -154,6 +154,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "auto migrate", env: map[string]string{"TENX_AUTO_MIGRATE": "perhaps"}, want: []string{"TENX_AUTO_MIGRATE"}},
 		{name: "webhooks", env: map[string]string{"TENX_WEBHOOK_ALLOW_HTTP": "yes", "TENX_WEBHOOK_ALLOW_PRIVATE": "2",
 			"TENX_WORKERS": "maybe"}, want: []string{"TENX_WEBHOOK_ALLOW_HTTP", "TENX_WEBHOOK_ALLOW_PRIVATE", "TENX_WORKERS"}},
+		{name: "webhook workers zero", env: map[string]string{"TENX_WEBHOOK_WORKERS": "0"}, want: []string{"TENX_WEBHOOK_WORKERS"}},
+		{name: "webhook workers too many", env: map[string]string{"TENX_WEBHOOK_WORKERS": "1001"}, want: []string{"TENX_WEBHOOK_WORKERS"}},
+		{name: "webhook workers not a number", env: map[string]string{"TENX_WEBHOOK_WORKERS": "lots"}, want: []string{"TENX_WEBHOOK_WORKERS"}},
 		{name: "database", env: map[string]string{"TENX_DATABASE_URL": "mysql://x"}, want: []string{"TENX_DATABASE_URL"}},
 		{name: "public url scheme", env: map[string]string{"TENX_PUBLIC_URL": "ftp://x"}, want: []string{"TENX_PUBLIC_URL"}},
 		{name: "public url relative", env: map[string]string{"TENX_PUBLIC_URL": "/api"}, want: []string{"TENX_PUBLIC_URL"}},

@@ -19,6 +19,7 @@ import (
 	"tenx/dnscheck"
 	"tenx/metrics"
 	"tenx/purge"
+	"tenx/queue"
 	"tenx/ratelimit"
 	"tenx/server"
 	"tenx/store"
@@ -180,7 +181,8 @@ func appConfig(cfg config, log *slog.Logger) app.Config {
 		DNS: dnscheck.New(cfg.Control.DNSResolver), Payments: cfg.Control.payments(cfg.PublicURL, time.Now),
 		Clicks:  click.Config{Retention: time.Duration(cfg.ClickRetentionDays) * 24 * time.Hour},
 		BlobURL: cfg.BlobURL, Purge: purge.Config{KeepDeployments: cfg.KeepDeployments},
-		Webhooks: webhook.Config{AllowPrivate: cfg.Webhooks.AllowPrivate}}
+		Webhooks: webhook.Config{AllowPrivate: cfg.Webhooks.AllowPrivate},
+		Queue:    queue.Config{Workers: cfg.Webhooks.Deliverers}}
 }
 
 // newLimiter limits in memory, or through Redis when configured, falling

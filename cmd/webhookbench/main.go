@@ -39,7 +39,7 @@ func main() {
 	defer stop()
 	events := flag.Int("events", 10000, "events to deliver per database")
 	writers := flag.Int("writers", 8, "goroutines committing changes")
-	workers := flag.Int("workers", 20, "River workers delivering")
+	workers := flag.Int("workers", 50, "River workers delivering (TENX_WEBHOOK_WORKERS's default)")
 	rate := flag.Int("rate", 0, "changes committed per second (0: as fast as the writers can)")
 	flag.Parse()
 	fmt.Printf("%-9s %7s %9s %10s %10s %10s\n", "database", "events", "seconds", "events/s", "p50", "p99")
