@@ -75,17 +75,11 @@ func TestReadmeWalk(t *testing.T) {
 // stderr, and returns those.
 func walkReadme(t *testing.T, script string) [][]string {
 	t.Helper()
-	dir := t.TempDir()
-	rc := "write-out = \"%{stderr}\\nreadme-status=%{http_code} %{method} %{url_effective}\\n\"\n"
-	if err := os.WriteFile(filepath.Join(dir, ".curlrc"), []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, env := curlHome(t, "readme-status=%{http_code} %{method} %{url_effective}")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*hangGuard)
 	defer cancel()
 	cmd := execpkg.CommandContext(ctx, "bash", "-c", script)
-	cmd.Dir = dir
-	// A clean environment: no proxy settings, no user .curlrc.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "CURL_HOME=" + dir}
+	cmd.Dir, cmd.Env = dir, env
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -7,6 +7,7 @@ import (
 	execpkg "os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,7 @@ func moduleRoot(t *testing.T) string {
 type curlShell struct {
 	t    *testing.T
 	dir  string
+	env  []string // curlHome's
 	base string
 	vars map[string]string
 }
@@ -142,14 +144,23 @@ func newCurlShell(t *testing.T, base string) *curlShell {
 		}
 		t.Skip("curl is not installed")
 	}
+	dir, env := curlHome(t, "seed-status=%{http_code}")
+	return &curlShell{t: t, dir: dir, env: env, base: base, vars: map[string]string{}}
+}
+
+// curlHome makes a working directory for examples run with the real curl
+// and returns it with their environment: no proxy settings and no user
+// .curlrc, but one of its own that writes writeOut to stderr after each
+// request, so the command lines stay exactly as written and stdout is
+// only the body.
+func curlHome(t *testing.T, writeOut string) (string, []string) {
+	t.Helper()
 	dir := t.TempDir()
-	// curl reads $CURL_HOME/.curlrc: the status goes to stderr, so the
-	// command lines stay exactly as written and stdout is only the body.
-	rc := "write-out = \"%{stderr}\\nseed-status=%{http_code}\\n\"\n"
+	rc := "write-out = \"%{stderr}\\n" + writeOut + "\\n\"\n"
 	if err := os.WriteFile(filepath.Join(dir, ".curlrc"), []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &curlShell{t: t, dir: dir, base: base, vars: map[string]string{}}
+	return dir, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "CURL_HOME=" + dir}
 }
 
 // run substitutes the base URL and the given placeholders in example and
@@ -161,9 +172,7 @@ func (sh *curlShell) run(example string, placeholders ...string) curlResult {
 	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
 	cmd := execpkg.CommandContext(ctx, "sh", "-c", script)
-	cmd.Dir = sh.dir
-	// A clean environment: no proxy settings, no user .curlrc.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + sh.dir, "CURL_HOME=" + sh.dir}
+	cmd.Dir, cmd.Env = sh.dir, slices.Clone(sh.env)
 	for k, v := range sh.vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
