@@ -71,12 +71,39 @@ func TestBrowserRouting(t *testing.T) {
 	b.waitJS("the refusal", `!document.getElementById("routing-error").hidden`)
 	b.wantText("routing-error", "validation_error")
 
+	b.do("edit germany", chromedp.Click(chromedp.CSS(`#routing-body tr[data-rule="germany"] button.edit`)))
+	b.waitJS("germany in the form", `document.getElementById("routing-rule-id").value === "germany" &&
+		document.getElementById("routing-countries").value === "DE" && document.getElementById("routing-devices").value === "" &&
+		document.activeElement.id === "routing-rule-id"`)
+	b.do("send germany elsewhere",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("routing-destination").value = ""`),
+		chromedp.SendKeys(chromedp.ID("routing-destination"), "https://example.com/de-2"),
+		chromedp.Click(chromedp.ID("routing-add")))
+	b.waitJS("germany's new destination", `document.querySelector('#routing-body tr[data-rule="germany"]')?.textContent.includes("https://example.com/de-2")`)
+	b.do("scroll to the rules", chromedp.ScrollIntoView(chromedp.ID("routing-table")))
+	b.shotViewport("routing-rules-viewport.png")
+	call(t, "GET", links+"launch", token, nil, http.StatusOK, &saved)
+	if len(saved.RoutingRules) != 2 || saved.RoutingRules[0].RuleId != "germany" ||
+		saved.RoutingRules[0].Variant.DestinationUrl != "https://example.com/de-2" {
+		t.Fatalf("stored routing rules after the edit %+v", saved.RoutingRules)
+	}
+
 	b.do("create a personalization rule",
 		chromedp.SendKeys(chromedp.ID("rules-rule-id"), "france"),
 		chromedp.SendKeys(chromedp.ID("rules-countries"), "FR"),
 		chromedp.SendKeys(chromedp.ID("rules-destination"), "https://example.com/fr"),
 		chromedp.Click(chromedp.ID("rules-save")))
 	b.waitJS("the rule listed", `!!document.querySelector('#rules-body tr[data-rule="france"]')`)
+	b.do("edit it", chromedp.Click(chromedp.CSS(`#rules-body tr[data-rule="france"] button.edit`)))
+	b.waitJS("france in the form", `document.getElementById("rules-rule-id").value === "france" &&
+		document.getElementById("rules-countries").value === "FR" && document.getElementById("rules-enabled").checked`)
+	b.do("disable it and send it elsewhere",
+		chromedp.Click(chromedp.ID("rules-enabled")),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("rules-destination").value = ""`),
+		chromedp.SendKeys(chromedp.ID("rules-destination"), "https://example.com/fr-2"),
+		chromedp.Click(chromedp.ID("rules-save")))
+	b.waitJS("the edited rule", `(() => { const tr = document.querySelector('#rules-body tr[data-rule="france"]');
+		return !!tr && tr.textContent.includes("https://example.com/fr-2") && tr.textContent.includes("(disabled)"); })()`)
 	b.shot("routing-personalization.png")
 	b.do("delete it", chromedp.Click(chromedp.CSS(`#rules-body tr[data-rule="france"] button.delete`)))
 	b.waitJS("the rule gone", `document.getElementById("rules-status").textContent.includes("no personalization rules")`)

@@ -4,7 +4,7 @@
 
 import { $, api } from "./api.js";
 import { busy, button, cell, clearBox, fieldError, idle, loadList, setInvalid, showError } from "./ui.js";
-import { ruleFromForm, ruleRow } from "./routing.js";
+import { ruleFromForm, ruleRow, ruleToForm } from "./routing.js";
 
 const auto = { handle: "", seq: { rules: 0, templates: 0 } }; // seq drops answers for a handle no longer shown
 
@@ -39,7 +39,7 @@ function load(what, key, prefix, render) {
 
 function loadRules() {
   return load("personalization-rules", "personalizationRules", "rules", (rules) => {
-    $("rules-body").replaceChildren(...rules.map((r) => ruleRow(r, deleteRule)));
+    $("rules-body").replaceChildren(...rules.map((r) => ruleRow(r, (rule) => ruleToForm("rules", rule), deleteRule)));
     $("rules-table").hidden = rules.length === 0;
     $("rules-status").textContent = rules.length === 0 ? "@" + auto.handle + " has no personalization rules."
       : rules.length + (rules.length === 1 ? " rule." : " rules.");

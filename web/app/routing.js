@@ -56,14 +56,31 @@ export function describeWhen(when) {
   return parts.length ? parts.join(", and ") : "every visit";
 }
 
-// ruleRow is a table row of a rule, with a Delete button when onDelete is given.
-export function ruleRow(rule, onDelete) {
+// ruleToForm puts rule in the form whose inputs start with prefix, to be
+// edited: saving it under the same id replaces the rule.
+export function ruleToForm(prefix, rule) {
+  const f = (name) => $(prefix + "-" + name);
+  const when = rule.when || {};
+  f("rule-id").value = rule.ruleId;
+  f("priority").value = String(rule.priority);
+  f("countries").value = (when.countryIn || []).join(", ");
+  f("devices").value = (when.deviceIn || []).join(", ");
+  f("sources").value = (when.sourceIn || []).join(", ");
+  f("campaigns").value = (when.campaignIn || []).join(", ");
+  f("destination").value = rule.variant.destinationUrl;
+  if (f("enabled")) f("enabled").checked = rule.enabled !== false;
+  f("rule-id").focus();
+}
+
+// ruleRow is a table row of a rule with its Edit and Delete buttons.
+export function ruleRow(rule, onEdit, onDelete) {
   const tr = document.createElement("tr");
   tr.dataset.rule = rule.ruleId;
   const cells = [["Rule", rule.ruleId + (rule.enabled === false ? " (disabled)" : "")], ["Priority", String(rule.priority)],
     ["When", describeWhen(rule.when)], ["Destination", rule.variant.destinationUrl]];
   for (const [label, text] of cells) cell(tr, label, text);
-  cell(tr, "Actions").appendChild(button("Delete", "btn-quiet delete", (b) => onDelete(rule, b)));
+  cell(tr, "Actions").append(button("Edit", "btn-quiet edit", () => onEdit(rule)),
+    button("Delete", "btn-quiet delete", (b) => onDelete(rule, b)));
   return tr;
 }
 
@@ -89,7 +106,7 @@ export function closeRouting() {
 function renderRules() {
   const rules = routing.link.routingRules || [];
   const body = $("routing-body");
-  body.replaceChildren(...rules.map((r) => ruleRow(r, removeRule)));
+  body.replaceChildren(...rules.map((r) => ruleRow(r, (rule) => ruleToForm("routing", rule), removeRule)));
   $("routing-table").hidden = rules.length === 0;
   $("routing-status").textContent = rules.length === 0
     ? "No routing rules: every visit goes to " + routing.link.destinationUrl + " unless a personalization rule matches."
@@ -124,7 +141,7 @@ async function addRule(ev) {
   const rule = ruleFromForm("routing", box);
   if (!rule) return;
   const others = (routing.link.routingRules || []).filter((r) => r.ruleId !== rule.ruleId).map(asInput);
-  if (await store([...others, rule], $("routing-add"), "Adding…")) $("routing-form").reset();
+  if (await store([...others, rule], $("routing-add"), "Saving…")) $("routing-form").reset();
 }
 
 function removeRule(rule, btn) {
