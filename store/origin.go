@@ -68,8 +68,8 @@ func (db *DB) OriginAllowed(ctx context.Context, origin string) (bool, error) {
 
 // HandleListsOrigin reports whether handle lists origin.
 func (db *DB) HandleListsOrigin(ctx context.Context, handle, origin string) (bool, error) {
-	// A NUL cannot be in an origin (NormalizeOrigins keeps scheme://host),
-	// so these keys never meet OriginAllowed's.
+	// No header value that Go's server accepts holds a NUL, and no handle
+	// name does, so these keys never meet OriginAllowed's.
 	return db.cachedOrigin(ctx, handle+"\x00"+origin,
 		`SELECT COUNT(*) FROM context_origins WHERE handle = ? AND origin = ?`, handle, origin)
 }
