@@ -128,8 +128,22 @@ func TestBrowserRouting(t *testing.T) {
 	if len(list.TrackingTemplates) != 1 {
 		t.Fatalf("templates %+v", list.TrackingTemplates)
 	}
-	call(t, "PUT", links+"tracked", token, map[string]any{"destinationUrl": "https://example.com/t",
-		"trackingTemplateIds": []string{list.TrackingTemplates[0].TemplateId}}, http.StatusCreated, nil)
+	// The link form offers the template: put it on the link there.
+	tid := list.TrackingTemplates[0].TemplateId
+	b.do("edit the link", chromedp.Click(chromedp.CSS(`#links-body tr[data-slug="launch"] button.edit`)))
+	box := `#link-templates-list input[value="` + tid + `"]`
+	b.waitJS("the template offered", `!document.getElementById("link-templates").hidden && document.querySelector('`+box+`')?.checked === false`)
+	b.do("choose it", chromedp.Click(chromedp.CSS(box)), chromedp.ScrollIntoView(chromedp.ID("link-templates")))
+	b.shotViewport("links-template-choice.png")
+	b.do("save the link", chromedp.Click(chromedp.ID("link-submit")))
+	b.waitJS("the form reset", `document.getElementById("link-submit").textContent === "Create link" && !document.querySelector('`+box+`').checked`)
+	call(t, "GET", links+"launch", token, nil, http.StatusOK, &saved)
+	if len(saved.TrackingTemplateIds) != 1 || saved.TrackingTemplateIds[0] != tid || len(saved.RoutingRules) != 2 {
+		t.Fatalf("the link after choosing the template: templates %v, %d routing rules", saved.TrackingTemplateIds, len(saved.RoutingRules))
+	}
+	b.do("edit it again", chromedp.Click(chromedp.CSS(`#links-body tr[data-slug="launch"] button.edit`)))
+	b.waitJS("the template checked", `document.querySelector('`+box+`')?.checked === true`)
+	b.do("cancel", chromedp.Click(chromedp.ID("link-cancel")))
 	b.do("delete the template in use", chromedp.Click(chromedp.CSS(`#templates-body button.delete`)))
 	b.waitJS("the conflict", `!document.getElementById("templates-error").hidden`)
 	b.wantText("templates-error", "conflict")

@@ -81,6 +81,8 @@ async function deleteRule(rule, btn) {
 
 function loadTemplates() {
   return load("tracking-templates", "trackingTemplates", "templates", (list) => {
+    // The link form offers them (links.js listens).
+    document.dispatchEvent(new CustomEvent("tenx:templates", { detail: list }));
     $("templates-body").replaceChildren(...list.map(templateRow));
     $("templates-table").hidden = list.length === 0;
     $("templates-status").textContent = list.length === 0 ? "@" + auto.handle + " has no tracking templates."

@@ -14,6 +14,7 @@ const links = {
   handle: "",
   list: [],
   editing: null, // the link being edited, or null when creating
+  templates: [], // the handle's tracking templates, offered on the form
   seq: 0, // drops answers for a handle no longer shown
 };
 
@@ -23,6 +24,7 @@ const base = (handle) => "/v2/handles/" + encodeURIComponent(handle) + "/links";
 export function selectLinks(handle) {
   links.handle = handle;
   links.list = [];
+  links.templates = [];
   stopEditing();
   closeRouting();
   $("links-panel").hidden = !handle;
@@ -158,6 +160,7 @@ function startEditing(l) {
   $("link-title").value = l.title || "";
   $("link-enabled").checked = l.enabled;
   $("link-attribution").checked = !!l.attribution;
+  renderTemplateChoices(l.trackingTemplateIds || []);
   $("link-submit").textContent = "Save link";
   $("link-cancel").hidden = false;
   $("link-destination").focus();
@@ -166,11 +169,33 @@ function startEditing(l) {
 function stopEditing() {
   links.editing = null;
   $("link-form").reset();
+  renderTemplateChoices([]);
   clearBox($("link-form-error"));
   $("link-form-title").textContent = "Create a link";
   $("link-slug").readOnly = false;
   $("link-submit").textContent = "Create link";
   $("link-cancel").hidden = true;
+}
+
+// renderTemplateChoices offers a checkbox per tracking template of the
+// handle, those in ids checked; with no template the choice is hidden.
+function renderTemplateChoices(ids) {
+  const boxes = links.templates.map((t) => {
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.value = t.templateId;
+    input.checked = ids.includes(t.templateId);
+    const label = document.createElement("label");
+    label.append(input, " " + t.name + " (" + t.templateKey + ")");
+    return label;
+  });
+  $("link-templates-list").replaceChildren(...boxes);
+  $("link-templates").hidden = boxes.length === 0;
+}
+
+// chosenTemplates is the ids of the templates checked on the form.
+function chosenTemplates() {
+  return [...$("link-templates-list").querySelectorAll("input:checked")].map((i) => i.value);
 }
 
 async function onSave(ev) {
@@ -188,7 +213,8 @@ async function onSave(ev) {
     return fieldError(box, dest, "The destination must be a full http:// or https:// address.");
   }
   const fields = { destinationUrl: dest.value.trim(), title: $("link-title").value,
-    enabled: $("link-enabled").checked, attribution: $("link-attribution").checked };
+    enabled: $("link-enabled").checked, attribution: $("link-attribution").checked,
+    trackingTemplateIds: chosenTemplates() };
   const b = links.editing ? body(links.editing, fields) : fields;
   const btn = $("link-submit");
   busy(btn, "Saving…");
@@ -204,6 +230,11 @@ async function onSave(ev) {
 }
 
 export function setupLinks() {
+  document.addEventListener("tenx:templates", (ev) => {
+    const checked = chosenTemplates();
+    links.templates = ev.detail;
+    renderTemplateChoices(checked);
+  });
   $("links-reload").addEventListener("click", () => {
     loadLinks();
     loadAnalytics(links.handle, null);
