@@ -1,4 +1,4 @@
-// Package web holds the token dashboard served at /app/: plain HTML, CSS
+// Package web holds the dashboard served at /app/: plain HTML, CSS
 // and JavaScript that use only the public API, embedded in the binary so
 // it needs no build step and no network.
 package web
