@@ -56,12 +56,8 @@ func (db *DB) CreateFunctionBinding(ctx context.Context, b *tenx.FunctionBinding
 	row := bindingRow{Handle: b.Handle, Key: b.Key, Description: b.Description, TargetURL: b.TargetURL, RequiredScope: b.RequiredScope}
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		row.CreatedAt, row.UpdatedAt = toMillis(now), toMillis(now)
-		var n int
-		if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM function_bindings WHERE handle = ?`, row.Handle); err != nil {
+		if err := checkRoom(ctx, tx, "function_bindings", row.Handle, tenx.MaxFunctionBindings, "function bindings"); err != nil {
 			return err
-		}
-		if n >= tenx.MaxFunctionBindings {
-			return tenx.Errorf(tenx.ECONFLICT, "a handle has at most %d function bindings", tenx.MaxFunctionBindings)
 		}
 		if _, err := exec(ctx, tx, `INSERT INTO function_bindings (`+bindingColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			row.Handle, row.Key, row.Description, row.TargetURL, row.RequiredScope, row.CreatedAt, row.UpdatedAt); err != nil {

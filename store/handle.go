@@ -257,20 +257,31 @@ func revokeOrphanedTokens(ctx context.Context, tx *sqlx.Tx, handle string, now t
 // checkUsersExist returns EINVALIDCOLLABORATORS naming the first listed user
 // that does not exist.
 func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator) error {
-	if len(list) == 0 {
-		return nil
-	}
 	ids := make([]string, 0, len(list))
 	for _, c := range list {
 		ids = append(ids, c.UserID)
 	}
-	q, args, err := sqlx.In(`SELECT id FROM users WHERE id IN (?)`, ids)
-	if err != nil {
+	missing, err := firstMissing(ctx, tx, ids, `SELECT id FROM users WHERE id IN (?)`)
+	if err != nil || missing == "" {
 		return err
 	}
+	return tenx.Errorf(tenx.EINVALIDCOLLABORATORS, "user %s does not exist", missing)
+}
+
+// firstMissing runs stmt, whose last parameter is an "IN (?)" that takes
+// ids, and returns the first of ids it does not answer ("" when it answers
+// them all, or when ids is empty, without a query).
+func firstMissing(ctx context.Context, tx *sqlx.Tx, ids []string, stmt string, args ...any) (string, error) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	stmt, args, err := sqlx.In(stmt, append(args, ids)...)
+	if err != nil {
+		return "", err
+	}
 	var found []string
-	if err := query(ctx, tx, &found, q, args...); err != nil {
-		return err
+	if err := query(ctx, tx, &found, stmt, args...); err != nil {
+		return "", err
 	}
 	known := make(map[string]bool, len(found))
 	for _, id := range found {
@@ -278,10 +289,10 @@ func checkUsersExist(ctx context.Context, tx *sqlx.Tx, list []tenx.Collaborator)
 	}
 	for _, id := range ids {
 		if !known[id] {
-			return tenx.Errorf(tenx.EINVALIDCOLLABORATORS, "user %s does not exist", id)
+			return id, nil
 		}
 	}
-	return nil
+	return "", nil
 }
 
 // TransferOwnership makes newOwnerID the OWNER of the handle and the old

@@ -64,3 +64,16 @@ func notFound(err error, what string) error {
 	}
 	return err
 }
+
+// checkRoom is ECONFLICT when the handle already has max rows in table
+// (a constant of the caller, never input); what names them in the message.
+func checkRoom(ctx context.Context, tx *sqlx.Tx, table, handle string, max int, what string) error {
+	var n int
+	if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM `+table+` WHERE handle = ?`, handle); err != nil {
+		return err
+	}
+	if n >= max {
+		return tenx.Errorf(tenx.ECONFLICT, "a handle has at most %d %s", max, what)
+	}
+	return nil
+}

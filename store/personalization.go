@@ -134,11 +134,7 @@ func (db *DB) FindPersonalizationRules(ctx context.Context, f tenx.Personalizati
 		}
 		rows = rows[i:]
 	}
-	limit := pageLimit(f.Limit)
-	if len(rows) > limit+1 {
-		rows = rows[:limit+1]
-	}
-	rows, next := trimPage(rows, limit, func(r ruleRow) string {
+	rows, next := trimPage(rows, pageLimit(f.Limit), func(r ruleRow) string {
 		return encodePageToken(strconv.Itoa(r.Priority) + ":" + r.RuleID)
 	})
 	out := make([]*tenx.RoutingRule, len(rows))
@@ -186,7 +182,10 @@ func (db *DB) PutPersonalizationRule(ctx context.Context, handle string, r *tenx
 				return err
 			}
 		}
-		action := map[bool]string{true: "personalization_rule.created", false: "personalization_rule.updated"}[created]
+		action := "personalization_rule.updated"
+		if created {
+			action = "personalization_rule.created"
+		}
 		if err := record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: action, TargetID: row.RuleID}); err != nil {
 			return err
 		}
@@ -200,12 +199,8 @@ func (db *DB) PutPersonalizationRule(ctx context.Context, handle string, r *tenx
 
 // insertRule adds a rule, refusing the one past MaxPersonalizationRules.
 func insertRule(ctx context.Context, tx *sqlx.Tx, row ruleRow) error {
-	var n int
-	if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM personalization_rules WHERE handle = ?`, row.Handle); err != nil {
+	if err := checkRoom(ctx, tx, "personalization_rules", row.Handle, tenx.MaxPersonalizationRules, "personalization rules"); err != nil {
 		return err
-	}
-	if n >= tenx.MaxPersonalizationRules {
-		return tenx.Errorf(tenx.ECONFLICT, "a handle has at most %d personalization rules", tenx.MaxPersonalizationRules)
 	}
 	_, err := exec(ctx, tx, `INSERT INTO personalization_rules (`+ruleColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		row.Handle, row.RuleID, row.Enabled, row.Priority, row.Conditions, row.VariantID, row.DestinationURL,

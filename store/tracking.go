@@ -76,12 +76,8 @@ func (db *DB) CreateTrackingTemplate(ctx context.Context, t *tenx.TrackingTempla
 	row.ID = newID("tpl_")
 	err := db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		row.CreatedAt, row.UpdatedAt = toMillis(now), toMillis(now)
-		var n int
-		if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM tracking_templates WHERE handle = ?`, row.Handle); err != nil {
+		if err := checkRoom(ctx, tx, "tracking_templates", row.Handle, tenx.MaxTrackingTemplates, "tracking templates"); err != nil {
 			return err
-		}
-		if n >= tenx.MaxTrackingTemplates {
-			return tenx.Errorf(tenx.ECONFLICT, "a handle has at most %d tracking templates", tenx.MaxTrackingTemplates)
 		}
 		if _, err := exec(ctx, tx, `INSERT INTO tracking_templates (`+templateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			row.Handle, row.ID, row.TemplateKey, row.Name, row.Config, row.CreatedAt, row.UpdatedAt); err != nil {
@@ -145,27 +141,11 @@ func (db *DB) DeleteTrackingTemplate(ctx context.Context, handle, id string) err
 // checkTemplatesExist fails with a validation error naming the first of
 // ids that is not one of the handle's templates.
 func checkTemplatesExist(ctx context.Context, tx *sqlx.Tx, handle string, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	stmt, args, err := sqlx.In(`SELECT id FROM tracking_templates WHERE handle = ? AND id IN (?)`, handle, ids)
-	if err != nil {
+	missing, err := firstMissing(ctx, tx, ids, `SELECT id FROM tracking_templates WHERE handle = ? AND id IN (?)`, handle)
+	if err != nil || missing == "" {
 		return err
 	}
-	var found []string
-	if err := query(ctx, tx, &found, stmt, args...); err != nil {
-		return err
-	}
-	known := make(map[string]bool, len(found))
-	for _, id := range found {
-		known[id] = true
-	}
-	for _, id := range ids {
-		if !known[id] {
-			return &tenx.Error{Code: tenx.EVALIDATION, Field: "trackingTemplateIds", Message: "no tracking template " + id}
-		}
-	}
-	return nil
+	return &tenx.Error{Code: tenx.EVALIDATION, Field: "trackingTemplateIds", Message: "no tracking template " + missing}
 }
 
 // encodeIDs is the stored form of a sorted id list.
