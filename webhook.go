@@ -84,7 +84,7 @@ type WebhookPatch struct {
 }
 
 // WebhookDelivery is an event's delivery to one subscription: up to
-// WebhookAttempts attempts per run (a redelivery starts another run).
+// five attempts per run (a redelivery starts another run).
 type WebhookDelivery struct {
 	ID          string
 	WebhookID   string
@@ -112,9 +112,6 @@ type WebhookAttempt struct {
 	// ended its run.
 	RetryAt *time.Time
 }
-
-// WebhookAttempts is how many attempts a delivery run makes.
-const WebhookAttempts = 5
 
 // WebhookFilter selects a page of a handle's subscriptions or of one
 // subscription's deliveries.
@@ -169,10 +166,9 @@ func ValidateEndpointURL(raw string, allowHTTP bool) error {
 	return &Error{Code: EVALIDATION, Field: "endpointUrl", Message: msg}
 }
 
-// WebhookSend is what a delivery attempt needs: the delivery, its
-// subscription (with its secret) and its event.
+// WebhookSend is what a delivery attempt needs: where the delivery
+// stands, its subscription (with its secret) and its event.
 type WebhookSend struct {
-	Delivery *WebhookDelivery
 	// Attempts is how many attempts are logged; RunStart how many of them
 	// came before the current run.
 	Attempts, RunStart int

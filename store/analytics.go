@@ -318,7 +318,7 @@ func (db *DB) RecordConversion(ctx context.Context, c *tenx.Conversion) (bool, e
 		if err != nil || !created {
 			return err
 		}
-		_, err = db.emit(ctx, tx, now, row.Handle, tenx.EventConversionRecorded, toConversionPayload(row))
+		err = db.emit(ctx, tx, now, row.Handle, tenx.EventConversionRecorded, toConversionPayload(row))
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {

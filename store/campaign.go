@@ -265,7 +265,7 @@ func (db *DB) PublishSiteStructure(ctx context.Context, handle, id string, versi
 		if err != nil {
 			return err
 		}
-		if _, err := db.emit(ctx, tx, now, handle, tenx.EventCampaignPublished,
+		if err := db.emit(ctx, tx, now, handle, tenx.EventCampaignPublished,
 			map[string]any{"campaignId": id, "version": version}); err != nil {
 			return err
 		}

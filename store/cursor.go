@@ -80,10 +80,16 @@ func decodeTimeCursor(token string) (*timeCursor, error) {
 // timeCursorClause restricts a newest-first query to the rows after c; it
 // returns no clause for the first page.
 func timeCursorClause(c *timeCursor) (string, []any) {
+	return timeCursorClauseOf(c, "")
+}
+
+// timeCursorClauseOf is timeCursorClause on the columns of the table
+// alias (as "d." in a join).
+func timeCursorClauseOf(c *timeCursor, alias string) (string, []any) {
 	if c == nil {
 		return "", nil
 	}
-	return ` AND (created_at, id) < (?, ?)`, []any{c.createdAt, c.id}
+	return ` AND (` + alias + `created_at, ` + alias + `id) < (?, ?)`, []any{c.createdAt, c.id}
 }
 
 func errMalformedPageToken() error {

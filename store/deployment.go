@@ -155,7 +155,7 @@ func (db *DB) recordDeployment(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 	if d.Status != tenx.DeploymentActive {
 		return nil
 	}
-	if _, err := db.emit(ctx, tx, now, d.Handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": d.ID}); err != nil {
+	if err := db.emit(ctx, tx, now, d.Handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": d.ID}); err != nil {
 		return err
 	}
 	return record(ctx, tx, now, tenx.AuditEvent{Handle: d.Handle, Action: tenx.AuditDeploymentActivated, TargetID: d.ID})
@@ -235,7 +235,7 @@ func (db *DB) ActivateDeployment(ctx context.Context, handle, id string) (*tenx.
 			return err
 		}
 		d.Status, d.ActivatedAt = tenx.DeploymentActive, &now
-		if _, err := db.emit(ctx, tx, now, handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": id}); err != nil {
+		if err := db.emit(ctx, tx, now, handle, tenx.EventDeploymentActivated, map[string]string{"deploymentId": id}); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditDeploymentActivated, TargetID: id})

@@ -21,12 +21,8 @@ import (
 // handle that wants the event's type, in the same transaction, so that an
 // event exists and is delivered exactly when its change commits. payload
 // is marshalled to the event's JSON payload.
-func (db *DB) emit(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) (*tenx.Event, error) {
-	es, err := db.emitMany(ctx, tx, now, []pendingEvent{{handle, typ, payload}})
-	if err != nil {
-		return nil, err
-	}
-	return es[0], nil
+func (db *DB) emit(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, typ string, payload any) error {
+	return db.emitMany(ctx, tx, now, []pendingEvent{{handle, typ, payload}}, nil)
 }
 
 // pendingEvent is an event to emit.
@@ -35,18 +31,24 @@ type pendingEvent struct {
 	payload     any
 }
 
-// emitMany emits events as emit does, looking up each (handle, type)'s
-// subscriptions once and storing the events, their deliveries and the
-// deliveries' jobs with multi-row inserts: the click writer emits a batch
-// at a time.
-func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending []pendingEvent) ([]*tenx.Event, error) {
-	subs := map[[2]string][]string{}
+// subscribers maps a (handle, event type) to the ids of the enabled
+// subscriptions that want it.
+type subscribers map[[2]string][]string
+
+// emitMany emits events as emit does, storing the events, their
+// deliveries and the deliveries' jobs with multi-row inserts: the click
+// writer emits a batch at a time. Each (handle, type)'s subscriptions are
+// looked up once, unless subs already has them.
+func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending []pendingEvent, subs subscribers) error {
+	if subs == nil {
+		subs = subscribers{}
+	}
 	events := make([]*tenx.Event, 0, len(pending))
 	var deliveries []newDelivery
 	for _, p := range pending {
 		e, err := newEvent(now, p.handle, p.typ, p.payload)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		events = append(events, e)
 		key := [2]string{p.handle, p.typ}
@@ -55,7 +57,7 @@ func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending 
 			err = query(ctx, tx, &ids, `SELECT id FROM webhooks WHERE handle = ? AND enabled = ?
 				AND (event_types LIKE ? OR event_types LIKE '%,*,%') ORDER BY id`, p.handle, true, "%,"+p.typ+",%")
 			if err != nil {
-				return nil, err
+				return err
 			}
 			subs[key] = ids
 		}
@@ -64,13 +66,9 @@ func (db *DB) emitMany(ctx context.Context, tx *sqlx.Tx, now time.Time, pending 
 		}
 	}
 	if err := insertEvents(ctx, tx, events); err != nil {
-		return nil, err
+		return err
 	}
-	jobs, err := insertDeliveries(ctx, tx, now, deliveries)
-	if err != nil {
-		return nil, err
-	}
-	return events, db.jobs.InsertDeliveries(ctx, tx.Tx, jobs)
+	return db.queueDeliveries(ctx, tx, now, deliveries)
 }
 
 // emitTo stores an event and queues its delivery to the subscription
@@ -83,7 +81,7 @@ func (db *DB) emitTo(ctx context.Context, tx *sqlx.Tx, now time.Time, handle, ty
 	if err := insertEvents(ctx, tx, []*tenx.Event{e}); err != nil {
 		return nil, err
 	}
-	return e, db.queueDeliveries(ctx, tx, now, e.ID, []string{webhookID})
+	return e, db.queueDeliveries(ctx, tx, now, []newDelivery{{id: newID("dlv_"), webhookID: webhookID, eventID: e.ID}})
 }
 
 // newEvent is an event of the handle with payload marshalled.
@@ -110,13 +108,9 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []*tenx.Event) error 
 	return nil
 }
 
-// queueDeliveries creates a pending delivery of the event to each
-// subscription and queues its first attempt.
-func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, eventID string, webhookIDs []string) error {
-	rows := make([]newDelivery, len(webhookIDs))
-	for i, wid := range webhookIDs {
-		rows[i] = newDelivery{id: newID("dlv_"), webhookID: wid, eventID: eventID}
-	}
+// queueDeliveries stores the deliveries as pending and queues their first
+// attempts.
+func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, now time.Time, rows []newDelivery) error {
 	jobs, err := insertDeliveries(ctx, tx, now, rows)
 	if err != nil {
 		return err
@@ -154,10 +148,11 @@ func deliveryPlaceholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, 0, 0), ", n), ", ")
 }
 
-// clickWatchers returns the handles among clicks' that have an enabled
-// subscription wanting link.clicked: one indexed query per batch, so the
-// click path pays nothing more when nobody subscribes.
-func clickWatchers(ctx context.Context, tx *sqlx.Tx, clicks []*tenx.Click) (map[string]bool, error) {
+// clickWatchers returns, for the handles among clicks' that have enabled
+// subscriptions wanting link.clicked, those subscriptions: one indexed
+// query per batch, so the click path pays nothing more when nobody
+// subscribes, and emitMany looks nothing up again.
+func clickWatchers(ctx context.Context, tx *sqlx.Tx, clicks []*tenx.Click) (subscribers, error) {
 	seen := map[string]bool{}
 	var handles []any
 	for _, c := range clicks {
@@ -166,16 +161,20 @@ func clickWatchers(ctx context.Context, tx *sqlx.Tx, clicks []*tenx.Click) (map[
 			handles = append(handles, c.Handle)
 		}
 	}
-	var watching []string
-	err := query(ctx, tx, &watching, `SELECT DISTINCT handle FROM webhooks
+	var rows []struct {
+		Handle string `db:"handle"`
+		ID     string `db:"id"`
+	}
+	err := query(ctx, tx, &rows, `SELECT handle, id FROM webhooks
 		WHERE handle IN `+placeholders(1, len(handles))+` AND enabled = ?
-		AND (event_types LIKE '%,link.clicked,%' OR event_types LIKE '%,*,%')`, append(handles, true)...)
+		AND (event_types LIKE '%,link.clicked,%' OR event_types LIKE '%,*,%') ORDER BY handle, id`, append(handles, true)...)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]bool, len(watching))
-	for _, h := range watching {
-		out[h] = true
+	out := subscribers{}
+	for _, r := range rows {
+		key := [2]string{r.Handle, tenx.EventLinkClicked}
+		out[key] = append(out[key], r.ID)
 	}
 	return out, nil
 }
@@ -204,15 +203,14 @@ func (db *DB) emitClicks(ctx context.Context, tx *sqlx.Tx, now time.Time, clicks
 	}
 	var pending []pendingEvent
 	for _, c := range clicks {
-		if !watched[c.Handle] {
+		if len(watched[[2]string{c.Handle, tenx.EventLinkClicked}]) == 0 {
 			continue
 		}
 		p := clickPayload{ClickID: c.ID, Slug: c.Slug, OccurredAt: c.OccurredAt.UTC(), Destination: c.Destination,
 			Referrer: c.Referrer, Device: c.Device, Browser: c.Browser, OS: c.OS, Country: c.Country, Bot: c.Bot}
 		pending = append(pending, pendingEvent{c.Handle, tenx.EventLinkClicked, p})
 	}
-	_, err = db.emitMany(ctx, tx, now, pending)
-	return err
+	return db.emitMany(ctx, tx, now, pending, watched)
 }
 
 // linkPayload is the payload of link.created and link.updated.

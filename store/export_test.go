@@ -35,7 +35,7 @@ func (db *DB) CreateAuditEvent(ctx context.Context, e *tenx.AuditEvent) error {
 // fail from it (nil commits), as a change that fails after its event.
 func (db *DB) EmitInTx(ctx context.Context, handle, typ string, fail error) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		if _, err := db.emit(ctx, tx, now, handle, typ, map[string]string{}); err != nil {
+		if err := db.emit(ctx, tx, now, handle, typ, map[string]string{}); err != nil {
 			return err
 		}
 		return fail

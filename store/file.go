@@ -168,7 +168,7 @@ func (db *DB) readyFile(ctx context.Context, tx *sqlx.Tx, row *fileRow, now time
 		return tenx.Errorf(tenx.ENOTFOUND, "file not found")
 	}
 	row.Status, row.UploadedAt = tenx.FileReady, sql.NullInt64{Int64: toMillis(now), Valid: true}
-	if _, err := db.emit(ctx, tx, now, row.Handle, tenx.EventFileUploaded, map[string]string{"fileId": row.ID}); err != nil {
+	if err := db.emit(ctx, tx, now, row.Handle, tenx.EventFileUploaded, map[string]string{"fileId": row.ID}); err != nil {
 		return err
 	}
 	return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditFileUploaded, TargetID: row.ID})

@@ -226,7 +226,7 @@ func (db *DB) UpsertLink(ctx context.Context, l *tenx.Link) (bool, error) {
 		if created {
 			typ = tenx.EventLinkCreated
 		}
-		if _, err := db.emit(ctx, tx, now, row.Handle, typ, toLinkPayload(row, tags)); err != nil {
+		if err := db.emit(ctx, tx, now, row.Handle, typ, toLinkPayload(row, tags)); err != nil {
 			return err
 		}
 		return db.note(ctx, tx, linkEvent(row.Handle, row.Slug))
@@ -303,7 +303,7 @@ func (db *DB) DeleteLink(ctx context.Context, handle, slug string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := db.emit(ctx, tx, now, handle, tenx.EventLinkDeleted, map[string]string{"slug": slug}); err != nil {
+		if err := db.emit(ctx, tx, now, handle, tenx.EventLinkDeleted, map[string]string{"slug": slug}); err != nil {
 			return err
 		}
 		return db.note(ctx, tx, linkEvent(handle, slug))

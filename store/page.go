@@ -144,7 +144,7 @@ func (db *DB) PublishPage(ctx context.Context, handle, slug string) (*tenx.Page,
 		if err != nil {
 			return err
 		}
-		if _, err := db.emit(ctx, tx, now, handle, tenx.EventPagePublished, map[string]string{"slug": slug}); err != nil {
+		if err := db.emit(ctx, tx, now, handle, tenx.EventPagePublished, map[string]string{"slug": slug}); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: auditPagePublished, TargetID: slug})

@@ -97,7 +97,7 @@ func (db *DB) CreateToken(ctx context.Context, t *tenx.Token) error {
 		if err := db.note(ctx, tx, tokenEvent(row.ID)); err != nil { // an unknown id cached as such
 			return err
 		}
-		if _, err := db.emit(ctx, tx, now, row.Handle, tenx.EventTokenCreated, toTokenPayload(row)); err != nil {
+		if err := db.emit(ctx, tx, now, row.Handle, tenx.EventTokenCreated, toTokenPayload(row)); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: row.Handle, Action: tenx.AuditTokenCreated, TargetID: row.ID})
@@ -184,7 +184,7 @@ func (db *DB) RevokeToken(ctx context.Context, handle, id string) error {
 		if err := db.note(ctx, tx, tokenEvent(id)); err != nil {
 			return err
 		}
-		if _, err := db.emit(ctx, tx, now, handle, tenx.EventTokenRevoked, map[string]string{"tokenId": id}); err != nil {
+		if err := db.emit(ctx, tx, now, handle, tenx.EventTokenRevoked, map[string]string{"tokenId": id}); err != nil {
 			return err
 		}
 		return record(ctx, tx, now, tenx.AuditEvent{Handle: handle, Action: tenx.AuditTokenRevoked, TargetID: id})

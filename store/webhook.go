@@ -239,8 +239,7 @@ func (db *DB) FindWebhookDeliveries(ctx context.Context, f tenx.WebhookFilter) (
 		return nil, "", err
 	}
 	limit := pageLimit(f.Limit)
-	cond, condArgs := timeCursorClause(after)
-	cond = strings.Replace(cond, "(created_at, id)", "(d.created_at, d.id)", 1)
+	cond, condArgs := timeCursorClauseOf(after, "d.")
 	var rows []deliveryRow
 	err = query(ctx, db.db, &rows, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
 		WHERE d.webhook_id = ?`+cond+` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
@@ -274,7 +273,7 @@ func (db *DB) withAttempts(ctx context.Context, rows []deliveryRow) ([]*tenx.Web
 	return out, err
 }
 
-// Redeliver starts a new run of up to tenx.WebhookAttempts attempts of a
+// Redeliver starts a new run of attempts (webhook.DefaultSchedule) of a
 // delivery that has ended; ECONFLICT while it is pending.
 func (db *DB) Redeliver(ctx context.Context, handle, webhookID, deliveryID string) (*tenx.WebhookDelivery, error) {
 	var out *tenx.WebhookDelivery

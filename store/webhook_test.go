@@ -154,3 +154,91 @@ func TestRolledBackChangeQueuesNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookAttemptReplayAndDeletion: what the delivery worker reads
+// carries the event; an attempt logged twice (its worker died after
+// logging it and River ran the job again) is logged once and queues its
+// retry once; once the subscription is deleted, its delivery is gone for
+// the worker (ENOTFOUND: the job ends).
+func TestWebhookAttemptReplayAndDeletion(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		db, _ := mustOpen(t, url)
+		ctx := t.Context()
+		mustCreateHandle(t, db, "shop", mustCreateUser(t, db, "ann@example.com").ID)
+		w := mustSubscribe(t, db, "shop", "*")
+		e, err := db.TestWebhook(ctx, "shop", w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, _, err := db.FindWebhookDeliveries(ctx, tenx.WebhookFilter{Handle: "shop", WebhookID: w.ID, Limit: 10})
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("deliveries %v, %v", ds, err)
+		}
+		send, err := db.FindWebhookSend(ctx, ds[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if send.Event.ID != e.ID || send.Event.Type != tenx.EventWebhookTest || string(send.Event.Payload) != `{"webhookId":"`+w.ID+`"}` ||
+			!send.Event.OccurredAt.Equal(e.OccurredAt) || send.Webhook.ID != w.ID || send.Attempts != 0 {
+			t.Fatalf("send %+v (event %+v), want event %+v", send, send.Event, e)
+		}
+		retry := time.Now().Add(5 * time.Second)
+		o := tenx.WebhookOutcome{Attempt: tenx.WebhookAttempt{Attempt: 1, At: time.Now(), StatusCode: 500, Error: "HTTP 500"},
+			RetryAt: &retry}
+		for range 2 {
+			if err := db.RecordWebhookAttempt(ctx, ds[0].ID, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for table, want := range map[string]int{"webhook_attempts": 1, "river_job": 2} { // the first attempt's job and one retry
+			if n, err := db.CountRows(ctx, table); err != nil || n != want {
+				t.Errorf("%s: %d rows (%v), want %d", table, n, err, want)
+			}
+		}
+		if err := db.DeleteWebhook(ctx, "shop", w.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.FindWebhookSend(ctx, ds[0].ID)
+		checkCode(t, err, tenx.ENOTFOUND)
+		o.Attempt.Attempt = 2
+		checkCode(t, db.RecordWebhookAttempt(ctx, ds[0].ID, o), tenx.ENOTFOUND)
+	})
+}
+
+// TestWebhookDeliveriesPaged: a subscription's deliveries come newest
+// first, a page at a time, each exactly once (the test clock stands
+// still, so the pages split deliveries of the same time by id).
+func TestWebhookDeliveriesPaged(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		db, _ := mustOpen(t, url)
+		ctx := t.Context()
+		mustCreateHandle(t, db, "shop", mustCreateUser(t, db, "ann@example.com").ID)
+		w := mustSubscribe(t, db, "shop", "*")
+		for range 5 {
+			if _, err := db.TestWebhook(ctx, "shop", w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := map[string]bool{}
+		next, pages := "", 0
+		for {
+			ds, token, err := db.FindWebhookDeliveries(ctx, tenx.WebhookFilter{Handle: "shop", WebhookID: w.ID, Limit: 2, NextToken: next})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, d := range ds {
+				if seen[d.ID] {
+					t.Fatalf("delivery %s on two pages", d.ID)
+				}
+				seen[d.ID] = true
+			}
+			if next = token; next == "" {
+				break
+			}
+		}
+		if len(seen) != 5 || pages != 3 {
+			t.Fatalf("%d deliveries on %d pages, want 5 on 3", len(seen), pages)
+		}
+	})
+}

@@ -18,9 +18,13 @@ import (
 // FindWebhookSend returns what the delivery's next attempt needs;
 // ENOTFOUND when the delivery (or its subscription) was deleted.
 func (db *DB) FindWebhookSend(ctx context.Context, deliveryID string) (*tenx.WebhookSend, error) {
-	var r deliveryRow
-	err := get(ctx, db.db, &r, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-		WHERE d.id = ?`, deliveryID)
+	var r struct {
+		deliveryRow
+		Payload    string `db:"payload"`
+		OccurredAt int64  `db:"occurred_at"`
+	}
+	err := get(ctx, db.db, &r, `SELECT `+deliveryColumns+`, e.payload, e.occurred_at
+		FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?`, deliveryID)
 	if err != nil {
 		return nil, translate(err, "find delivery", "delivery")
 	}
@@ -28,16 +32,9 @@ func (db *DB) FindWebhookSend(ctx context.Context, deliveryID string) (*tenx.Web
 	if err := get(ctx, db.db, &w, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, r.WebhookID); err != nil {
 		return nil, translate(err, "find delivery", "webhook")
 	}
-	var e struct {
-		Payload    string `db:"payload"`
-		OccurredAt int64  `db:"occurred_at"`
-	}
-	if err := get(ctx, db.db, &e, `SELECT payload, occurred_at FROM events WHERE id = ?`, r.EventID); err != nil {
-		return nil, translate(err, "find delivery", "event")
-	}
-	return &tenx.WebhookSend{Delivery: r.toDelivery(), Attempts: r.Attempts, RunStart: r.RunStart, Webhook: w.toWebhook(),
-		Event: &tenx.Event{ID: r.EventID, Type: r.EventType, Handle: r.Handle, OccurredAt: fromMillis(e.OccurredAt),
-			Payload: json.RawMessage(e.Payload)}}, nil
+	return &tenx.WebhookSend{Attempts: r.Attempts, RunStart: r.RunStart, Webhook: w.toWebhook(),
+		Event: &tenx.Event{ID: r.EventID, Type: r.EventType, Handle: r.Handle, OccurredAt: fromMillis(r.OccurredAt),
+			Payload: json.RawMessage(r.Payload)}}, nil
 }
 
 // RecordWebhookAttempt logs an attempt of the delivery and what follows
@@ -131,7 +128,6 @@ func (db *DB) disableFailing(ctx context.Context, tx *sqlx.Tx, now time.Time, w 
 	if err != nil {
 		return err
 	}
-	_, err = db.emit(ctx, tx, now, w.Handle, tenx.EventWebhookDisabled,
+	return db.emit(ctx, tx, now, w.Handle, tenx.EventWebhookDisabled,
 		map[string]string{"webhookId": w.ID, "endpointUrl": w.EndpointURL, "reason": tenx.DisabledAfterFailures})
-	return err
 }
