@@ -125,6 +125,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[queue.DeliveryArgs]) e
 		return nil
 	}
 	o := w.attempt(ctx, send, job.Args.Attempt)
+	if !o.OK {
+		w.cfg.Logger.DebugContext(ctx, "webhook attempt failed", "delivery", job.Args.DeliveryID,
+			"attempt", o.Attempt.Attempt, "status", o.Attempt.StatusCode, "error", o.Attempt.Error, "retry_at", o.RetryAt)
+	}
 	return w.store.RecordWebhookAttempt(ctx, job.Args.DeliveryID, o)
 }
 
@@ -184,8 +188,7 @@ type response struct {
 
 // post sends the signed event to the subscription's endpoint.
 func (w *Worker) post(ctx context.Context, send *tenx.WebhookSend, n int, now time.Time) (*response, error) {
-	u, err := url.Parse(send.Webhook.EndpointURL)
-	if err != nil || !(u.Scheme == "https" || w.cfg.AllowHTTP && u.Scheme == "http") {
+	if tenx.ValidateEndpointURL(send.Webhook.EndpointURL, w.cfg.AllowHTTP) != nil {
 		return nil, errNotAllowedURL
 	}
 	body, err := json.Marshal(eventBody{ID: send.Event.ID, Type: send.Event.Type, Handle: send.Event.Handle,
@@ -198,7 +201,7 @@ func (w *Worker) post(ctx context.Context, send *tenx.WebhookSend, n int, now ti
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, send.Webhook.EndpointURL, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

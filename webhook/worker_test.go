@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -327,4 +329,61 @@ func TestWhatIsRetried(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestConnectionRefusedIsRetried: a receiver that is down (nothing
+// listens) gets no answer; the attempt is logged with no status and the
+// error, and retried on the schedule until the run ends.
+func TestConnectionRefusedIsRetried(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		down := "http://" + ln.Addr().String() + "/hook"
+		ln.Close() // nothing listens there now
+		r := newRig(t, url, webhook.Config{AllowPrivate: true, Schedule: []time.Duration{5 * time.Second}})
+		w := r.subscribe(t, down, "*")
+		r.link(t, "down")
+		d := r.deliveries(t, w, 1)[0]
+		if d.Status != tenx.DeliveryFailed || len(d.Attempts) != 2 {
+			t.Fatalf("delivery %+v attempts %+v, want 2 failed attempts", d, d.Attempts)
+		}
+		for i, a := range d.Attempts {
+			if a.StatusCode != 0 || !strings.Contains(a.Error, "connection refused") {
+				t.Errorf("attempt %d: %+v, want no status and connection refused", i+1, a)
+			}
+		}
+		if a := d.Attempts[0]; a.RetryAt == nil || !a.RetryAt.Equal(a.At.Add(5*time.Second)) {
+			t.Errorf("first attempt %+v, want a retry 5 s later", a)
+		}
+		if d.Attempts[1].RetryAt != nil {
+			t.Errorf("the last attempt schedules a retry: %+v", d.Attempts[1])
+		}
+	})
+}
+
+// TestDisabledSinceQueuedIsNotSent: a subscription disabled after its
+// delivery was queued gets nothing; the attempt is logged and not retried.
+func TestDisabledSinceQueuedIsNotSent(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, url string) {
+		recv := newReceiver(t, nil)
+		r := newRig(t, url, webhook.Config{AllowPrivate: true})
+		r.stop(t)
+		w := r.subscribe(t, recv.URL+"/hook", "*")
+		r.link(t, "queued")
+		off := false
+		if _, err := r.db.UpdateWebhook(t.Context(), "acme", w.ID, tenx.WebhookPatch{Enabled: &off}); err != nil {
+			t.Fatal(err)
+		}
+		r.start(t)
+		d := r.deliveries(t, w, 1)[0]
+		if d.Status != tenx.DeliveryFailed || len(d.Attempts) != 1 || d.Attempts[0].Error != "the subscription is disabled" ||
+			d.Attempts[0].RetryAt != nil {
+			t.Fatalf("delivery %+v attempts %+v", d, d.Attempts)
+		}
+		if n := len(recv.requests()); n != 0 {
+			t.Fatalf("the receiver got %d requests", n)
+		}
+	})
 }
