@@ -63,19 +63,31 @@ func driver(dialect string, db *sql.DB) (riverdriver.Driver[*sql.Tx], error) {
 	return nil, fmt.Errorf("queue: unsupported dialect %q", dialect)
 }
 
-// Migrate installs River's schema, up to RiverSchemaVersion, each of
-// River's versions in a transaction of its own on db.
-func Migrate(ctx context.Context, dialect string, db *sql.DB) error {
+// migrator is River's migrator for dialect over db (nil when the caller
+// gives the transaction).
+func migrator(dialect string, db *sql.DB) (*rivermigrate.Migrator[*sql.Tx], error) {
 	d, err := driver(dialect, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return fmt.Errorf("river migrations: %w", err)
+		return nil, fmt.Errorf("river migrations: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp,
-		&rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}); err != nil {
+	return m, nil
+}
+
+// upToSchema migrates up to RiverSchemaVersion.
+var upToSchema = &rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}
+
+// Migrate installs River's schema, up to RiverSchemaVersion, each of
+// River's versions in a transaction of its own on db.
+func Migrate(ctx context.Context, dialect string, db *sql.DB) error {
+	m, err := migrator(dialect, db)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, upToSchema); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}
 	return nil
@@ -86,17 +98,12 @@ func Migrate(ctx context.Context, dialect string, db *sql.DB) error {
 // wait on; River deprecates it because some of its Postgres migrations
 // cannot share a transaction, which SQLite's do not have.
 func MigrateTx(ctx context.Context, dialect string, tx *sql.Tx) error {
-	d, err := driver(dialect, nil)
+	m, err := migrator(dialect, nil)
 	if err != nil {
 		return err
 	}
-	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return fmt.Errorf("river migrations: %w", err)
-	}
 	//lint:ignore SA1019 one transaction is right on SQLite (see above)
-	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp,
-		&rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}); err != nil {
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, upToSchema); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}
 	return nil

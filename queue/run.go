@@ -61,9 +61,9 @@ func Start(ctx context.Context, dialect string, db *sql.DB, cfg Config) (*Runner
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     cfg.PollInterval / 4,
 		PollOnly:          true,
-		// A delivery attempt takes at most its 10 s HTTP timeout and two
-		// short transactions; a job running longer has a stuck worker.
-		JobTimeout:           time.Minute,
+		// Each worker bounds its jobs (webhook.Worker.Timeout: the attempt's
+		// own timeout and then some); a job running for longer than this
+		// has a dead worker.
 		RescueStuckJobsAfter: 2 * time.Minute,
 		Logger:               cfg.Logger,
 	})
