@@ -183,22 +183,6 @@ func containsFold(list []string, v string) bool {
 	return false
 }
 
-// Uses says which facts the rules test, so a redirect computes no others.
-func Uses(rules ...[]RoutingRule) (country, device, source, campaign bool) {
-	for _, set := range rules {
-		for _, r := range set {
-			if !r.Enabled {
-				continue
-			}
-			country = country || len(r.When.CountryIn) > 0
-			device = device || len(r.When.DeviceIn) > 0
-			source = source || len(r.When.SourceIn) > 0
-			campaign = campaign || len(r.When.CampaignIn) > 0
-		}
-	}
-	return
-}
-
 // SortRules puts rules in the order they are tried: by priority, then by
 // RuleID.
 func SortRules(rules []RoutingRule) {

@@ -18,6 +18,7 @@ import (
 
 	"tenx/auth"
 	"tenx/mcp"
+	"tenx/metrics"
 	"tenx/openapi"
 	"tenx/server"
 	"tenx/store/storetest"
@@ -506,7 +507,8 @@ func oneSession(ctx context.Context, m *mcpEnv, token string, i int) error {
 // for); over the budget the MCP request is 429 in the envelope. A REST
 // request with the same token still pays.
 func TestMCPToolCallsAreRateLimited(t *testing.T) {
-	m := openMCP(t, storetest.SQLiteURL(t), withConfig(func(c *server.Config) { c.PATPerMinute.Rate = 5 }))
+	reg := metrics.New()
+	m := openMCP(t, storetest.SQLiteURL(t), withConfig(func(c *server.Config) { c.PATPerMinute.Rate = 5 }), withMetrics(reg))
 	token := m.MustCreatePAT(t, m.owner, "acme", "links.read")
 	post := func(session, body string) *httptest.ResponseRecorder {
 		h := http.Header{"Accept": {"application/json"}}
@@ -545,4 +547,15 @@ func TestMCPToolCallsAreRateLimited(t *testing.T) {
 		http.StatusTooManyRequests, "rate_limited")
 	rec, _ := call()
 	mustError(t, rec, http.StatusTooManyRequests, "rate_limited")
+	// The decisions counted are the ones made: 5 MCP requests allowed, the
+	// REST request and the last MCP request refused; the tool calls'
+	// operations made none.
+	page := httptest.NewRecorder()
+	reg.Handler().ServeHTTP(page, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{`tenx_ratelimit_decisions_total{decision="allowed",kind="pat"} 5`,
+		`tenx_ratelimit_decisions_total{decision="limited",kind="pat"} 2`} {
+		if !strings.Contains(page.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }

@@ -37,9 +37,6 @@ func (s *Server) rateLimit(c echo.Context, p *tenx.Principal) error {
 		return nil // public operations limit themselves (login)
 	}
 	ctx := c.Request().Context()
-	if paidFor(ctx, p) {
-		return nil
-	}
 	h := c.Response().Header()
 	if p.Kind != tenx.CredentialPAT {
 		res, err := s.Limiter.Allow(ctx, "user:"+p.UserID, s.limits.user)
@@ -92,8 +89,9 @@ func budgetSpent(ctx context.Context, p *tenx.Principal) context.Context {
 }
 
 // paidFor reports whether ctx is marked as paid for by p's token (the
-// request re-authenticates, so p is a new principal of the same token).
+// request re-authenticates, so p is a new principal of the same token):
+// enforceContract then neither spends nor counts a rate-limit decision.
 func paidFor(ctx context.Context, p *tenx.Principal) bool {
 	id, _ := ctx.Value(spentKey{}).(string)
-	return id != "" && p.Kind == tenx.CredentialPAT && id == p.TokenID
+	return id != "" && p != nil && p.Kind == tenx.CredentialPAT && id == p.TokenID
 }

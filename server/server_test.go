@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"tenx/clocktest"
+	"tenx/metrics"
 	"testing"
 	"time"
 
@@ -45,6 +46,7 @@ type settings struct {
 	// payments builds the server's payments on the test clock, if set.
 	payments func(*clock) tenx.Payments
 	blobURL  string // default a fresh directory
+	metrics  *metrics.Metrics
 }
 
 type option func(*settings)
@@ -77,7 +79,8 @@ func mustBuild(tb testing.TB, db *store.DB, c *clock, opts ...option) *env {
 	}
 	a, err := app.New(context.Background(), app.Config{Server: st.cfg, Issuer: "http://tenx.test",
 		Auth:    auth.Config{AccessTTL: 15 * time.Minute, Hasher: st.hasher, RefreshGrace: st.grace},
-		Limiter: st.limiter(c), Now: c.Now, DNS: st.control.DNS, Payments: st.control.Payments, BlobURL: st.blobURL}, db)
+		Limiter: st.limiter(c), Now: c.Now, DNS: st.control.DNS, Payments: st.control.Payments, BlobURL: st.blobURL,
+		Metrics: st.metrics}, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -256,6 +259,9 @@ func withMaxBody(n int64) option { return func(s *settings) { s.cfg.MaxBodyBytes
 func withConfig(f func(*server.Config)) option { return func(s *settings) { f(&s.cfg) } }
 
 func withBlobURL(u string) option { return func(s *settings) { s.blobURL = u } }
+
+// withMetrics has the server report to m.
+func withMetrics(m *metrics.Metrics) option { return func(s *settings) { s.metrics = m } }
 
 func withLimiter(l func(*clock) ratelimit.Limiter) option { return func(s *settings) { s.limiter = l } }
 
