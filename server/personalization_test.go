@@ -370,3 +370,23 @@ func TestRoutePreviewAPI(t *testing.T) {
 	}
 	apiTable(t, []string{"links.read"}, rows)
 }
+
+// TestRedirectWhenRulesUnreadable: a warm link whose handle's rules
+// changed (so they are no longer cached) while the database is down is
+// 503 unavailable, in the envelope: the visit is not sent to a
+// destination the rules might have overridden.
+func TestRedirectWhenRulesUnreadable(t *testing.T) {
+	e := MustOpenServer(t)
+	owner := e.MustSignup(t, "owner@example.com")
+	e.MustCreateHandle(t, owner, "acme")
+	mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/links/launch", token: owner.Token,
+		body: `{"destinationUrl":"https://example.com/launch"}`}), http.StatusCreated)
+	mustStatus(t, e.do(request{method: "GET", path: "/acme/launch"}), http.StatusFound) // link and rules cached
+	waitForClicks(t, e, owner, 1)                                                       // written: nothing waits on the closed database
+	mustStatus(t, e.do(request{method: "PUT", path: "/v2/handles/acme/personalization-rules/r1", token: owner.Token,
+		body: usMobileRule}), http.StatusCreated) // the rules' cache is dropped, the link's kept
+	if err := e.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustError(t, e.do(request{method: "GET", path: "/acme/launch"}), http.StatusServiceUnavailable, "unavailable")
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -74,9 +75,15 @@ func isForeignKeyViolation(err error) bool {
 
 // isUnavailable reports whether err says the database cannot be reached, as
 // opposed to a query that went wrong.
+// errDBClosed is database/sql's error for a query on a closed pool.
+const errDBClosed = "sql: database is closed"
+
 func isUnavailable(err error) bool {
 	var opErr *net.OpError
 	switch {
+	// database/sql does not export it: the pool was closed (shutting down).
+	case err.Error() == errDBClosed || strings.HasSuffix(err.Error(), ": "+errDBClosed):
+		return true
 	case errors.As(err, &opErr),
 		errors.Is(err, context.DeadlineExceeded), // the request's database deadline
 		errors.Is(err, context.Canceled),
