@@ -46,9 +46,13 @@ func (db *DB) AddChainSignals(ctx context.Context, b *tenx.ChainBatch) (int, err
 			`ip_key = ? AND received_at > ?`, ipKey, since); err != nil {
 			return err
 		}
-		for i, s := range b.Signals {
+		if n > 0 { // at most 60 (the spec's maxItems): one INSERT
+			args := make([]any, 0, 7*n)
+			for i, s := range b.Signals {
+				args = append(args, b.Handle, b.SessionID, total+i+1, s.Type, s.Value, ipKey, ms)
+			}
 			if _, err := exec(ctx, tx, `INSERT INTO chain_signals (handle, session_id, seq, type, value, ip_key, received_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, b.Handle, b.SessionID, total+i+1, s.Type, s.Value, ipKey, ms); err != nil {
+				VALUES `+placeholders(n, 7), args...); err != nil {
 				return err
 			}
 		}

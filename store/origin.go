@@ -27,8 +27,13 @@ func (db *DB) ReplaceContextOrigins(ctx context.Context, handle string, origins 
 		if _, err := exec(ctx, tx, `DELETE FROM context_origins WHERE handle = ?`, handle); err != nil {
 			return err
 		}
-		for _, o := range origins {
-			if _, err := exec(ctx, tx, `INSERT INTO context_origins (handle, origin) VALUES (?, ?)`, handle, o); err != nil {
+		if len(origins) > 0 {
+			args := make([]any, 0, 2*len(origins))
+			for _, o := range origins {
+				args = append(args, handle, o)
+			}
+			if _, err := exec(ctx, tx, `INSERT INTO context_origins (handle, origin) VALUES `+
+				placeholders(len(origins), 2), args...); err != nil {
 				return err
 			}
 		}
