@@ -129,6 +129,17 @@ func (tc *tableCaller) caller(t *testing.T, r apiCase) caller {
 	}
 }
 
+// withID has every row's "{id}" replaced, when the row runs, by id(): the
+// id of what an earlier row made.
+func withID(rows []apiCase, id func() string) []apiCase {
+	for i := range rows {
+		p := rows[i].path
+		rows[i].path = ""
+		rows[i].pathFunc = func() string { return strings.ReplaceAll(p, "{id}", id()) }
+	}
+	return rows
+}
+
 func (tc *tableCaller) run(t *testing.T, r apiCase) {
 	call := tc.caller(t, r)
 	if r.pathFunc != nil {

@@ -86,11 +86,7 @@ func TestFilesAPI(t *testing.T) {
 		apiCase{name: "get deleted", method: "GET", path: "/files/{id}", status: 404, code: "not_found"},
 	)
 	rows = append(rows, fileAccessRows()...)
-	for i := range rows {
-		p := rows[i].path
-		rows[i].path = ""
-		rows[i].pathFunc = func() string { return strings.ReplaceAll(p, "{id}", created.FileID) }
-	}
+	rows = withID(rows, func() string { return created.FileID })
 	apiTable(t, []string{"files.write"}, rows)
 }
 

@@ -120,11 +120,7 @@ func TestWebhooksAPI(t *testing.T) {
 		apiCase{name: "deliveries of deleted", method: "GET", path: "/webhooks/{id}/deliveries", status: 404, code: "not_found"},
 	)
 	rows = append(rows, webhookAccessRows()...)
-	for i := range rows {
-		p := rows[i].path
-		rows[i].path = ""
-		rows[i].pathFunc = func() string { return strings.ReplaceAll(p, "{id}", created.SubscriptionID) }
-	}
+	rows = withID(rows, func() string { return created.SubscriptionID })
 	apiTable(t, []string{"webhooks.write", "links.write"}, rows)
 }
 
