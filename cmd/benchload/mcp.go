@@ -21,9 +21,6 @@ var mcpReplies = []struct{ name, accept string }{
 	{"sse", "application/json, text/event-stream"},
 }
 
-// pairRowFormat lays out the tables of the pair comparisons.
-const pairRowFormat = "%-19s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
-
 // measureMCP measures the MCP overhead: a links_list tool call (one
 // JSON-RPC POST in an open session, answered as JSON) against the REST
 // call it makes, GET /v2/public/handles/bench/links with the same PAT,
@@ -68,9 +65,7 @@ func measureMCPReplies(ctx context.Context, w io.Writer, f *fixture, o options, 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, pairRowFormat, mcpRouteName+"/"+name, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", p.aRate),
-			fmt.Sprintf("%.0f", p.bRate), fmt.Sprintf("%.2fx", p.ratio()), ms(percentile(p.aLat, 50)), ms(percentile(p.aLat, 99)),
-			ms(percentile(p.bLat, 50)), ms(percentile(p.bLat, 99)), fmt.Sprint(p.errors))
+		fmt.Fprint(w, p.row(mcpRouteName+"/"+name, f.database, conns))
 	}
 	return nil
 }

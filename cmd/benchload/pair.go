@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -39,4 +40,15 @@ func (p pairResult) ratio() float64 {
 		return 0
 	}
 	return p.aRate / p.bRate
+}
+
+// pairRowFormat lays out the tables of the pair comparisons.
+const pairRowFormat = "%-19s %-9s %5s %10s %10s %7s %9s %9s %9s %9s %6s\n"
+
+// row is p as a line of a pair table: a's and b's rates, their ratio, and
+// a's and b's p50 and p99.
+func (p pairResult) row(name, database string, conns int) string {
+	return fmt.Sprintf(pairRowFormat, name, database, fmt.Sprint(conns), fmt.Sprintf("%.0f", p.aRate),
+		fmt.Sprintf("%.0f", p.bRate), fmt.Sprintf("%.2fx", p.ratio()), ms(percentile(p.aLat, 50)), ms(percentile(p.aLat, 99)),
+		ms(percentile(p.bLat, 50)), ms(percentile(p.bLat, 99)), fmt.Sprint(p.errors))
 }

@@ -24,9 +24,7 @@ func measureRouting(ctx context.Context, w io.Writer, f *fixture, o options) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, pairRowFormat, routingRouteName, f.database, fmt.Sprint(conns), fmt.Sprintf("%.0f", p.aRate),
-			fmt.Sprintf("%.0f", p.bRate), fmt.Sprintf("%.2fx", p.ratio()), ms(percentile(p.aLat, 50)), ms(percentile(p.aLat, 99)),
-			ms(percentile(p.bLat, 50)), ms(percentile(p.bLat, 99)), fmt.Sprint(p.errors))
+		fmt.Fprint(w, p.row(routingRouteName, f.database, conns))
 	}
 	return nil
 }
