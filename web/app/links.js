@@ -220,9 +220,11 @@ async function onSave(ev) {
   busy(btn, "Saving…");
   try {
     await api("PUT", base(links.handle) + "/" + encodeURIComponent(slug.value), { body: b });
+    // The list first, then the empty form: an Edit right after the save
+    // then starts from the link as saved.
+    await loadLinks();
     idle(btn);
     stopEditing();
-    await loadLinks();
   } catch (err) {
     idle(btn);
     showError(box, err);
